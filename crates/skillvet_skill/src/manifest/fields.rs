@@ -181,10 +181,17 @@ impl<'a> Checker<'a> {
         match &value.value {
             Node::Str(s) => Some(s.clone()),
             other => {
+                let mut message =
+                    format!("`{field}` must be a string, found {}", other.type_name());
+                if let Node::Bool(_) | Node::Int(_) | Node::Float(_) = other
+                    && let Some(typed) = source_text(self.yaml, &value.referenced)
+                {
+                    message.push_str(&format!("; put it in quotes: \"{}\"", typed.trim()));
+                }
                 self.error(
                     &format!("{}_type", snake(field)),
                     field,
-                    format!("`{field}` must be a string, found {}", other.type_name()),
+                    message,
                     &value.referenced,
                 );
                 None

@@ -214,7 +214,7 @@ pub fn parse_skill_md(bytes: &[u8], folder_name: Option<&str>) -> ParsedSkillMd 
         out.warnings.push(issue(
             "body_empty",
             "SKILL.md has no instructions after the frontmatter".to_owned(),
-            parts.body_line,
+            parts.body_line - 1,
             None,
         ));
     }

@@ -153,7 +153,16 @@ fn describe(err: YamlError) -> YamlFailure {
         .location()
         .filter(|l| l.line() > 0)
         .map(|l| (l.line() as usize, l.column() as usize));
-    let (code, message) = match &err {
+    let (code, message) = match innermost(&err) {
+        YamlError::Budget {
+            breach: BudgetBreach::Documents { .. },
+            ..
+        }
+        | YamlError::MultipleDocuments { .. } => (
+            "yaml_multiple_documents",
+            "frontmatter holds more than one YAML document (a `...` document end marker inside it)"
+                .to_owned(),
+        ),
         YamlError::Budget { breach, .. } => ("yaml_too_complex", budget_message(breach)),
         YamlError::AliasReplayLimitExceeded { .. }
         | YamlError::AliasExpansionLimitExceeded { .. }
@@ -163,14 +172,14 @@ fn describe(err: YamlError) -> YamlFailure {
             "frontmatter YAML expands aliases beyond the safety limit (possible YAML bomb)"
                 .to_owned(),
         ),
+        // The scanner's flow-collection cap (`[[[[…`) arrives as a plain parser message.
+        inner if inner.to_string().contains("recursion limit exceeded") => (
+            "yaml_too_complex",
+            format!("frontmatter YAML nests collections deeper than {MAX_YAML_DEPTH} levels"),
+        ),
         YamlError::DuplicateMappingKey { .. } => (
             "yaml_duplicate_key",
             format!("frontmatter YAML {}", plain_message(&err)),
-        ),
-        YamlError::MultipleDocuments { .. } => (
-            "yaml_multiple_documents",
-            "frontmatter holds more than one YAML document (a `---` or `...` marker inside it)"
-                .to_owned(),
         ),
         _ => (
             "yaml_syntax",
@@ -181,6 +190,14 @@ fn describe(err: YamlError) -> YamlFailure {
         code,
         message,
         location,
+    }
+}
+
+/// Alias-related failures wrap the real cause; unwrap it.
+fn innermost(err: &YamlError) -> &YamlError {
+    match err {
+        YamlError::AliasError { error, .. } => innermost(error),
+        other => other,
     }
 }
 
@@ -200,7 +217,7 @@ fn budget_message(breach: &BudgetBreach) -> String {
             "anchors record too much content (possible YAML bomb)".to_owned()
         }
         BudgetBreach::MergeKeys { .. } => "uses too many `<<` merge keys".to_owned(),
-        BudgetBreach::Documents { .. } => "holds more than one YAML document".to_owned(),
+
         other => format!("exceeds a parser safety limit ({other:?})"),
     };
     format!("frontmatter YAML {what}")
