@@ -1,1 +1,10 @@
-//! (being written)
+//! The registry's domain core. No I/O here: storage is reached through the traits in [`store`],
+//! time through [`clock::Clock`].
+
+pub mod clock;
+pub mod model;
+pub mod state;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use state::{IllegalTransition, SubmissionState};

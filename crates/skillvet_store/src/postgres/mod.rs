@@ -1,0 +1,78 @@
+//! The scale-out backend: PostgreSQL shared by several stateless `serve`/`worker` processes.
+//! Transactions run at READ COMMITTED; identity is enforced by unique indexes, state changes
+//! lock their row (`FOR UPDATE`) and compare-and-set.
+
+mod ops;
+mod queries;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use skillvet_core::store::{StoreError, StoreResult};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Postgres, Row, Transaction};
+
+use crate::rows::Cells;
+use crate::tx::db_error;
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user@host:port/db`, optionally `?options[search_path]=…`)
+    /// and applies pending migrations (serialised across processes by an advisory lock).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(db_error)?;
+        crate::migrations::postgres()
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(format!("migrating PostgreSQL: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    pub(crate) async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool.begin().await.map_err(db_error)
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+impl Cells for PgRow {
+    fn text(&self, column: &str) -> StoreResult<String> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn int(&self, column: &str) -> StoreResult<i32> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn big(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn float(&self, column: &str) -> StoreResult<f64> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn flag(&self, column: &str) -> StoreResult<bool> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn time(&self, column: &str) -> StoreResult<DateTime<Utc>> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn json(&self, column: &str) -> StoreResult<Value> {
+        self.try_get(column).map_err(db_error)
+    }
+}

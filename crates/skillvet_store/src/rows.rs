@@ -1,0 +1,174 @@
+//! Turning rows into domain records, written once for both backends over [`Cells`]: each
+//! backend only says how it reads a column of each basic type.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use skillvet_core::model::{
+    Actor, RepoRef, ScanResult, Skill, SkillSummary, SkillVersion, StateEvent, Submission,
+};
+use skillvet_core::store::StoreResult;
+
+use crate::tx::corrupt;
+
+pub trait Cells {
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn int(&self, column: &str) -> StoreResult<i32>;
+    fn big(&self, column: &str) -> StoreResult<i64>;
+    fn float(&self, column: &str) -> StoreResult<f64>;
+    fn flag(&self, column: &str) -> StoreResult<bool>;
+    fn time(&self, column: &str) -> StoreResult<DateTime<Utc>>;
+    fn json(&self, column: &str) -> StoreResult<Value>;
+
+    fn parsed<T: FromStr>(&self, column: &str) -> StoreResult<T>
+    where
+        T::Err: Display,
+    {
+        let text = self.text(column)?;
+        text.parse().map_err(|e| corrupt(format!("{column}: {e}")))
+    }
+}
+
+/// Columns read by [`submission`]; `s` is submissions, `r` its repository.
+macro_rules! submission_select {
+    () => {
+        "SELECT s.id, r.owner, r.name AS repo_name, r.url, s.skill_name, s.skill_path, \
+         s.requested_ref, s.commit_sha, s.state, s.state_reason, s.priority, s.submitter, \
+         s.submitter_kind, s.created_at, s.updated_at \
+         FROM submissions s JOIN repositories r ON r.id = s.repository_id "
+    };
+}
+pub(crate) use submission_select;
+
+/// Columns read by [`skill`]; `k` is skills, `r` its repository.
+macro_rules! skill_select {
+    () => {
+        "SELECT k.*, r.owner, r.name AS repo_name, r.url \
+         FROM skills k JOIN repositories r ON r.id = k.repository_id "
+    };
+}
+pub(crate) use skill_select;
+
+fn repo(row: &impl Cells) -> StoreResult<RepoRef> {
+    Ok(RepoRef {
+        owner: row.text("owner")?,
+        name: row.text("repo_name")?,
+        url: row.text("url")?,
+    })
+}
+
+pub fn submission(row: &impl Cells) -> StoreResult<Submission> {
+    Ok(Submission {
+        id: row.big("id")?,
+        repository: repo(row)?,
+        skill_name: row.text("skill_name")?,
+        skill_path: row.text("skill_path")?,
+        requested_ref: row.opt_text("requested_ref")?,
+        commit_sha: row.opt_text("commit_sha")?,
+        state: row.parsed("state")?,
+        state_reason: row.opt_text("state_reason")?,
+        priority: row.int("priority")?,
+        submitter: Actor {
+            kind: row.parsed("submitter_kind")?,
+            id: row.text("submitter")?,
+        },
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
+    })
+}
+
+pub fn event(row: &impl Cells) -> StoreResult<StateEvent> {
+    let from = row.opt_text("from_state")?;
+    Ok(StateEvent {
+        id: row.big("id")?,
+        submission_id: row.big("submission_id")?,
+        from_state: from.map(|s| s.parse()).transpose().map_err(corrupt)?,
+        to_state: row.parsed("to_state")?,
+        trigger: row.text("trigger_name")?,
+        actor: Actor {
+            kind: row.parsed("actor_kind")?,
+            id: row.text("actor")?,
+        },
+        reason: row.opt_text("reason")?,
+        metadata: row.json("metadata")?,
+        at: row.time("at")?,
+    })
+}
+
+pub fn scan_result(row: &impl Cells) -> StoreResult<ScanResult> {
+    Ok(ScanResult {
+        id: row.big("id")?,
+        submission_id: row.big("submission_id")?,
+        tier: row.int("tier")?,
+        scanner: row.text("scanner")?,
+        scanner_version: row.text("scanner_version")?,
+        verdict: row.parsed("verdict")?,
+        score: row.int("score")?,
+        findings: row.json("findings")?,
+        dependency_risk: row.json("dependency_risk")?,
+        script_scan_summary: row.json("script_scan_summary")?,
+        commit_sha: row.text("commit_sha")?,
+        duration_ms: row.big("duration_ms")?,
+        run: row.int("run")?,
+        at: row.time("at")?,
+    })
+}
+
+pub fn skill(row: &impl Cells) -> StoreResult<Skill> {
+    let labels = row.json("labels")?;
+    Ok(Skill {
+        id: row.big("id")?,
+        slug: row.text("slug")?,
+        name: row.text("name")?,
+        display_name: row.text("display_name")?,
+        description: row.text("description")?,
+        author: row.opt_text("author")?,
+        repository: repo(row)?,
+        skill_path: row.text("skill_path")?,
+        category: row.opt_text("category")?,
+        labels: serde_json::from_value(labels).map_err(|e| corrupt(format!("labels: {e}")))?,
+        status: row.parsed("status")?,
+        status_reason: row.opt_text("status_reason")?,
+        cert_tier: row.parsed("cert_tier")?,
+        cert_method: row.text("cert_method")?,
+        cert_score: row.int("cert_score")?,
+        trust_components: row.json("trust_components")?,
+        certified_at: row.time("certified_at")?,
+        current_version: row.text("current_version")?,
+        trending_score: row.float("trending_score")?,
+        install_count: row.big("install_count")?,
+        created_at: row.time("created_at")?,
+        updated_at: row.time("updated_at")?,
+    })
+}
+
+pub fn skill_summary(row: &impl Cells) -> StoreResult<SkillSummary> {
+    Ok(SkillSummary {
+        id: row.big("id")?,
+        slug: row.text("slug")?,
+        name: row.text("name")?,
+        description: row.text("description")?,
+        cert_tier: row.parsed("cert_tier")?,
+        cert_score: row.int("cert_score")?,
+        current_version: row.text("current_version")?,
+        status: row.parsed("status")?,
+    })
+}
+
+pub fn skill_version(row: &impl Cells) -> StoreResult<SkillVersion> {
+    Ok(SkillVersion {
+        id: row.big("id")?,
+        skill_id: row.big("skill_id")?,
+        version: row.text("version")?,
+        commit_sha: row.text("commit_sha")?,
+        tree_hash: row.text("tree_hash")?,
+        manifest: row.json("manifest")?,
+        submission_id: row.big("submission_id")?,
+        yanked: row.flag("yanked")?,
+        yanked_reason: row.opt_text("yanked_reason")?,
+        created_at: row.time("created_at")?,
+    })
+}
