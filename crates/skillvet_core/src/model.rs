@@ -395,3 +395,28 @@ pub struct VersionFile {
     pub size: i64,
     pub sha256: String,
 }
+
+text_enum!(
+    /// What a user may do: `admin` may decide reviews, manage the queue and tokens.
+    Role { User = "user", Admin = "admin" }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Id,
+    pub login: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An API token as stored: only its SHA-256 is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: Id,
+    pub user_id: Id,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::{
-    Id, NewScanResult, NewSubmission, Page, PageRequest, Publication, Published, ScanResult, Skill,
-    SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome, Transition,
-    VersionFile,
+    ApiToken, Id, NewScanResult, NewSubmission, Page, PageRequest, Publication, Published, Role,
+    ScanResult, Skill, SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome,
+    Transition, User, VersionFile,
 };
 use crate::state::{IllegalTransition, SubmissionState};
 
@@ -141,8 +141,34 @@ pub trait SkillStore: Send + Sync {
     async fn blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>>;
 }
 
+#[async_trait]
+pub trait AuthStore: Send + Sync {
+    /// Creates the user, or returns the existing one with that login (its role unchanged).
+    async fn ensure_user(&self, login: &str, role: Role, now: DateTime<Utc>) -> StoreResult<User>;
+
+    /// Stores a token by the SHA-256 (hex) of its secret.
+    async fn create_token(
+        &self,
+        user_id: Id,
+        name: &str,
+        token_sha256: &str,
+        scopes: &[String],
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ApiToken>;
+
+    /// The user and token for a token hash, if the token is neither revoked nor expired.
+    async fn authenticate(
+        &self,
+        token_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(User, ApiToken)>>;
+
+    async fn revoke_token(&self, token_id: Id, now: DateTime<Utc>) -> StoreResult<bool>;
+}
+
 /// Everything the registry keeps, behind one handle.
-pub trait Store: SubmissionStore + SkillStore + Send + Sync + 'static {
+pub trait Store: SubmissionStore + SkillStore + AuthStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and health output.
     fn backend(&self) -> &'static str;
 }

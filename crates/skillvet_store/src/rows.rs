@@ -7,7 +7,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use skillvet_core::model::{
-    Actor, RepoRef, ScanResult, Skill, SkillSummary, SkillVersion, StateEvent, Submission,
+    Actor, ApiToken, RepoRef, ScanResult, Skill, SkillSummary, SkillVersion, StateEvent,
+    Submission, User,
 };
 use skillvet_core::store::StoreResult;
 
@@ -21,6 +22,7 @@ pub trait Cells {
     fn float(&self, column: &str) -> StoreResult<f64>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
     fn time(&self, column: &str) -> StoreResult<DateTime<Utc>>;
+    fn opt_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>>;
     fn json(&self, column: &str) -> StoreResult<Value>;
 
     fn parsed<T: FromStr>(&self, column: &str) -> StoreResult<T>
@@ -170,5 +172,27 @@ pub fn skill_version(row: &impl Cells) -> StoreResult<SkillVersion> {
         yanked: row.flag("yanked")?,
         yanked_reason: row.opt_text("yanked_reason")?,
         created_at: row.time("created_at")?,
+    })
+}
+
+pub fn user(row: &impl Cells) -> StoreResult<User> {
+    Ok(User {
+        id: row.big("user_id")?,
+        login: row.text("login")?,
+        role: row.parsed("role")?,
+        created_at: row.time("user_created_at")?,
+    })
+}
+
+pub fn api_token(row: &impl Cells) -> StoreResult<ApiToken> {
+    let scopes = row.json("scopes")?;
+    Ok(ApiToken {
+        id: row.big("id")?,
+        user_id: row.big("user_id")?,
+        name: row.text("name")?,
+        scopes: serde_json::from_value(scopes).map_err(|e| corrupt(format!("scopes: {e}")))?,
+        created_at: row.time("created_at")?,
+        expires_at: row.opt_time("expires_at")?,
+        revoked_at: row.opt_time("revoked_at")?,
     })
 }

@@ -6,7 +6,7 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
 use skillvet_core::model::{
     Actor, CertTier, NewScanResult, NewSubmission, PageRequest, Publication, PublishedFile,
-    RepoRef, SubmissionFilter, SubmitOutcome, Transition, Verdict,
+    RepoRef, Role, SubmissionFilter, SubmitOutcome, Transition, Verdict,
 };
 use skillvet_core::store::{PathStatus, Store, StoreError};
 use skillvet_core::{Clock, ManualClock, SubmissionState as S};
@@ -563,7 +563,82 @@ async fn reopening_a_store_keeps_everything(db: TestDb) {
     );
 }
 
+async fn tokens_authenticate_until_revoked_or_expired(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    let alice = store
+        .ensure_user("alice", Role::Admin, clock.now())
+        .await
+        .unwrap();
+    let again = store
+        .ensure_user("alice", Role::User, clock.now())
+        .await
+        .unwrap();
+    assert_eq!(alice, again, "an existing user keeps its role");
+    let scopes = vec!["submit".to_string()];
+    let token = store
+        .create_token(alice.id, "ci", "hash-1", &scopes, None, clock.now())
+        .await
+        .unwrap();
+    let expiring = store
+        .create_token(
+            alice.id,
+            "short",
+            "hash-2",
+            &[],
+            Some(clock.now() + Duration::hours(1)),
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    let (user, found) = store
+        .authenticate("hash-1", clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (user.login.as_str(), user.role, found.id),
+        ("alice", Role::Admin, token.id)
+    );
+    assert_eq!(found.scopes, scopes);
+    assert!(
+        store
+            .authenticate("hash-2", clock.now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .authenticate("nope", clock.now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    clock.advance(Duration::hours(2));
+    assert!(
+        store
+            .authenticate("hash-2", clock.now())
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert_eq!(expiring.expires_at, Some(clock.now() - Duration::hours(1)));
+    assert!(store.revoke_token(token.id, clock.now()).await.unwrap());
+    assert!(!store.revoke_token(token.id, clock.now()).await.unwrap());
+    assert!(
+        store
+            .authenticate("hash-1", clock.now())
+            .await
+            .unwrap()
+            .is_none(),
+        "revoked"
+    );
+}
+
 backend_tests!(
+    tokens_authenticate_until_revoked_or_expired,
     submit_creates_submission_event_and_timestamps,
     second_submission_of_a_pending_skill_is_a_duplicate,
     hundred_concurrent_identical_submissions_store_one_row,

@@ -2,6 +2,7 @@
 //! Transactions run at READ COMMITTED; identity is enforced by unique indexes, state changes
 //! lock their row (`FOR UPDATE`) and compare-and-set.
 
+mod auth;
 mod ops;
 mod queries;
 
@@ -70,6 +71,9 @@ impl Cells for PgRow {
         self.try_get(column).map_err(db_error)
     }
     fn time(&self, column: &str) -> StoreResult<DateTime<Utc>> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn opt_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
         self.try_get(column).map_err(db_error)
     }
     fn json(&self, column: &str) -> StoreResult<Value> {

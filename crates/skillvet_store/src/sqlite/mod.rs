@@ -3,6 +3,7 @@
 //! start with `BEGIN IMMEDIATE` so that a second process sharing the file waits instead of
 //! failing mid-transaction. Reads use a separate pool and never block writes.
 
+mod auth;
 mod ops;
 mod queries;
 
@@ -108,6 +109,14 @@ impl Cells for SqliteRow {
     fn time(&self, column: &str) -> StoreResult<DateTime<Utc>> {
         let value: i64 = self.try_get(column).map_err(db_error)?;
         DateTime::from_timestamp_micros(value).ok_or_else(|| corrupt(format!("{column} = {value}")))
+    }
+    fn opt_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
+        let value: Option<i64> = self.try_get(column).map_err(db_error)?;
+        value
+            .map(|v| {
+                DateTime::from_timestamp_micros(v).ok_or_else(|| corrupt(format!("{column} = {v}")))
+            })
+            .transpose()
     }
     fn json(&self, column: &str) -> StoreResult<Value> {
         let text: String = self.try_get(column).map_err(db_error)?;
