@@ -2,6 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::manifest::{self, ParsedSkillMd, ValidationIssue};
+
+/// File name of the manifest inside a skill folder (exact, case-sensitive).
+pub const SKILL_MD: &str = "SKILL.md";
+
 /// How a tree entry is stored; symlinks and submodules are recorded, never followed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -17,7 +22,8 @@ pub struct SkillFile {
     /// Path relative to the skill folder, `/`-separated, never absolute, never containing `..`.
     pub path: String,
     pub kind: FileKind,
-    /// Bytes of a regular/executable file; empty for symlinks and submodules.
+    /// Bytes of a regular/executable file; for a submodule the commit id its gitlink pins
+    /// (ASCII hex); empty for symlinks (the target is in `kind`).
     pub content: Vec<u8>,
 }
 
@@ -27,4 +33,65 @@ pub struct SkillBundle {
     /// Folder of the skill inside its repository (`""` when the skill is the repository root).
     pub root: String,
     pub files: Vec<SkillFile>,
+}
+
+impl SkillBundle {
+    /// The file at `path` (relative to the skill folder), if any.
+    pub fn file(&self, path: &str) -> Option<&SkillFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+
+    /// Bytes of `SKILL.md` when it is a regular (or executable) file. A symlinked or missing
+    /// SKILL.md gives `None`.
+    pub fn manifest_bytes(&self) -> Option<&[u8]> {
+        self.file(SKILL_MD)
+            .filter(|f| matches!(f.kind, FileKind::Regular | FileKind::Executable))
+            .map(|f| f.content.as_slice())
+    }
+
+    /// Last segment of `root`: the folder name the manifest's `name` must equal.
+    pub fn folder_name(&self) -> Option<&str> {
+        self.root.rsplit('/').next().filter(|s| !s.is_empty())
+    }
+
+    /// Sum of the content sizes.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.content.len() as u64).sum()
+    }
+
+    /// Parses and validates `SKILL.md` (a missing or symlinked one is an error).
+    pub fn parse_manifest(&self) -> ParsedSkillMd {
+        match self.manifest_bytes() {
+            Some(bytes) => manifest::parse_skill_md(bytes, self.folder_name()),
+            None => ParsedSkillMd {
+                errors: vec![missing_skill_md(self.file(SKILL_MD))],
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// The issue reported when a folder's SKILL.md is absent or not a regular file.
+pub(crate) fn missing_skill_md(entry: Option<&SkillFile>) -> ValidationIssue {
+    let (code, message) = match entry.map(|f| &f.kind) {
+        Some(FileKind::Symlink { target }) => (
+            "skill_md_symlink",
+            format!("SKILL.md is a symbolic link (to {target:?}); it must be a regular file"),
+        ),
+        Some(_) => (
+            "skill_md_not_a_file",
+            "SKILL.md is not a regular file".to_owned(),
+        ),
+        None => (
+            "skill_md_missing",
+            "the skill folder has no SKILL.md".to_owned(),
+        ),
+    };
+    ValidationIssue {
+        code: code.to_owned(),
+        message,
+        field: None,
+        line: 1,
+        column: None,
+    }
 }
