@@ -59,6 +59,22 @@ impl SkillBundle {
         self.files.iter().map(|f| f.content.len() as u64).sum()
     }
 
+    /// Paths of symlinks whose target leaves the skill folder (absolute, or too many `..`),
+    /// sorted. Such a link would let an installed skill read outside its own folder.
+    pub fn escaping_symlinks(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .files
+            .iter()
+            .filter(|f| match &f.kind {
+                FileKind::Symlink { target } => symlink_escapes(&f.path, target),
+                _ => false,
+            })
+            .map(|f| f.path.as_str())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Parses and validates `SKILL.md` (a missing or symlinked one is an error).
     pub fn parse_manifest(&self) -> ParsedSkillMd {
         match self.manifest_bytes() {
@@ -69,6 +85,13 @@ impl SkillBundle {
             },
         }
     }
+}
+
+/// True when a symlink at `link_path` (relative to the skill folder) pointing at `target`
+/// resolves outside the folder: an absolute target, or `..` climbing above the root.
+pub fn symlink_escapes(link_path: &str, target: &str) -> bool {
+    let parent = link_path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    crate::marketplace::normalise(parent, target).is_none()
 }
 
 /// The issue reported when a folder's SKILL.md is absent or not a regular file.
