@@ -13,7 +13,7 @@ use std::net::IpAddr;
 use skillvet_skill::{FileKind, TreeEntry};
 use tokio::time::Instant;
 
-use crate::command::{Git, Watch};
+use crate::command::{self, Git, Watch};
 use crate::error::FetchError;
 use crate::policy::FetchPolicy;
 use crate::reference::Reference;
@@ -42,13 +42,16 @@ pub async fn fetch(
         _ => None,
     };
 
-    let temp = tempfile::Builder::new()
-        .prefix("skillvet-fetch-")
-        .tempdir()
-        .map_err(|source| FetchError::Io {
-            context: "creating a temporary directory",
-            source,
-        })?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("skillvet-fetch-");
+    let temp = match &policy.work_dir {
+        Some(dir) => builder.tempdir_in(dir),
+        None => builder.tempdir(),
+    }
+    .map_err(|source| FetchError::Io {
+        context: "creating a temporary directory",
+        source,
+    })?;
     let home = temp.path().join("home");
     let git_dir = temp.path().join("repo.git");
     std::fs::create_dir(&home).map_err(|source| FetchError::Io {
@@ -125,6 +128,12 @@ pub async fn fetch(
             });
         }
         Err(e) => return Err(e),
+    }
+    // The watcher samples; this final look catches growth between the last sample and exit.
+    if command::dir_size(&git_dir) > limits.max_total_bytes {
+        return Err(FetchError::RepositoryTooLarge {
+            limit: limits.max_total_bytes,
+        });
     }
 
     let args = in_repo(&[
@@ -268,48 +277,18 @@ fn is_missing_ref(stderr: &str) -> bool {
     .any(|needle| stderr.contains(needle))
 }
 
-/// Resolves `host` and requires every address to be public (or operator-allowed); returns the
-/// first, which git is then pinned to.
 async fn resolve_checked(
     host: &str,
     port: u16,
     policy: &FetchPolicy,
     deadline: Instant,
 ) -> Result<IpAddr, FetchError> {
-    let addresses: Vec<IpAddr> = if let Ok(ip) = host.parse::<IpAddr>() {
-        vec![ip]
-    } else {
-        let lookup = tokio::net::lookup_host((host, port));
-        match tokio::time::timeout_at(deadline, lookup).await {
-            Err(_) => {
-                return Err(FetchError::Timeout {
-                    limit: policy.timeout,
-                });
-            }
-            Ok(Err(e)) => {
-                return Err(FetchError::Resolve {
-                    host: host.to_owned(),
-                    message: e.to_string(),
-                });
-            }
-            Ok(Ok(addrs)) => addrs.map(|a| a.ip()).collect(),
-        }
-    };
-    for address in &addresses {
-        if !ssrf::is_public(*address) && !policy.allowed_addresses.contains(address) {
-            return Err(FetchError::ForbiddenAddress {
-                host: host.to_owned(),
-                address: *address,
-            });
-        }
-    }
-    addresses
-        .first()
-        .copied()
-        .ok_or_else(|| FetchError::Resolve {
-            host: host.to_owned(),
-            message: "no addresses".to_owned(),
-        })
+    let resolve = ssrf::resolve_public(host, port, &policy.allowed_addresses);
+    tokio::time::timeout_at(deadline, resolve)
+        .await
+        .unwrap_or(Err(FetchError::Timeout {
+            limit: policy.timeout,
+        }))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,9 @@ pub struct FetchPolicy {
     pub timeout: Duration,
     /// The git executable (`git`, looked up in `PATH`, by default).
     pub git_binary: PathBuf,
+    /// Where temporary bare repositories are created (the system temp dir when `None`);
+    /// each is removed before `fetch` returns.
+    pub work_dir: Option<PathBuf>,
 }
 
 impl Default for FetchPolicy {
@@ -31,6 +34,7 @@ impl Default for FetchPolicy {
             limits: Limits::default(),
             timeout: Duration::from_secs(60),
             git_binary: PathBuf::from("git"),
+            work_dir: None,
         }
     }
 }

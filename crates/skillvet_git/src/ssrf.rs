@@ -4,6 +4,44 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::error::FetchError;
+
+/// Resolves `host` and requires every address it has to be public (or in `allowed`);
+/// returns the first, which the caller then pins the connection to. Any non-public answer
+/// fails the whole lookup: a name mixing public and internal records is not trusted.
+pub async fn resolve_public(
+    host: &str,
+    port: u16,
+    allowed: &[IpAddr],
+) -> Result<IpAddr, FetchError> {
+    let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![ip],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| FetchError::Resolve {
+                host: host.to_owned(),
+                message: e.to_string(),
+            })?
+            .map(|a| a.ip())
+            .collect(),
+    };
+    for address in &addresses {
+        if !is_public(*address) && !allowed.contains(address) {
+            return Err(FetchError::ForbiddenAddress {
+                host: host.to_owned(),
+                address: *address,
+            });
+        }
+    }
+    addresses
+        .first()
+        .copied()
+        .ok_or_else(|| FetchError::Resolve {
+            host: host.to_owned(),
+            message: "no addresses".to_owned(),
+        })
+}
+
 /// True for globally routable unicast addresses; false for loopback, private (RFC 1918),
 /// shared/CGNAT (100.64/10), link-local (incl. cloud metadata 169.254.169.254), unspecified,
 /// broadcast, multicast, documentation, benchmarking, reserved, IPv6 unique-local and
@@ -75,6 +113,36 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn names_resolving_to_internal_addresses_are_refused() {
+        let err = resolve_public("localhost", 443, &[])
+            .await
+            .expect_err("loopback");
+        assert!(
+            matches!(err, FetchError::ForbiddenAddress { address, .. } if address.is_loopback()),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "host localhost resolves to 127.0.0.1, a private, loopback, link-local or otherwise non-public address; fetching from it is not allowed"
+        );
+        let loopback: IpAddr = "127.0.0.1".parse().expect("ip");
+        assert_eq!(
+            resolve_public("localhost", 443, &[loopback])
+                .await
+                .expect("allowed"),
+            loopback
+        );
+        let err = resolve_public("169.254.169.254", 443, &[])
+            .await
+            .expect_err("metadata");
+        assert!(matches!(err, FetchError::ForbiddenAddress { .. }));
+        let err = resolve_public("no-such-host.invalid", 443, &[])
+            .await
+            .expect_err("nxdomain");
+        assert!(matches!(err, FetchError::Resolve { .. }), "{err:?}");
+    }
 
     #[test]
     fn classification_table() {
