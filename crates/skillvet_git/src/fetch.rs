@@ -73,7 +73,11 @@ pub async fn fetch(
         deadline,
         policy.timeout,
     );
-    if let Some((host, port, ip)) = &pinned {
+    // An IP literal needs no pin (there is no lookup to rebind).
+    if let Some((host, port, ip)) = pinned
+        .as_ref()
+        .filter(|(host, _, _)| host.parse::<IpAddr>().is_err())
+    {
         let address = match ip {
             IpAddr::V4(v4) => v4.to_string(),
             IpAddr::V6(v6) => format!("[{v6}]"),
