@@ -1,1 +1,4 @@
 //! (being written)
+
+pub mod external;
+pub mod tier2;

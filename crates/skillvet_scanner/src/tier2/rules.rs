@@ -1,0 +1,602 @@
+//! Turns the engine's sink hits and capabilities into tier-2 findings: rule ids, severity,
+//! confidence, the source→sink path as evidence. Severity follows what the data is and
+//! where it goes (see `RULES` for the catalogue).
+
+use std::collections::HashSet;
+
+use super::catalog::{self, HostClass, WriteTarget};
+use super::declared::{self, Declared};
+use super::engine::{Analysis, CapKind, Label, Origin, SinkHit, SinkKind, SourceKind, Unit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Sev {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Conf {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Exfiltration,
+    CredentialAccess,
+    RemoteCode,
+    Obfuscation,
+    Persistence,
+    FileSystem,
+    Capability,
+}
+
+/// One catalogue entry.
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub kind: Kind,
+    /// Highest severity the rule reports.
+    pub severity: Sev,
+    pub description: &'static str,
+    pub remediation: &'static str,
+}
+
+pub const EXFIL_CREDENTIALS: &str = "SV-T2-EXFIL-CREDENTIALS";
+pub const EXFIL_ENVIRONMENT: &str = "SV-T2-EXFIL-ENVIRONMENT";
+pub const EXFIL_SECRET: &str = "SV-T2-EXFIL-SECRET";
+pub const SECRET_TO_API: &str = "SV-T2-SECRET-TO-DECLARED-API";
+pub const EXFIL_RECON: &str = "SV-T2-EXFIL-RECON";
+pub const CLOUD_METADATA: &str = "SV-T2-CLOUD-METADATA";
+pub const REMOTE_CODE: &str = "SV-T2-REMOTE-CODE-EXEC";
+pub const OBFUSCATED_EXEC: &str = "SV-T2-OBFUSCATED-EXEC";
+pub const EVASION: &str = "SV-T2-EVASION";
+pub const PERSISTENCE: &str = "SV-T2-PERSISTENCE";
+pub const WRITE_OUTSIDE: &str = "SV-T2-WRITE-OUTSIDE-SKILL";
+pub const UNDECLARED_NETWORK: &str = "SV-T2-UNDECLARED-NETWORK";
+pub const DECLARED_NETWORK: &str = "SV-T2-DECLARED-NETWORK";
+pub const UNDECLARED_SECRETS: &str = "SV-T2-UNDECLARED-CREDENTIAL-ACCESS";
+
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: EXFIL_CREDENTIALS,
+        title: "Credential files sent over the network",
+        kind: Kind::Exfiltration,
+        severity: Sev::Critical,
+        description: "Data read from SSH keys, cloud/CLI credential files, browser profiles, keychains, wallets or .env files reaches a network call (possibly through variables, functions, other scripts of the skill, or encodings).",
+        remediation: "Remove the code that reads credential stores; a skill must never send them anywhere.",
+    },
+    RuleInfo {
+        id: EXFIL_ENVIRONMENT,
+        title: "Whole environment sent over the network",
+        kind: Kind::Exfiltration,
+        severity: Sev::Critical,
+        description: "The complete process environment (os.environ, process.env, `env`/`printenv`) reaches a network call. Environments hold API keys and tokens.",
+        remediation: "Send only the specific, documented values the remote service needs.",
+    },
+    RuleInfo {
+        id: EXFIL_SECRET,
+        title: "Secret value sent to an unexpected destination",
+        kind: Kind::Exfiltration,
+        severity: Sev::Critical,
+        description: "A secret-named environment variable or a token printed by a credential CLI reaches a network call whose destination is an exfiltration service or raw IP (critical), a host unrelated to the secret and not mentioned by the skill (medium), or cannot be determined (medium, low confidence).",
+        remediation: "Send credentials only to the service they belong to, over HTTPS, and say so in SKILL.md.",
+    },
+    RuleInfo {
+        id: SECRET_TO_API,
+        title: "Credential used for the API it belongs to",
+        kind: Kind::Exfiltration,
+        severity: Sev::Info,
+        description: "A secret reaches a host that matches the secret's name or that SKILL.md mentions: ordinary API authentication, reported for transparency.",
+        remediation: "None needed; document the required credential in SKILL.md.",
+    },
+    RuleInfo {
+        id: EXFIL_RECON,
+        title: "Host reconnaissance sent over the network",
+        kind: Kind::Exfiltration,
+        severity: Sev::High,
+        description: "A listing of the home directory, clipboard contents or host identity (user, hostname, network interfaces) reaches a network call.",
+        remediation: "Do not collect or transmit information about the user's machine.",
+    },
+    RuleInfo {
+        id: CLOUD_METADATA,
+        title: "Cloud instance metadata access",
+        kind: Kind::CredentialAccess,
+        severity: Sev::Critical,
+        description: "The script contacts a cloud metadata service (169.254.169.254, metadata.google.internal…), which hands out instance credentials; critical when the response is sent elsewhere.",
+        remediation: "Skills have no reason to query instance metadata; remove it.",
+    },
+    RuleInfo {
+        id: REMOTE_CODE,
+        title: "Downloaded code is executed",
+        kind: Kind::RemoteCode,
+        severity: Sev::Critical,
+        description: "Data fetched from the network reaches eval/exec, a shell, an interpreter, or a file that is then executed.",
+        remediation: "Bundle the code with the skill so it can be reviewed; never execute downloads.",
+    },
+    RuleInfo {
+        id: OBFUSCATED_EXEC,
+        title: "Decoded data is executed",
+        kind: Kind::Obfuscation,
+        severity: Sev::High,
+        description: "Constant data decoded at run time (base64, hex, rot13, char codes) reaches eval/exec or a shell: the classic way to hide a payload from review.",
+        remediation: "Ship readable code; do not execute encoded payloads.",
+    },
+    RuleInfo {
+        id: EVASION,
+        title: "Dangerous call hidden by string assembly",
+        kind: Kind::Obfuscation,
+        severity: Sev::High,
+        description: "A network, execution or file API is reached through a name assembled at run time: split strings (\"cu\"+\"rl\"), getattr(os, \"sys\"+\"tem\"), __import__(\"o\"+\"s\"), computed require(), reversed or decoded names.",
+        remediation: "Call APIs by their literal names so reviewers and scanners can see them.",
+    },
+    RuleInfo {
+        id: PERSISTENCE,
+        title: "Persistence outside the skill",
+        kind: Kind::Persistence,
+        severity: Sev::Critical,
+        description: "A script writes shell start-up files, crontabs, SSH authorized_keys, launch agents, systemd units, autostart entries or git hooks, or registers a service; critical when the written data comes from the network.",
+        remediation: "A skill must not make itself (or anything) run again later; print instructions for the user instead.",
+    },
+    RuleInfo {
+        id: WRITE_OUTSIDE,
+        title: "Writes outside the skill folder",
+        kind: Kind::FileSystem,
+        severity: Sev::Low,
+        description: "A script writes to an absolute or home-relative path outside the skill and the temp directory.",
+        remediation: "Write into the working directory or a temp directory, or document why another location is needed.",
+    },
+    RuleInfo {
+        id: UNDECLARED_NETWORK,
+        title: "Network use the skill does not declare",
+        kind: Kind::Capability,
+        severity: Sev::High,
+        description: "Scripts use the network but neither the description nor allowed-tools says the skill talks to a service (raw sockets: high; HTTP: medium; low when only the body hints at it).",
+        remediation: "Say in the description which services the skill contacts, or remove the network code.",
+    },
+    RuleInfo {
+        id: DECLARED_NETWORK,
+        title: "Declared network use",
+        kind: Kind::Capability,
+        severity: Sev::Info,
+        description: "Scripts use the network and the skill says so; the contacted hosts are listed.",
+        remediation: "None needed.",
+    },
+    RuleInfo {
+        id: UNDECLARED_SECRETS,
+        title: "Credential access the skill does not declare",
+        kind: Kind::CredentialAccess,
+        severity: Sev::High,
+        description: "Scripts read credential stores, the whole environment, the clipboard or list the home directory while the description says nothing about credentials or such data.",
+        remediation: "Remove the access, or state in the description what is read and why.",
+    },
+];
+
+pub fn rule(id: &str) -> &'static RuleInfo {
+    RULES.iter().find(|r| r.id == id).unwrap_or(&RULES[0])
+}
+
+#[derive(Debug, Clone)]
+pub struct T2Finding {
+    pub rule: &'static str,
+    pub severity: Sev,
+    pub confidence: Conf,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub evidence: String,
+    pub message: String,
+    /// Source→sink path, one step per entry (`file:line what`).
+    pub flow: Vec<String>,
+}
+
+impl T2Finding {
+    pub fn info(&self) -> &'static RuleInfo {
+        rule(self.rule)
+    }
+}
+
+pub struct Ctx<'a> {
+    pub units: &'a [Unit],
+    pub texts: &'a [&'a str],
+    pub declared: &'a Declared,
+}
+
+pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
+    let mut out = Vec::new();
+    for hit in &a.hits {
+        flow_findings(a, ctx, hit, &mut out);
+    }
+    for ev in &a.sources {
+        if let SourceKind::CloudMetadata { url } = &ev.kind {
+            out.push(make(ctx, CLOUD_METADATA, Sev::High, Conf::High, ev.file, ev.pos.line, ev.pos.col, format!("Queries the cloud metadata service at {url}, which hands out the machine's cloud credentials."), vec![]));
+        }
+    }
+    for cap in &a.caps {
+        match &cap.kind {
+            CapKind::Persistence { what, path } => {
+                let declared = ctx.declared.mentions_any(declared::PERSISTENCE_WORDS);
+                let (sev, note) = if declared {
+                    (
+                        Sev::Medium,
+                        " The skill's description mentions installation/set-up, so this may be intended; review what is installed.",
+                    )
+                } else {
+                    (Sev::High, "")
+                };
+                out.push(make(ctx, PERSISTENCE, sev, Conf::High, cap.file, cap.pos.line, cap.pos.col, format!("Writes a {what} ({path}) via {}: code placed there runs again later without the agent.{note}", cap.api), vec![]));
+            }
+            CapKind::WriteOutside { path } => {
+                out.push(make(
+                    ctx,
+                    WRITE_OUTSIDE,
+                    Sev::Low,
+                    Conf::Medium,
+                    cap.file,
+                    cap.pos.line,
+                    cap.pos.col,
+                    format!("Writes {path} via {}, outside the skill folder.", cap.api),
+                    vec![],
+                ));
+            }
+            _ => {}
+        }
+    }
+    out.extend(declared::compare(a, ctx));
+    dedupe(out)
+}
+
+/// Keeps the most severe finding per (rule, file, line).
+fn dedupe(mut v: Vec<T2Finding>) -> Vec<T2Finding> {
+    v.sort_by(|a, b| {
+        (a.rule, &a.file, a.line)
+            .cmp(&(b.rule, &b.file, b.line))
+            .then(b.severity.cmp(&a.severity))
+            .then(b.confidence.cmp(&a.confidence))
+    });
+    let mut seen = HashSet::new();
+    v.retain(|f| seen.insert((f.rule, f.file.clone(), f.line)));
+    v.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn make(
+    ctx: &Ctx,
+    rule: &'static str,
+    severity: Sev,
+    confidence: Conf,
+    file: usize,
+    line: u32,
+    column: u32,
+    message: String,
+    flow: Vec<String>,
+) -> T2Finding {
+    T2Finding {
+        rule,
+        severity,
+        confidence,
+        file: ctx.units[file].path.clone(),
+        line,
+        column,
+        evidence: line_text(ctx.texts[file], line),
+        message,
+        flow,
+    }
+}
+
+pub fn line_text(text: &str, line: u32) -> String {
+    let l = text
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("")
+        .trim();
+    let mut s: String = l.chars().take(200).collect();
+    if l.chars().count() > 200 {
+        s.push('…');
+    }
+    s
+}
+
+fn describe_flow(a: &Analysis, ctx: &Ctx, label: &Label, hit: &SinkHit) -> Vec<String> {
+    let mut steps = Vec::new();
+    for s in &label.steps {
+        steps.push(format!(
+            "{}:{} {}",
+            ctx.units[s.file].path,
+            s.line,
+            s.what.replace("<value>", "")
+        ));
+    }
+    steps.push(format!(
+        "{}:{} {}",
+        ctx.units[hit.file].path,
+        hit.pos.line,
+        sink_words(hit)
+    ));
+    let _ = a;
+    steps
+}
+
+fn sink_words(hit: &SinkHit) -> String {
+    match &hit.kind {
+        SinkKind::Network => match &hit.dest {
+            Some(d) => format!(
+                "sent by {} to {}",
+                hit.api,
+                d.replace(super::shell::HOLE, "…")
+            ),
+            None => format!("sent by {} (destination computed at run time)", hit.api),
+        },
+        SinkKind::Exec => format!("executed by {}", hit.api),
+        SinkKind::Eval => format!("evaluated as code by {}", hit.api),
+        SinkKind::Write { path, .. } => format!(
+            "written by {} to {}",
+            hit.api,
+            path.as_deref().unwrap_or("a computed path")
+        ),
+    }
+}
+
+fn transforms_note(label: &Label) -> String {
+    if label.transforms.is_empty() {
+        return String::new();
+    }
+    let t: Vec<&str> = label.transforms.iter().map(|t| t.describe()).collect();
+    format!(
+        " The data is {} on the way, which hides it from casual inspection.",
+        t.join(" and ")
+    )
+}
+
+fn crosses_files(label: &Label, hit: &SinkHit) -> bool {
+    label.steps.iter().any(|s| s.file != hit.file)
+}
+
+fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding>) {
+    let (file, line, col) = (hit.file, hit.pos.line, hit.pos.col);
+    if let Some(how) = &hit.evasion {
+        out.push(make(
+            ctx,
+            EVASION,
+            Sev::High,
+            Conf::High,
+            file,
+            line,
+            col,
+            format!(
+                "{} reaches {} while hiding its name: {how}.",
+                sink_kind_word(&hit.kind),
+                hit.api
+            ),
+            vec![],
+        ));
+    }
+    for label in &hit.taint {
+        let Origin::Src(id) = label.origin else {
+            continue;
+        };
+        let ev = &a.sources[id as usize];
+        let flow = describe_flow(a, ctx, label, hit);
+        let from = format!("{} ({}:{})", ev.what, ctx.units[ev.file].path, ev.pos.line);
+        let multi = if crosses_files(label, hit) {
+            " The flow crosses scripts of the skill."
+        } else {
+            ""
+        };
+        let tr = transforms_note(label);
+        match (&hit.kind, &ev.kind) {
+            (SinkKind::Network, kind) => {
+                let dest = hit
+                    .dest
+                    .as_deref()
+                    .map(|d| d.replace(super::shell::HOLE, "…"));
+                let host = hit.dest.as_deref().and_then(|d| {
+                    catalog::url_host(d)
+                        .or_else(|| catalog::dev_socket_host(d))
+                        .or_else(|| {
+                            let d = d.trim();
+                            (!d.is_empty() && !d.contains(super::shell::HOLE) && !d.contains('/'))
+                                .then(|| d.to_ascii_lowercase())
+                        })
+                });
+                let class = host.as_deref().map(catalog::host_class);
+                let where_ = match (&dest, class) {
+                    (Some(d), Some(HostClass::Exfil(what))) => format!("{d} ({what})"),
+                    (Some(d), _) => d.clone(),
+                    (None, _) => "a destination computed at run time".into(),
+                };
+                let to_exfil = matches!(class, Some(HostClass::Exfil(_)));
+                match kind {
+                    SourceKind::Cred { class: c, .. } => {
+                        let sev = if *c == catalog::CredClass::DotEnv && !to_exfil {
+                            Sev::High
+                        } else {
+                            Sev::Critical
+                        };
+                        out.push(make(
+                            ctx,
+                            EXFIL_CREDENTIALS,
+                            sev,
+                            Conf::High,
+                            file,
+                            line,
+                            col,
+                            format!(
+                                "Reads {} — {from} — and sends it via {} to {where_}.{tr}{multi}",
+                                c.describe(),
+                                hit.api
+                            ),
+                            flow,
+                        ));
+                    }
+                    SourceKind::EnvAll => {
+                        out.push(make(ctx, EXFIL_ENVIRONMENT, Sev::Critical, Conf::High, file, line, col, format!("Sends the whole environment — {from} — via {} to {where_}.{tr}{multi}", hit.api), flow));
+                    }
+                    SourceKind::EnvVar { name, secret: true }
+                    | SourceKind::CredTool { command: name } => {
+                        let related = host
+                            .as_deref()
+                            .is_some_and(|h| ctx.declared.host_related(name, h));
+                        let (rule, sev, conf, why) = match class {
+                            Some(HostClass::Exfil(_)) => (
+                                EXFIL_SECRET,
+                                Sev::Critical,
+                                Conf::High,
+                                "an exfiltration-type destination",
+                            ),
+                            Some(HostClass::Loopback) => {
+                                (SECRET_TO_API, Sev::Info, Conf::High, "a local service")
+                            }
+                            Some(HostClass::Named) if related => (
+                                SECRET_TO_API,
+                                Sev::Info,
+                                Conf::Medium,
+                                "a host matching the credential or named in SKILL.md",
+                            ),
+                            Some(HostClass::Named)
+                                if dest.as_deref().is_some_and(|d| d.starts_with("http://")) =>
+                            {
+                                (
+                                    EXFIL_SECRET,
+                                    Sev::High,
+                                    Conf::Medium,
+                                    "an unrelated host over plain HTTP",
+                                )
+                            }
+                            Some(HostClass::Named) => (
+                                EXFIL_SECRET,
+                                Sev::Medium,
+                                Conf::Medium,
+                                "a host unrelated to the credential and not mentioned in SKILL.md",
+                            ),
+                            None => (
+                                EXFIL_SECRET,
+                                Sev::Medium,
+                                Conf::Low,
+                                "a destination computed at run time",
+                            ),
+                        };
+                        out.push(make(ctx, rule, sev, conf, file, line, col, format!("Sends the secret {name} — {from} — via {} to {where_}: {why}.{tr}{multi}", hit.api), flow));
+                    }
+                    SourceKind::HomeListing { .. } | SourceKind::Clipboard => {
+                        let sev = if to_exfil { Sev::Critical } else { Sev::High };
+                        out.push(make(
+                            ctx,
+                            EXFIL_RECON,
+                            sev,
+                            Conf::High,
+                            file,
+                            line,
+                            col,
+                            format!("Sends {from} via {} to {where_}.{tr}{multi}", hit.api),
+                            flow,
+                        ));
+                    }
+                    SourceKind::HostInfo => {
+                        let (sev, conf) = if to_exfil {
+                            (Sev::High, Conf::High)
+                        } else {
+                            (Sev::Low, Conf::Low)
+                        };
+                        out.push(make(
+                            ctx,
+                            EXFIL_RECON,
+                            sev,
+                            conf,
+                            file,
+                            line,
+                            col,
+                            format!(
+                                "Sends host identity — {from} — via {} to {where_}.{tr}{multi}",
+                                hit.api
+                            ),
+                            flow,
+                        ));
+                    }
+                    SourceKind::CloudMetadata { .. } => {
+                        out.push(make(ctx, CLOUD_METADATA, Sev::Critical, Conf::High, file, line, col, format!("Forwards cloud instance metadata — {from} — via {} to {where_}.{multi}", hit.api), flow));
+                    }
+                    _ => {}
+                }
+            }
+            (SinkKind::Exec | SinkKind::Eval, SourceKind::NetResponse { url }) => {
+                let u = url
+                    .as_deref()
+                    .map(|u| u.replace(super::shell::HOLE, "…"))
+                    .unwrap_or_else(|| "the network".into());
+                out.push(make(
+                    ctx,
+                    REMOTE_CODE,
+                    Sev::Critical,
+                    Conf::High,
+                    file,
+                    line,
+                    col,
+                    format!(
+                        "Runs code downloaded from {u} — {from} — via {}.{multi}",
+                        hit.api
+                    ),
+                    flow,
+                ));
+            }
+            (SinkKind::Exec | SinkKind::Eval, SourceKind::Decoded) => {
+                out.push(make(
+                    ctx,
+                    OBFUSCATED_EXEC,
+                    Sev::High,
+                    Conf::High,
+                    file,
+                    line,
+                    col,
+                    format!(
+                        "Executes data decoded at run time — {from} — via {}.{multi}",
+                        hit.api
+                    ),
+                    flow,
+                ));
+            }
+            (
+                SinkKind::Write {
+                    target: WriteTarget::Persistence(what),
+                    path,
+                },
+                SourceKind::NetResponse { .. },
+            ) => {
+                out.push(make(
+                    ctx,
+                    PERSISTENCE,
+                    Sev::Critical,
+                    Conf::High,
+                    file,
+                    line,
+                    col,
+                    format!(
+                        "Installs downloaded data — {from} — into a {what} ({}).{multi}",
+                        path.as_deref().unwrap_or("?")
+                    ),
+                    flow,
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn sink_kind_word(k: &SinkKind) -> &'static str {
+    match k {
+        SinkKind::Network => "A network call",
+        SinkKind::Exec => "A process execution",
+        SinkKind::Eval => "Code evaluation",
+        SinkKind::Write { .. } => "A file write",
+    }
+}
