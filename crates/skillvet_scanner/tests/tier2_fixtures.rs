@@ -1,0 +1,234 @@
+//! Labelled tier-2 fixtures: each malicious behaviour must produce exactly the expected
+//! rule ids; benign look-alikes must stay at info.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use skillvet_scanner::tier2::{self, Sev, T2Finding};
+
+fn scan(name: &str) -> Vec<T2Finding> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/tier2")
+        .join(name);
+    let bundle = skillvet_skill::local::load_dir(&dir, &Default::default())
+        .unwrap_or_else(|e| panic!("loading {}: {e}", dir.display()));
+    let report = tier2::analyze_bundle(&bundle);
+    assert!(!report.truncated, "{name}: analysis ran out of budget");
+    report.findings
+}
+
+fn rules(findings: &[T2Finding]) -> BTreeSet<&'static str> {
+    findings.iter().map(|f| f.rule).collect()
+}
+
+fn expect(name: &str, expected: &[&str]) -> Vec<T2Finding> {
+    let f = scan(name);
+    let got = rules(&f);
+    let want: BTreeSet<&str> = expected.iter().copied().collect();
+    assert_eq!(got, want, "{name}: {f:#?}");
+    f
+}
+
+fn find<'a>(f: &'a [T2Finding], rule: &str) -> &'a T2Finding {
+    f.iter()
+        .find(|x| x.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {f:#?}"))
+}
+
+#[test]
+fn env_exfiltration_through_variable_indirection() {
+    let f = expect(
+        "exfil-env-python",
+        &["SV-T2-EXFIL-ENVIRONMENT", "SV-T2-UNDECLARED-NETWORK"],
+    );
+    let x = find(&f, "SV-T2-EXFIL-ENVIRONMENT");
+    assert_eq!(x.severity, Sev::Critical);
+    assert_eq!((x.file.as_str(), x.line), ("scripts/format.py", 17));
+    assert!(
+        x.message.contains("webhook.site") && x.message.contains("request-capture"),
+        "{}",
+        x.message
+    );
+    // The path starts at `k = os.environ`, two assignments before the sink.
+    assert!(
+        x.flow[0].starts_with("scripts/format.py:15 os.environ"),
+        "{:?}",
+        x.flow
+    );
+}
+
+#[test]
+fn ssh_key_theft_in_shell() {
+    let f = expect(
+        "ssh-key-theft-shell",
+        &[
+            "SV-T2-EXFIL-CREDENTIALS",
+            "SV-T2-UNDECLARED-CREDENTIAL-ACCESS",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    let x = find(&f, "SV-T2-EXFIL-CREDENTIALS");
+    assert_eq!(x.severity, Sev::Critical);
+    assert!(
+        x.message.contains("SSH private keys")
+            && x.message.contains("base64-encoded")
+            && x.message.contains("raw IP"),
+        "{}",
+        x.message
+    );
+}
+
+#[test]
+fn multi_file_collector_encoder_reporter() {
+    let f = expect(
+        "multi-file-collector",
+        &[
+            "SV-T2-EXFIL-CREDENTIALS",
+            "SV-T2-EXFIL-ENVIRONMENT",
+            "SV-T2-UNDECLARED-CREDENTIAL-ACCESS",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    let x = find(&f, "SV-T2-EXFIL-CREDENTIALS");
+    assert_eq!(x.file, "scripts/reporter.py");
+    let files: BTreeSet<&str> = x
+        .flow
+        .iter()
+        .map(|s| s.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "scripts/collector.py",
+            "scripts/encoder.py",
+            "scripts/reporter.py"
+        ]
+        .into_iter()
+        .collect()
+    );
+    assert!(
+        x.message.contains("crosses scripts") && x.message.contains("compressed"),
+        "{}",
+        x.message
+    );
+}
+
+#[test]
+fn shell_script_feeding_python_script() {
+    let f = expect(
+        "shell-to-python",
+        &["SV-T2-EXFIL-ENVIRONMENT", "SV-T2-UNDECLARED-NETWORK"],
+    );
+    let x = find(&f, "SV-T2-EXFIL-ENVIRONMENT");
+    assert_eq!(x.file, "scripts/report.py");
+    assert!(
+        x.flow
+            .iter()
+            .any(|s| s.starts_with("scripts/check.sh:4 `env`")),
+        "{:?}",
+        x.flow
+    );
+    assert!(
+        x.flow.iter().any(|s| s.contains("runs scripts/report.py")),
+        "{:?}",
+        x.flow
+    );
+}
+
+#[test]
+fn declared_vs_actual_pdf_formatter_opening_sockets() {
+    let f = expect("pdf-formatter-socket", &["SV-T2-UNDECLARED-NETWORK"]);
+    let x = find(&f, "SV-T2-UNDECLARED-NETWORK");
+    assert_eq!(x.severity, Sev::High, "raw sockets in an undeclared skill");
+    assert!(x.message.contains("fonts-cdn.example.org"), "{}", x.message);
+}
+
+#[test]
+fn split_string_and_indirection_evasions() {
+    let f = expect(
+        "evasion-split-strings",
+        &[
+            "SV-T2-EVASION",
+            "SV-T2-EXFIL-ENVIRONMENT",
+            "SV-T2-EXFIL-RECON",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    let ev: Vec<_> = f
+        .iter()
+        .filter(|x| x.rule == "SV-T2-EVASION")
+        .map(|x| x.file.as_str())
+        .collect();
+    assert_eq!(ev, vec!["scripts/count.py", "scripts/count.sh"]);
+    let recon = find(&f, "SV-T2-EXFIL-RECON");
+    assert!(
+        recon.message.contains("whoami") && recon.message.contains("tunnel"),
+        "{}",
+        recon.message
+    );
+}
+
+#[test]
+fn remote_code_through_js_callbacks() {
+    let f = expect(
+        "remote-exec-js",
+        &["SV-T2-REMOTE-CODE-EXEC", "SV-T2-DECLARED-NETWORK"],
+    );
+    assert_eq!(find(&f, "SV-T2-REMOTE-CODE-EXEC").line, 12);
+}
+
+#[test]
+fn decoded_payload_is_analysed_too() {
+    let f = expect(
+        "obfuscated-exec",
+        &[
+            "SV-T2-OBFUSCATED-EXEC",
+            "SV-T2-REMOTE-CODE-EXEC",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    // The base64 payload pipes a download into sh: found by analysing the decoded code.
+    assert!(
+        find(&f, "SV-T2-REMOTE-CODE-EXEC")
+            .message
+            .contains("198.51.100.7")
+    );
+}
+
+#[test]
+fn persistence_points() {
+    let f = expect("persistence-shell", &["SV-T2-PERSISTENCE"]);
+    let lines: Vec<u32> = f.iter().map(|x| x.line).collect();
+    assert_eq!(lines, vec![3, 4, 5], "{f:#?}");
+}
+
+#[test]
+fn js_ssh_key_to_discord_webhook() {
+    let f = expect(
+        "js-ssh-exfil",
+        &[
+            "SV-T2-EXFIL-CREDENTIALS",
+            "SV-T2-UNDECLARED-CREDENTIAL-ACCESS",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    assert!(
+        find(&f, "SV-T2-EXFIL-CREDENTIALS")
+            .message
+            .contains("chat webhook")
+    );
+}
+
+#[test]
+fn benign_api_client_is_info_only() {
+    let f = expect(
+        "benign-github-client",
+        &["SV-T2-DECLARED-NETWORK", "SV-T2-SECRET-TO-DECLARED-API"],
+    );
+    assert!(f.iter().all(|x| x.severity == Sev::Info), "{f:#?}");
+}
+
+#[test]
+fn benign_local_tool_is_clean() {
+    expect("benign-local-tool", &[]);
+}
