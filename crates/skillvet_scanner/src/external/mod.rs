@@ -180,7 +180,8 @@ pub enum ParseError {
     Shape { tool: Tool, detail: String },
 }
 
-/// Runs one tool on a folder.
+/// Runs one tool on a folder. Prefer [`run_on_bundle`]/[`run_on_dir`], which scan a
+/// prepared copy.
 pub fn run_tool(tool: Tool, dir: &Path, cfg: &ExternalConfig) -> ToolOutcome {
     let bin = match cfg.locate(tool) {
         Ok(b) => b,
@@ -210,12 +211,27 @@ pub fn run_all(dir: &Path, cfg: &ExternalConfig) -> Vec<ToolOutcome> {
 }
 
 /// Writes a bundle's regular files into a fresh temporary folder and runs the tools there.
-/// Symlinks and submodules are not materialised.
+/// Symlinks and submodules are not materialised. An empty `.semgrepignore` is written so
+/// Semgrep does not apply its default exclusions (`tests/`, `vendor/`…) that a malicious
+/// skill could hide behind; a `.semgrepignore` shipped by the skill is replaced for the
+/// same reason.
 pub fn run_on_bundle(
     bundle: &SkillBundle,
     cfg: &ExternalConfig,
 ) -> std::io::Result<Vec<ToolOutcome>> {
     let tmp = tempfile::Builder::new().prefix("skillvet-ext-").tempdir()?;
+    materialise(bundle, tmp.path())?;
+    Ok(run_all(tmp.path(), cfg))
+}
+
+/// Loads a skill folder (no symlink following, default limits) and scans a copy of it.
+pub fn run_on_dir(dir: &Path, cfg: &ExternalConfig) -> Result<Vec<ToolOutcome>, String> {
+    let bundle = skillvet_skill::local::load_dir(dir, &Default::default())
+        .map_err(|e| format!("loading {}: {e}", dir.display()))?;
+    run_on_bundle(&bundle, cfg).map_err(|e| format!("preparing a scan folder: {e}"))
+}
+
+fn materialise(bundle: &SkillBundle, root: &Path) -> std::io::Result<()> {
     for f in &bundle.files {
         if !matches!(f.kind, FileKind::Regular | FileKind::Executable) {
             continue;
@@ -225,13 +241,16 @@ pub fn run_on_bundle(
         if f.path.starts_with('/') || f.path.split('/').any(|c| c == ".." || c.is_empty()) {
             continue;
         }
-        let dest = tmp.path().join(&f.path);
+        if f.path == ".semgrepignore" {
+            continue;
+        }
+        let dest = root.join(&f.path);
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&dest, &f.content)?;
     }
-    Ok(run_all(tmp.path(), cfg))
+    std::fs::write(root.join(".semgrepignore"), "# skillvet: scan every file\n")
 }
 
 /// Strips the scanned folder's prefix from a path a tool reported.
