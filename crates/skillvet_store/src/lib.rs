@@ -3,6 +3,7 @@
 
 pub mod migrations;
 mod postgres;
+mod queue;
 mod rows;
 mod sqlite;
 mod tx;

@@ -5,6 +5,7 @@
 mod auth;
 mod ops;
 mod queries;
+mod queue;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -21,6 +22,8 @@ use crate::tx::db_error;
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Wakes this process's workers: local commits and `NOTIFY`s from other processes.
+    wakeups: queue::SharedWakeups,
 }
 
 impl PgStore {
@@ -39,7 +42,10 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(format!("migrating PostgreSQL: {e}")))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            wakeups: Default::default(),
+        })
     }
 
     pub(crate) async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {

@@ -208,7 +208,7 @@ impl TxOps for PgTx {
     }
 
     async fn enqueue(&mut self, job: &NewJob<'_>, now: DateTime<Utc>) -> StoreResult<Option<Id>> {
-        sqlx::query_scalar(
+        let id: Option<Id> = sqlx::query_scalar(
             "INSERT INTO jobs (kind, payload, state, priority, attempts, max_attempts, run_at, \
                  dedup_key, created_at, updated_at) \
              VALUES ($1, $2, 'queued', $3, 0, $4, $5, $6, $7, $7) \
@@ -224,7 +224,12 @@ impl TxOps for PgTx {
         .bind(now)
         .fetch_optional(&mut *self.0)
         .await
-        .map_err(db_error)
+        .map_err(db_error)?;
+        if id.is_some() {
+            // Delivered at commit (and only then) to every listening worker process.
+            super::queue::notify(&mut self.0).await?;
+        }
+        Ok(id)
     }
 
     async fn upsert_skill(

@@ -6,8 +6,10 @@
 mod auth;
 mod ops;
 mod queries;
+mod queue;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -26,6 +28,8 @@ use crate::tx::{corrupt, db_error};
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Wakes this process's workers after a commit that made jobs ready.
+    wakeups: Arc<crate::queue::Wakeups>,
 }
 
 impl SqliteStore {
@@ -63,7 +67,11 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(db_error)?;
-        Ok(Self { writer, reader })
+        Ok(Self {
+            writer,
+            reader,
+            wakeups: Arc::default(),
+        })
     }
 
     pub(crate) async fn begin(&self) -> StoreResult<Transaction<'static, Sqlite>> {

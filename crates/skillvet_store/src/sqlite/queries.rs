@@ -33,6 +33,7 @@ impl SubmissionStore for SqliteStore {
         let mut tx = SqliteTx(self.begin().await?);
         let outcome = tx::submit(&mut tx, new, now).await?;
         tx.0.commit().await.map_err(db_error)?;
+        self.wakeups.bump();
         Ok(outcome)
     }
 
@@ -47,6 +48,7 @@ impl SubmissionStore for SqliteStore {
             outcomes.push(tx::submit(&mut tx, new, now).await?);
         }
         tx.0.commit().await.map_err(db_error)?;
+        self.wakeups.bump();
         Ok(outcomes)
     }
 

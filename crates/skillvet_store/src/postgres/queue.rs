@@ -1,0 +1,479 @@
+//! The job queue on PostgreSQL. Claims lock the chosen rows with `FOR UPDATE SKIP LOCKED`
+//! inside one `UPDATE … FROM (SELECT …)` statement, so concurrent workers in any number of
+//! processes each get different jobs without waiting on each other.
+//!
+//! Wake-ups cross processes with `LISTEN/NOTIFY`: every enqueue sends a `NOTIFY` inside its
+//! own transaction (delivered only if it commits), and a listener task per process turns
+//! notifications into in-process wake-ups, reconnecting with backoff when the connection
+//! drops. The channel is derived from the schema, so registries (and tests) sharing one
+//! database do not wake each other.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use skillvet_core::model::Id;
+use skillvet_core::queue::{
+    ClaimRequest, Claimed, Enqueued, FailOutcome, Failure, Job, JobCount, JobFilter, JobQueue,
+    Lease, NewJob, Pause,
+};
+use skillvet_core::store::{StoreError, StoreResult};
+use sqlx::postgres::{PgListener, PgPool};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::PgStore;
+use super::ops::PgTx;
+use crate::queue::{self, ALL_KINDS, LEASE_EXPIRED, Wakeups};
+use crate::rows::Cells;
+use crate::tx::{TxOps, db_error};
+
+const ENQUEUE_TRIES: usize = 3;
+
+/// The notification channel of the current schema (identifiers are limited to 63 bytes).
+const CHANNEL: &str = "'skillvet_jobs_' || left(md5(current_schema()), 16)";
+
+/// Sends the wake-up notification on `conn` (inside its transaction, if any).
+pub(crate) async fn notify(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT pg_notify({CHANNEL}, '')"
+    )))
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// This process's wake-up signal and the listener task feeding it.
+#[derive(Default)]
+pub(crate) struct PgWakeups {
+    local: Wakeups,
+    listener: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl PgWakeups {
+    fn subscribe(&self, pool: &PgPool) -> watch::Receiver<u64> {
+        let receiver = self.local.subscribe();
+        let mut listener = self.listener.lock().expect("listener mutex poisoned");
+        let running = listener.as_ref().is_some_and(|task| !task.is_finished());
+        if !running && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let sender = self.local.sender().clone();
+            *listener = Some(runtime.spawn(listen(pool.clone(), sender)));
+        }
+        receiver
+    }
+}
+
+/// Forwards notifications to `wake` until every receiver is gone or the pool is closed.
+/// After any gap (connect failure, lost connection) it wakes the workers once, since
+/// notifications sent in the gap are lost and jobs may be waiting.
+async fn listen(pool: PgPool, wake: watch::Sender<u64>) {
+    let bump = || wake.send_modify(|n| *n = n.wrapping_add(1));
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        if pool.is_closed() {
+            return;
+        }
+        match subscribe(&pool).await {
+            Ok(mut listener) => {
+                backoff = Duration::from_millis(100);
+                bump();
+                loop {
+                    tokio::select! {
+                        _ = wake.closed() => return,
+                        message = listener.try_recv() => match message {
+                            Ok(Some(_)) => bump(),
+                            // The connection dropped; the next call reconnects.
+                            Ok(None) => bump(),
+                            Err(err) => {
+                                tracing::warn!(error = %err, "job notification listener lost its connection");
+                                bump();
+                                break;
+                            }
+                        },
+                    }
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, retry_in = ?backoff, "cannot listen for job notifications");
+            }
+        }
+        tokio::select! {
+            _ = wake.closed() => return,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(10));
+    }
+}
+
+async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let channel: String = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {CHANNEL}")))
+        .fetch_one(pool)
+        .await?;
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(&channel).await?;
+    Ok(listener)
+}
+
+impl PgStore {
+    async fn notify_workers(&self) -> StoreResult<()> {
+        self.wakeups.local.bump();
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        notify(&mut conn).await
+    }
+
+    async fn fenced(
+        &self,
+        query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    ) -> StoreResult<bool> {
+        let done = query.execute(&self.pool).await.map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl JobQueue for PgStore {
+    async fn enqueue(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<Enqueued> {
+        let insert = queue::new_job(job, now)?;
+        for _ in 0..ENQUEUE_TRIES {
+            let mut tx = PgTx(self.begin().await?);
+            let id = tx.enqueue(&insert, now).await?;
+            tx.0.commit().await.map_err(db_error)?;
+            if let Some(id) = id {
+                self.wakeups.local.bump();
+                return Ok(Enqueued::Created(id));
+            }
+            let existing: Option<Id> = sqlx::query_scalar(
+                "SELECT id FROM jobs WHERE dedup_key = $1 AND state IN ('queued', 'running')",
+            )
+            .bind(&insert.dedup_key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+            if let Some(id) = existing {
+                return Ok(Enqueued::Duplicate(id));
+            }
+        }
+        Err(StoreError::Conflict(format!(
+            "job with dedup key {:?} keeps changing state; retry",
+            insert.dedup_key
+        )))
+    }
+
+    async fn claim(
+        &self,
+        request: &ClaimRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Claimed>> {
+        if request.limit == 0 || request.kinds.is_empty() {
+            return Ok(vec![]);
+        }
+        let until = queue::lease_until(now, request.lease)?;
+        let rows = sqlx::query(
+            "UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, lease_owner = $1, \
+                 lease_expires_at = $2, updated_at = $3 \
+             FROM ( \
+                 SELECT j.id FROM jobs j \
+                 WHERE j.state = 'queued' AND j.run_at <= $3 AND j.kind = ANY($4) \
+                     AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.kind IN ($5, j.kind)) \
+                 ORDER BY j.priority DESC, j.run_at, j.id \
+                 LIMIT $6 \
+                 FOR UPDATE SKIP LOCKED) picked \
+             WHERE jobs.id = picked.id \
+             RETURNING jobs.*",
+        )
+        .bind(request.owner)
+        .bind(until)
+        .bind(now)
+        .bind(request.kinds)
+        .bind(ALL_KINDS)
+        .bind(i64::from(request.limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let jobs = rows.iter().map(queue::job).collect::<StoreResult<_>>()?;
+        Ok(queue::claimed(jobs, request.owner))
+    }
+
+    async fn heartbeat(
+        &self,
+        lease: &Lease,
+        extend_by: Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let until = queue::lease_until(now, extend_by)?;
+        self.fenced(
+            sqlx::query(
+                "UPDATE jobs SET lease_expires_at = $1, updated_at = $2 \
+                 WHERE id = $3 AND state = 'running' AND lease_owner = $4 AND attempts = $5",
+            )
+            .bind(until)
+            .bind(now)
+            .bind(lease.job_id)
+            .bind(lease.owner.clone())
+            .bind(lease.attempt),
+        )
+        .await
+    }
+
+    async fn complete(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool> {
+        self.fenced(
+            sqlx::query(
+                "UPDATE jobs SET state = 'succeeded', lease_expires_at = NULL, updated_at = $1, \
+                     finished_at = $1 \
+                 WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND attempts = $4",
+            )
+            .bind(now)
+            .bind(lease.job_id)
+            .bind(lease.owner.clone())
+            .bind(lease.attempt),
+        )
+        .await
+    }
+
+    async fn fail(
+        &self,
+        lease: &Lease,
+        error: &str,
+        failure: Failure,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FailOutcome> {
+        let (state, run_at, outcome) = match failure {
+            Failure::Retry { at } => ("queued", Some(at), FailOutcome::Retrying { at }),
+            Failure::Permanent => ("failed", None, FailOutcome::Failed),
+            Failure::Exhausted => ("dead", None, FailOutcome::Dead),
+        };
+        let held = self
+            .fenced(
+                sqlx::query(
+                    "UPDATE jobs SET state = $1::text, run_at = COALESCE($2, run_at), \
+                         last_error = $3, \
+                         lease_owner = CASE WHEN $1::text = 'queued' THEN NULL ELSE lease_owner END, \
+                         lease_expires_at = NULL, updated_at = $4, \
+                         finished_at = CASE WHEN $1::text = 'queued' THEN NULL ELSE $4 END \
+                     WHERE id = $5 AND state = 'running' AND lease_owner = $6 AND attempts = $7",
+                )
+                .bind(state)
+                .bind(run_at)
+                .bind(error)
+                .bind(now)
+                .bind(lease.job_id)
+                .bind(lease.owner.clone())
+                .bind(lease.attempt),
+            )
+            .await?;
+        if !held {
+            return Ok(FailOutcome::LeaseLost);
+        }
+        if state == "queued" {
+            self.wakeups.local.bump();
+        }
+        Ok(outcome)
+    }
+
+    async fn release(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool> {
+        let held = self
+            .fenced(
+                sqlx::query(
+                    "UPDATE jobs SET state = 'queued', run_at = $1, max_attempts = max_attempts + 1, \
+                         last_error = 'released by ' || lease_owner || ' (shutting down)', \
+                         lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
+                     WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND attempts = $4",
+                )
+                .bind(now)
+                .bind(lease.job_id)
+                .bind(lease.owner.clone())
+                .bind(lease.attempt),
+            )
+            .await?;
+        if held {
+            self.notify_workers().await?;
+        }
+        Ok(held)
+    }
+
+    async fn reclaim_expired(&self, now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
+        let ids: Vec<Id> = sqlx::query_scalar(
+            "UPDATE jobs SET state = 'queued', run_at = $1, \
+                 last_error = $2::text || lease_owner || ' stopped renewing its lease (attempt ' \
+                     || attempts || ')', \
+                 lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
+             WHERE state = 'running' AND lease_expires_at < $1 \
+             RETURNING id",
+        )
+        .bind(now)
+        .bind(LEASE_EXPIRED)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if !ids.is_empty() {
+            self.notify_workers().await?;
+        }
+        Ok(ids)
+    }
+
+    async fn pause(&self, pause: &Pause) -> StoreResult<()> {
+        let kind = match &pause.kind {
+            Some(kind) => {
+                queue::check_kind(kind)?;
+                kind.as_str()
+            }
+            None => ALL_KINDS,
+        };
+        sqlx::query(
+            "INSERT INTO queue_pauses (kind, reason, actor, actor_kind, at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (kind) DO UPDATE SET reason = excluded.reason, actor = excluded.actor, \
+                 actor_kind = excluded.actor_kind, at = excluded.at",
+        )
+        .bind(kind)
+        .bind(&pause.reason)
+        .bind(&pause.actor.id)
+        .bind(pause.actor.kind.as_str())
+        .bind(pause.at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn resume(&self, kind: Option<&str>) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM queue_pauses WHERE kind = $1")
+            .bind(kind.unwrap_or(ALL_KINDS))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let resumed = done.rows_affected() == 1;
+        if resumed {
+            self.notify_workers().await?;
+        }
+        Ok(resumed)
+    }
+
+    async fn pauses(&self) -> StoreResult<Vec<Pause>> {
+        let rows = sqlx::query("SELECT * FROM queue_pauses ORDER BY kind")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(queue::pause).collect()
+    }
+
+    async fn requeue(&self, id: Id, extra_attempts: i32, now: DateTime<Utc>) -> StoreResult<Job> {
+        let row = sqlx::query(
+            "UPDATE jobs SET state = 'queued', run_at = $1, \
+                 max_attempts = GREATEST(max_attempts, attempts) + $2, lease_owner = NULL, \
+                 lease_expires_at = NULL, finished_at = NULL, updated_at = $1 \
+             WHERE id = $3 AND state IN ('queued', 'failed', 'dead') \
+             RETURNING *",
+        )
+        .bind(now)
+        .bind(extra_attempts.max(0))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        match row {
+            Some(row) => {
+                self.notify_workers().await?;
+                queue::job(&row)
+            }
+            None => Err(queue::not_applicable(id, self.job(id).await?, "requeued")),
+        }
+    }
+
+    async fn reprioritise(&self, id: Id, priority: i32, now: DateTime<Utc>) -> StoreResult<Job> {
+        let row = sqlx::query(
+            "UPDATE jobs SET priority = $1, updated_at = $2 \
+             WHERE id = $3 AND state IN ('queued', 'running') RETURNING *",
+        )
+        .bind(priority)
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        match row {
+            Some(row) => queue::job(&row),
+            None => Err(queue::not_applicable(
+                id,
+                self.job(id).await?,
+                "reprioritised",
+            )),
+        }
+    }
+
+    async fn job(&self, id: Id) -> StoreResult<Option<Job>> {
+        let row = sqlx::query("SELECT * FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(queue::job).transpose()
+    }
+
+    async fn list_jobs(
+        &self,
+        filter: &JobFilter,
+        before: Option<Id>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
+        let mut query = QueryBuilder::<Postgres>::new("SELECT * FROM jobs WHERE 1 = 1");
+        if let Some(kind) = &filter.kind {
+            query.push(" AND kind = ").push_bind(kind.clone());
+        }
+        if let Some(state) = filter.state {
+            query.push(" AND state = ").push_bind(state.as_str());
+        }
+        if let Some(before) = before {
+            query.push(" AND id < ").push_bind(before);
+        }
+        query
+            .push(" ORDER BY id DESC LIMIT ")
+            .push_bind(i64::from(limit.min(1000)));
+        let rows = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(queue::job).collect()
+    }
+
+    async fn job_counts(&self) -> StoreResult<Vec<JobCount>> {
+        let rows = sqlx::query(
+            "SELECT kind, state, COUNT(*) AS n FROM jobs GROUP BY kind, state ORDER BY kind, state",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(JobCount {
+                    kind: row.text("kind")?,
+                    state: row.parsed("state")?,
+                    count: row.big("n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn next_run_at(&self, kinds: &[String]) -> StoreResult<Option<DateTime<Utc>>> {
+        sqlx::query_scalar(
+            "SELECT MIN(j.run_at) FROM jobs j \
+             WHERE j.state = 'queued' AND j.kind = ANY($1) \
+                 AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.kind IN ($2, j.kind))",
+        )
+        .bind(kinds)
+        .bind(ALL_KINDS)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
+    fn wakeups(&self) -> watch::Receiver<u64> {
+        self.wakeups.subscribe(&self.pool)
+    }
+}
+
+/// Keeps the type in the signature of `PgStore` private to this module's users.
+pub(crate) type SharedWakeups = Arc<PgWakeups>;
