@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod model;
+pub mod pipeline;
 pub mod queue;
 pub mod state;
 pub mod store;

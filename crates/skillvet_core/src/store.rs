@@ -10,6 +10,7 @@ use crate::model::{
     ScanResult, Skill, SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome,
     Transition, User, VersionFile,
 };
+use crate::pipeline::PipelineStore;
 use crate::queue::JobQueue;
 use crate::state::{IllegalTransition, SubmissionState};
 
@@ -170,7 +171,7 @@ pub trait AuthStore: Send + Sync {
 
 /// Everything the registry keeps, behind one handle.
 pub trait Store:
-    SubmissionStore + SkillStore + AuthStore + JobQueue + Send + Sync + 'static
+    SubmissionStore + SkillStore + AuthStore + JobQueue + PipelineStore + Send + Sync + 'static
 {
     /// `sqlite` or `postgres`, for logs and health output.
     fn backend(&self) -> &'static str;

@@ -2,6 +2,7 @@
 //! implementing `skillvet_core::store::Store` with hand-written, runtime-checked queries.
 
 pub mod migrations;
+mod pipeline;
 mod postgres;
 mod queue;
 mod rows;

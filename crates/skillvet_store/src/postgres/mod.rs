@@ -4,6 +4,7 @@
 
 mod auth;
 mod ops;
+mod pipeline;
 mod queries;
 mod queue;
 

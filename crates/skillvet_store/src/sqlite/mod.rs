@@ -5,6 +5,7 @@
 
 mod auth;
 mod ops;
+mod pipeline;
 mod queries;
 mod queue;
 
