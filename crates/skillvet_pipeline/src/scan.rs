@@ -8,6 +8,8 @@
 //! * Tier 2 — [`BehaviourScanner`]: `skillvet_scanner::tier2`, data flow from secrets to
 //!   sinks across the skill's Python, shell and JavaScript, and declared-vs-actual behaviour.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -62,7 +64,7 @@ pub struct TierReport {
     pub summary: Value,
 }
 
-pub trait Scanner: Send + Sync {
+pub trait Scanner: Send + Sync + 'static {
     /// 1 or 2.
     fn tier(&self) -> i32;
     /// Stored as the ScanResult's `scanner`; unique within a tier.
@@ -372,15 +374,15 @@ impl Scanner for BehaviourScanner {
 
 /// The scanners of each tier, and the hash naming this exact rule set.
 pub struct Scanners {
-    pub tier1: Vec<Box<dyn Scanner>>,
-    pub tier2: Vec<Box<dyn Scanner>>,
+    pub tier1: Vec<Arc<dyn Scanner>>,
+    pub tier2: Vec<Arc<dyn Scanner>>,
 }
 
 impl Default for Scanners {
     fn default() -> Self {
         Self {
-            tier1: vec![Box::new(StructureScanner)],
-            tier2: vec![Box::new(BehaviourScanner)],
+            tier1: vec![Arc::new(StructureScanner)],
+            tier2: vec![Arc::new(BehaviourScanner)],
         }
     }
 }
@@ -520,7 +522,7 @@ mod tests {
         let default = Scanners::default();
         let fewer = Scanners {
             tier1: vec![],
-            tier2: vec![Box::new(BehaviourScanner)],
+            tier2: vec![Arc::new(BehaviourScanner)],
         };
         assert_eq!(default.ruleset_hash(), Scanners::default().ruleset_hash());
         assert_ne!(default.ruleset_hash(), fewer.ruleset_hash());

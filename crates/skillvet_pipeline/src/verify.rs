@@ -6,6 +6,7 @@
 //! and scan results are unique per (submission, run, tier, scanner) — recording one again
 //! returns the stored one, so decisions are always made from what is stored.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{Value, json};
@@ -331,9 +332,8 @@ impl Pipeline {
     async fn run_tier(
         &self,
         detail: &SubmissionDetail,
-        scanners: &[Box<dyn Scanner>],
-        bundle: &SkillBundle,
-        parsed: &ParsedSkillMd,
+        scanners: &[Arc<dyn Scanner>],
+        bundle: &Arc<(SkillBundle, ParsedSkillMd)>,
         tree_hash: &str,
     ) -> Result<Vec<TierResult>, Problem> {
         let sub = &detail.submission;
@@ -342,7 +342,13 @@ impl Pipeline {
         let mut results = Vec::new();
         for scanner in scanners {
             let started = Instant::now();
-            let report = scanner.scan(bundle, parsed);
+            // Scanning is CPU work: keep it off the async threads.
+            let (task_scanner, task_bundle) = (scanner.clone(), bundle.clone());
+            let report = tokio::task::spawn_blocking(move || {
+                task_scanner.scan(&task_bundle.0, &task_bundle.1)
+            })
+            .await
+            .map_err(|e| Problem::Transient(format!("scanner {} failed: {e}", scanner.name())))?;
             let new = NewScanResult {
                 submission_id: sub.id,
                 tier: scanner.tier(),
@@ -398,8 +404,9 @@ impl Pipeline {
                 )
                 .await;
         }
+        let scanned = Arc::new((bundle, parsed));
         let results = self
-            .run_tier(detail, &self.scanners.tier1, &bundle, &parsed, &tree_hash)
+            .run_tier(detail, &self.scanners.tier1, &scanned, &tree_hash)
             .await?;
         match policy::after_tier1(&results) {
             None => {
@@ -463,10 +470,11 @@ impl Pipeline {
         let parsed = bundle.parse_manifest();
         let tree_hash = content_hash(&bundle);
         let tier1 = Self::stored_results(detail, 1)?;
+        let scanned = Arc::new((bundle, parsed));
         let tier2 = self
-            .run_tier(detail, &self.scanners.tier2, &bundle, &parsed, &tree_hash)
+            .run_tier(detail, &self.scanners.tier2, &scanned, &tree_hash)
             .await?;
-        let decision = self.decision(sub, &tier1, &tier2, &parsed);
+        let decision = self.decision(sub, &tier1, &tier2, &scanned.1);
         self.apply(sub, &decision).await
     }
 
