@@ -317,6 +317,11 @@ pub trait JobQueue: Send + Sync {
     /// Marks the job succeeded; `false` (and nothing changed) when the lease is not held.
     async fn complete(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool>;
 
+    /// Marks many jobs succeeded in one statement (a worker's completions, grouped so that
+    /// one commit serves many jobs). Returns the ids whose lease was still held; the others
+    /// are left unchanged.
+    async fn complete_many(&self, leases: &[Lease], now: DateTime<Utc>) -> StoreResult<Vec<Id>>;
+
     /// Records a failed attempt with its error.
     async fn fail(
         &self,

@@ -828,7 +828,51 @@ async fn concurrent_claimers_get_each_job_exactly_once(db: TestDb) {
     );
 }
 
+async fn completions_can_be_grouped_and_stay_fenced(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    let k = kinds(&["k"]);
+    for i in 0..3 {
+        created(&store, NewJob::new("k", json!(i)), clock.now()).await;
+    }
+    let got = claim(&store, "w1", &k, 3, clock.now()).await;
+    let stale = Lease {
+        attempt: 7,
+        ..got[1].lease.clone()
+    };
+    let mut done = store
+        .complete_many(
+            &[got[0].lease.clone(), stale, got[2].lease.clone()],
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    done.sort_unstable();
+    assert_eq!(done, vec![got[0].job.id, got[2].job.id]);
+    assert_eq!(
+        store.job(got[0].job.id).await.unwrap().unwrap().state,
+        JobState::Succeeded
+    );
+    assert_eq!(
+        store.job(got[1].job.id).await.unwrap().unwrap().state,
+        JobState::Running,
+        "a stale lease completes nothing"
+    );
+    assert_eq!(
+        store.job(got[2].job.id).await.unwrap().unwrap().finished_at,
+        Some(clock.now())
+    );
+    assert!(
+        store
+            .complete_many(&[], clock.now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 backend_tests!(
+    completions_can_be_grouped_and_stay_fenced,
     enqueue_stores_the_job_and_dedups_active_keys,
     claims_by_priority_then_run_at_and_only_ready_handled_kinds,
     only_the_lease_holder_can_heartbeat_complete_or_fail,

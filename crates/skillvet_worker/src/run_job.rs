@@ -1,12 +1,13 @@
 //! One claimed job, from its handler's start to its recorded outcome.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use skillvet_core::Clock;
 use skillvet_core::queue::{Claimed, FailOutcome, Failure, Job, Lease};
 use skillvet_core::store::Store;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep, sleep_until};
 
 use crate::config::{WorkerConfig, jitter};
@@ -23,11 +24,13 @@ macro_rules! persist {
             match $op.await {
                 Ok(value) => break Some(value),
                 Err(err) if Instant::now() + backoff < give_up_at => {
+                    $shared.store_errors.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(error = %err, retry_in = ?backoff, "recording a job outcome failed");
                     sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
                 Err(err) => {
+                    $shared.store_errors.fetch_add(1, Ordering::Relaxed);
                     tracing::error!(error = %err, "could not record a job outcome; it will be reclaimed");
                     break None;
                 }
@@ -49,7 +52,40 @@ pub(crate) enum Outcome {
     Released,
 }
 
+/// Completions go through one task that records them in groups: while one group commits,
+/// the next accumulates, so one commit serves many finished jobs.
+pub(crate) type Completer = mpsc::UnboundedSender<(Lease, oneshot::Sender<bool>)>;
+
+/// Most completions recorded by one statement.
+const MAX_COMPLETION_GROUP: usize = 256;
+
+pub(crate) async fn record_completions(
+    shared: Arc<Shared>,
+    mut queue: mpsc::UnboundedReceiver<(Lease, oneshot::Sender<bool>)>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_COMPLETION_GROUP {
+            match queue.try_recv() {
+                Ok(next) => group.push(next),
+                Err(_) => break,
+            }
+        }
+        let leases: Vec<Lease> = group.iter().map(|(lease, _)| lease.clone()).collect();
+        let done = persist!(
+            shared,
+            shared.store.complete_many(&leases, shared.clock.now())
+        )
+        .unwrap_or_default();
+        for (lease, reply) in group {
+            let _ = reply.send(done.contains(&lease.job_id));
+        }
+    }
+}
+
 pub(crate) struct Shared {
+    /// Store calls that failed while recording outcomes or renewing leases.
+    pub store_errors: AtomicU64,
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: WorkerConfig,
@@ -66,13 +102,14 @@ pub(crate) async fn run_job(
     shared: Arc<Shared>,
     claimed: Claimed,
     cancel: watch::Receiver<bool>,
+    completer: Completer,
 ) -> Outcome {
     let Claimed { job, lease } = claimed;
     let exhausted = job.attempts > job.max_attempts;
     let Some(handler) = shared.handlers.get(&job.kind).cloned() else {
         // Claims only ask for registered kinds; a missing handler is a bug, not the job's fault.
         let error = JobError::Retry(format!("no handler for job kind {:?}", job.kind));
-        return finish(&shared, &job, &lease, None, Err(error)).await;
+        return finish(&shared, &job, &lease, None, Err(error), &completer).await;
     };
     if exhausted {
         let last = job.last_error.as_deref().unwrap_or("no error was recorded");
@@ -97,7 +134,7 @@ pub(crate) async fn run_job(
             };
         }
     };
-    finish(&shared, &job, &lease, Some(&handler), result).await
+    finish(&shared, &job, &lease, Some(&handler), result, &completer).await
 }
 
 /// Runs the handler in its own task (a panic is an error, not the worker's death) while
@@ -137,6 +174,7 @@ async fn supervise(
                     }
                     Ok(false) => break Ran::LeaseLost,
                     Err(err) => {
+                        shared.store_errors.fetch_add(1, Ordering::Relaxed);
                         tracing::warn!(job = job.id, error = %err, "heartbeat failed");
                         if Instant::now() + config.heartbeat_every >= lease_valid_until {
                             // The lease may expire before we can renew it: stop, another
@@ -172,10 +210,10 @@ async fn finish(
     lease: &Lease,
     handler: Option<&Arc<dyn JobHandler>>,
     result: Result<(), JobError>,
+    completer: &Completer,
 ) -> Outcome {
-    let store = &shared.store;
     match result {
-        Ok(()) => match persist!(shared, store.complete(lease, shared.clock.now())) {
+        Ok(()) => match complete(shared, lease, completer).await {
             Some(true) => Outcome::Succeeded,
             _ => {
                 tracing::warn!(job = job.id, "lease lost before completion was recorded");
@@ -194,6 +232,16 @@ async fn finish(
             _ => retry(shared, job, lease, &message).await,
         },
     }
+}
+
+async fn complete(shared: &Shared, lease: &Lease, completer: &Completer) -> Option<bool> {
+    let (reply, recorded) = oneshot::channel();
+    if completer.send((lease.clone(), reply)).is_ok()
+        && let Ok(held) = recorded.await
+    {
+        return Some(held);
+    }
+    persist!(shared, shared.store.complete(lease, shared.clock.now()))
 }
 
 async fn retry(shared: &Shared, job: &Job, lease: &Lease, message: &str) -> Outcome {

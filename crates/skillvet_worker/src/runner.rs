@@ -7,13 +7,13 @@ use std::time::Duration;
 use skillvet_core::Clock;
 use skillvet_core::queue::ClaimRequest;
 use skillvet_core::store::Store;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep};
 
 use crate::config::{WorkerConfig, jitter};
 use crate::handler::Handlers;
-use crate::run_job::{Outcome, Shared, run_job};
+use crate::run_job::{Completer, Outcome, Shared, record_completions, run_job};
 
 /// Waits that are shorter than this are rounded up, so a job that is due but not claimable
 /// (taken by another worker a moment ago) cannot make the loop spin.
@@ -32,7 +32,7 @@ pub struct WorkerReport {
     pub released: u64,
     /// Expired leases this worker put back in the queue.
     pub reclaimed: u64,
-    /// Times the store could not be reached.
+    /// Store calls that failed (claims, heartbeats, recording outcomes).
     pub store_errors: u64,
 }
 
@@ -68,6 +68,7 @@ impl Worker {
         }
         Self {
             shared: Arc::new(Shared {
+                store_errors: Default::default(),
                 store,
                 clock,
                 config,
@@ -91,6 +92,8 @@ impl Worker {
         let mut wakeups = store.wakeups();
         let (cancel_tx, cancel_rx) = watch::channel(false);
         let mut running: JoinSet<Outcome> = JoinSet::new();
+        let (completer, completions) = mpsc::unbounded_channel();
+        let recorder = tokio::spawn(record_completions(shared.clone(), completions));
         let mut store_failures: u32 = 0;
         let mut signal_open = true;
         let mut next_reclaim = Instant::now();
@@ -103,6 +106,7 @@ impl Worker {
                 &kinds,
                 &mut running,
                 &cancel_rx,
+                &completer,
                 &mut next_reclaim,
                 &mut report,
             )
@@ -126,8 +130,12 @@ impl Worker {
             tokio::select! {
                 _ = &mut shutdown => break,
                 Some(joined) = running.join_next(), if !running.is_empty() => {
-                    // A slot is free: look at the queue again straight away.
+                    // A slot is free: look at the queue again straight away, for every slot
+                    // that is free by now.
                     report.count(joined.unwrap_or(Outcome::LeaseLost));
+                    while let Some(joined) = running.try_join_next() {
+                        report.count(joined.unwrap_or(Outcome::LeaseLost));
+                    }
                 }
                 changed = wakeups.changed(), if signal_open && store_failures == 0 => {
                     signal_open = changed.is_ok();
@@ -154,6 +162,11 @@ impl Worker {
                 }
             }
         }
+        drop(completer);
+        let _ = recorder.await;
+        report.store_errors += shared
+            .store_errors
+            .load(std::sync::atomic::Ordering::Relaxed);
         tracing::info!(worker = %config.id, ?report, "worker stopped");
         report
     }
@@ -166,6 +179,7 @@ async fn tick(
     kinds: &[String],
     running: &mut JoinSet<Outcome>,
     cancel: &watch::Receiver<bool>,
+    completer: &Completer,
     next_reclaim: &mut Instant,
     report: &mut WorkerReport,
 ) -> Result<Duration, skillvet_core::store::StoreError> {
@@ -198,7 +212,12 @@ async fn tick(
     let filled = claimed.len() == free;
     for job in claimed {
         tracing::debug!(worker = %config.id, job = job.job.id, kind = %job.job.kind, attempt = job.lease.attempt, "claimed");
-        running.spawn(run_job(shared.clone(), job, cancel.clone()));
+        running.spawn(run_job(
+            shared.clone(),
+            job,
+            cancel.clone(),
+            completer.clone(),
+        ));
     }
     if filled {
         // More may be waiting; a finishing job frees the next slot.

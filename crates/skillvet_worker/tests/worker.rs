@@ -421,7 +421,7 @@ async fn postgres_worker_survives_killed_connections() {
     let handler = Arc::new(Scripted::default());
     let mut ids = Vec::new();
     for i in 0..60 {
-        ids.push(enqueue(&store, json!({ "n": i, "sleep_ms": 30 }), 10).await);
+        ids.push(enqueue(&store, json!({ "n": i, "sleep_ms": 120 }), 10).await);
     }
     let worker = start(&store, &handler, fast_config());
     let mut admin = sqlx::PgConnection::connect(&skillvet_test_db::postgres_base_url())

@@ -233,6 +233,29 @@ impl JobQueue for PgStore {
         .await
     }
 
+    async fn complete_many(&self, leases: &[Lease], now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
+        if leases.is_empty() {
+            return Ok(vec![]);
+        }
+        let ids: Vec<Id> = leases.iter().map(|l| l.job_id).collect();
+        let owners: Vec<String> = leases.iter().map(|l| l.owner.clone()).collect();
+        let attempts: Vec<i32> = leases.iter().map(|l| l.attempt).collect();
+        sqlx::query_scalar(
+            "UPDATE jobs SET state = 'succeeded', lease_expires_at = NULL, updated_at = $1, \
+                 finished_at = $1 \
+             WHERE state = 'running' AND (id, lease_owner, attempts) IN \
+                 (SELECT * FROM UNNEST($2::bigint[], $3::text[], $4::int[])) \
+             RETURNING id",
+        )
+        .bind(now)
+        .bind(ids)
+        .bind(owners)
+        .bind(attempts)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)
+    }
+
     async fn fail(
         &self,
         lease: &Lease,

@@ -149,6 +149,36 @@ impl JobQueue for SqliteStore {
         .await
     }
 
+    async fn complete_many(&self, leases: &[Lease], now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
+        if leases.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "UPDATE jobs SET state = 'succeeded', lease_expires_at = NULL, updated_at = ",
+        );
+        query
+            .push_bind(micros(now))
+            .push(", finished_at = ")
+            .push_bind(micros(now));
+        query.push(" WHERE state = 'running' AND (id, lease_owner, attempts) IN (VALUES ");
+        let mut rows = query.separated(", ");
+        for lease in leases {
+            rows.push("(")
+                .push_bind_unseparated(lease.job_id)
+                .push_unseparated(", ")
+                .push_bind_unseparated(lease.owner.clone())
+                .push_unseparated(", ")
+                .push_bind_unseparated(lease.attempt)
+                .push_unseparated(")");
+        }
+        query.push(") RETURNING id");
+        query
+            .build_query_scalar()
+            .fetch_all(&self.writer)
+            .await
+            .map_err(db_error)
+    }
+
     async fn fail(
         &self,
         lease: &Lease,
