@@ -12,6 +12,7 @@
 //!   every published skill, rate-limited, when the rule set hash changes.
 //! * [`policy`] is the decision policy (see `docs/decision-policy.md`).
 
+pub mod external;
 pub mod policy;
 mod rescan;
 pub mod scan;
@@ -45,6 +46,9 @@ pub struct PipelineConfig {
     pub max_concurrent_fetches: usize,
     /// Published skills whose rescan may start per minute after a rule set change.
     pub rescans_per_minute: u32,
+    /// Enqueue an external scan (Semgrep, gitleaks… run by scan agents) for every
+    /// publication. Off unless agents are deployed, so no scan waits for nobody.
+    pub external_scans: bool,
 }
 
 impl Default for PipelineConfig {
@@ -54,6 +58,7 @@ impl Default for PipelineConfig {
             policy: PolicyConfig::default(),
             max_concurrent_fetches: 4,
             rescans_per_minute: 60,
+            external_scans: false,
         }
     }
 }

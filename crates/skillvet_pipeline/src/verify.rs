@@ -600,6 +600,16 @@ impl Pipeline {
         match self.store.publish(&publication, self.clock.now()).await {
             Ok(published) => {
                 tracing::info!(submission = sub.id, skill = %published.skill.slug, version = %published.version.version, "published");
+                if self.config.external_scans {
+                    crate::external::enqueue_external_scan(
+                        self.store.as_ref(),
+                        sub,
+                        run,
+                        &published,
+                        self.clock.now(),
+                    )
+                    .await?;
+                }
                 Ok(())
             }
             Err(StoreError::StaleState { .. }) => Ok(()),
