@@ -231,13 +231,16 @@ mod tests {
     }
 
     #[test]
-    fn received_reaches_published_only_through_both_tiers() {
-        // Remove the tier states and check PUBLISHED becomes unreachable from RECEIVED.
+    fn received_reaches_published_only_through_both_tiers_or_a_reviewer() {
+        // Remove the tier states and human review: PUBLISHED must become unreachable from
+        // RECEIVED, so nothing is published without passing both tiers or a reviewer.
         let mut seen = vec![Received];
         let mut frontier = vec![Received];
         while let Some(state) = frontier.pop() {
             for &next in state.successors() {
-                if matches!(next, Tier1Scanning | Tier2Scanning) || seen.contains(&next) {
+                if matches!(next, Tier1Scanning | Tier2Scanning | NeedsReview)
+                    || seen.contains(&next)
+                {
                     continue;
                 }
                 seen.push(next);

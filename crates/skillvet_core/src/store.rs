@@ -109,12 +109,13 @@ pub trait SubmissionStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<ScanResult>;
 
-    /// Registry status of each given skill folder of a repository, in input order.
+    /// Registry status of each given skill folder of a repository, in input order; with
+    /// `None`, of every folder the registry knows for that repository, by path.
     async fn path_states(
         &self,
         owner: &str,
         name: &str,
-        paths: &[String],
+        paths: Option<&[String]>,
     ) -> StoreResult<Vec<PathState>>;
 }
 

@@ -307,10 +307,21 @@ pub fn path_status(latest: Option<SubmissionState>, skill: Option<SkillStatus>) 
 
 /// Assembles [`PathState`]s in the order of `paths` from per-path facts.
 pub fn path_states(
-    paths: &[String],
+    paths: Option<&[String]>,
     latest: &HashMap<String, (Id, SubmissionState)>,
     skills: &HashMap<String, (String, SkillStatus)>,
 ) -> Vec<PathState> {
+    let known: Vec<String>;
+    let paths = match paths {
+        Some(paths) => paths,
+        None => {
+            let mut all: Vec<String> = latest.keys().chain(skills.keys()).cloned().collect();
+            all.sort();
+            all.dedup();
+            known = all;
+            &known
+        }
+    };
     paths
         .iter()
         .map(|path| {

@@ -522,7 +522,10 @@ async fn path_states_report_registry_status(db: TestDb) {
     ]
     .map(String::from)
     .to_vec();
-    let states = store.path_states("acme", "skills", &paths).await.unwrap();
+    let states = store
+        .path_states("acme", "skills", Some(&paths))
+        .await
+        .unwrap();
     let got: Vec<_> = states.iter().map(|s| s.status).collect();
     assert_eq!(
         got,
@@ -535,6 +538,12 @@ async fn path_states_report_registry_status(db: TestDb) {
     );
     assert_eq!(states[1].submission_id, Some(pending));
     assert_eq!(states[3].skill.as_deref(), Some("acme/skills/done"));
+    let all = store.path_states("acme", "skills", None).await.unwrap();
+    let known: Vec<_> = all.iter().map(|s| s.skill_path.as_str()).collect();
+    assert_eq!(
+        known,
+        vec!["skills/done", "skills/pending", "skills/rejected"]
+    );
 }
 
 async fn repository_url_is_part_of_its_identity(db: TestDb) {

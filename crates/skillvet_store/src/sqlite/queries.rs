@@ -208,7 +208,7 @@ impl SubmissionStore for SqliteStore {
         &self,
         owner: &str,
         name: &str,
-        paths: &[String],
+        paths: Option<&[String]>,
     ) -> StoreResult<Vec<PathState>> {
         let mut conn = self.reader.acquire().await.map_err(db_error)?;
         let latest_rows = sqlx::query(
