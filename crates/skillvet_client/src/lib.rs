@@ -1,0 +1,17 @@
+//! The one HTTP client stack of skillvet (reqwest on rustls with the ring provider).
+
+use std::time::Duration;
+
+/// Builds an HTTP client on rustls/ring with bounded timeouts.
+///
+/// reqwest is built without a default crypto provider so that only one TLS stack (ring)
+/// is compiled; the provider is installed process-wide on first use.
+pub fn http_client() -> reqwest::Client {
+    // Installing twice returns Err when another thread won the race; that is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("the TLS configuration is static and valid")
+}

@@ -1,0 +1,15 @@
+//! skillvet's HTTP layer. Handlers parse, authorise and rate-limit, then hand the work to
+//! `skillvet_registry`; errors become JSON in one place ([`error::ApiError`]).
+
+pub mod api;
+pub mod auth;
+pub mod client_ip;
+pub mod error;
+pub mod extract;
+pub mod limits;
+pub mod rate_limit;
+pub mod routes;
+pub mod state;
+
+pub use routes::router;
+pub use state::{AppState, RateLimits, ServerConfig};
