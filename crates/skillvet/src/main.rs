@@ -1,0 +1,66 @@
+//! `skillvet`: one binary for the registry service and its tools.
+
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:skillvet.db";
+
+#[derive(Parser)]
+#[command(
+    name = "skillvet",
+    version,
+    about = "A registry that verifies AI-agent skills before people install them"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API (and, by default, the verification workers) on the given database.
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(serve::DatabaseArgs),
+    /// Administration on the server's database.
+    #[command(subcommand)]
+    Admin(serve::AdminCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SKILLVET_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("skillvet: cannot start the async runtime: {e}");
+            return ExitCode::from(70);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::serve(args).await,
+            Command::Migrate(args) => serve::migrate(args).await,
+            Command::Admin(command) => serve::admin(command).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("skillvet: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

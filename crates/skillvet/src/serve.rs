@@ -1,0 +1,170 @@
+//! `serve`, `migrate` and `admin`: the service side of the binary.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use ipnet::IpNet;
+use skillvet_core::model::Role;
+use skillvet_core::{Clock, SystemClock};
+use skillvet_registry::{Registry, RegistryConfig};
+use skillvet_server::rate_limit::{MemoryLimiter, Quota};
+use skillvet_server::{AppState, RateLimits, ServerConfig};
+
+#[derive(Args, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite:PATH` (embedded, the default) or `postgres://user@host/db`.
+    #[arg(long, env = "SKILLVET_DATABASE_URL", default_value = crate::DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SKILLVET_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Proxies whose X-Forwarded-For is trusted (IP or CIDR; repeatable).
+    #[arg(
+        long = "trusted-proxy",
+        env = "SKILLVET_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Let submitters name local paths and file:// URLs (tests and private deployments only).
+    #[arg(long, env = "SKILLVET_ALLOW_LOCAL_REPOS")]
+    pub allow_local_repos: bool,
+    /// Submissions per hour per anonymous client IP.
+    #[arg(long, env = "SKILLVET_SUBMIT_LIMIT_ANONYMOUS", default_value_t = 10)]
+    pub submit_limit_anonymous: u32,
+    /// Submissions per hour per authenticated user.
+    #[arg(
+        long,
+        env = "SKILLVET_SUBMIT_LIMIT_AUTHENTICATED",
+        default_value_t = 30
+    )]
+    pub submit_limit_authenticated: u32,
+    /// Discoveries per hour per client.
+    #[arg(long, env = "SKILLVET_DISCOVER_LIMIT", default_value_t = 20)]
+    pub discover_limit: u32,
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create an API token (printed once; only its hash is stored).
+    CreateToken {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The user the token belongs to (created if new).
+        #[arg(long)]
+        login: String,
+        /// Make a new user an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Expire the token after this many days.
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+}
+
+pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<ExitCode> {
+    let store = skillvet_store::connect(&args.database_url)
+        .await
+        .context("opening the database")?;
+    eprintln!("skillvet: {} database is up to date", store.backend());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AdminCommand::CreateToken {
+            db,
+            login,
+            admin,
+            name,
+            expires_days,
+        } => {
+            let store = skillvet_store::connect(&db.database_url)
+                .await
+                .context("opening the database")?;
+            let now = SystemClock.now();
+            let role = if admin { Role::Admin } else { Role::User };
+            let expires = expires_days.map(|d| now + chrono::Duration::days(d));
+            let (token, _) = skillvet_server::auth::issue_token(
+                store.as_ref(),
+                now,
+                &login,
+                role,
+                &name,
+                expires,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let store = skillvet_store::connect(&args.db.database_url)
+        .await
+        .context("opening the database")?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut registry_config = RegistryConfig::default();
+    registry_config.fetch.allow_local = args.allow_local_repos;
+    let registry = Registry::new(store.clone(), clock, registry_config);
+    let config = ServerConfig {
+        trusted_proxies: args.trusted_proxies,
+        rate_limits: RateLimits {
+            submit_anonymous: Quota::per_hour(args.submit_limit_anonymous),
+            submit_authenticated: Quota::per_hour(args.submit_limit_authenticated),
+            discover: Quota::per_hour(args.discover_limit),
+        },
+    };
+    let state = AppState::new(registry, Arc::new(MemoryLimiter::default()), config);
+    let app = skillvet_server::router(state);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        backend = store.backend(),
+        "skillvet listening on http://{local}"
+    );
+    // Tests and scripts read this line to find the port when started with port 0.
+    println!("listening on http://{local}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
