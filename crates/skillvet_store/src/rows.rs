@@ -45,6 +45,20 @@ macro_rules! submission_select {
 }
 pub(crate) use submission_select;
 
+/// The pending submission of a skill folder, found through the unique index on active
+/// submissions without a write transaction; `$1..$4` are owner, name, url, skill_path.
+macro_rules! pending_duplicate_select {
+    () => {
+        concat!(
+            submission_select!(),
+            "WHERE r.owner = $1 AND r.name = $2 AND r.url = $3 AND s.skill_path = $4 \
+             AND s.state IN ('RECEIVED', 'TIER1_SCANNING', 'TIER1_FAILED', 'TIER2_SCANNING', \
+             'AUTO_APPROVED', 'NEEDS_REVIEW', 'ON_HOLD', 'RESCAN_REQUIRED')"
+        )
+    };
+}
+pub(crate) use pending_duplicate_select;
+
 /// Columns read by [`skill`]; `k` is skills, `r` its repository.
 macro_rules! skill_select {
     () => {

@@ -30,6 +30,21 @@ fn push_ids(query: &mut QueryBuilder<Sqlite>, ids: &[Id]) {
 #[async_trait]
 impl SubmissionStore for SqliteStore {
     async fn submit(&self, new: &NewSubmission, now: DateTime<Utc>) -> StoreResult<SubmitOutcome> {
+        // Fast path: a pending duplicate is answered by one indexed read, no write lock. A
+        // race that ends it right after is harmless: the answer was true when it was read.
+        let pending = sqlx::query(rows::pending_duplicate_select!())
+            .bind(&new.repo.owner)
+            .bind(&new.repo.name)
+            .bind(&new.repo.url)
+            .bind(&new.skill_path)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_error)?;
+        if let Some(row) = pending {
+            return Ok(SubmitOutcome::Duplicate {
+                submission: rows::submission(&row)?,
+            });
+        }
         let mut tx = SqliteTx(self.begin().await?);
         let outcome = tx::submit(&mut tx, new, now).await?;
         tx.0.commit().await.map_err(db_error)?;
