@@ -10,7 +10,8 @@ use ipnet::IpNet;
 use skillvet_core::model::Role;
 use skillvet_core::{Clock, SystemClock};
 use skillvet_registry::{Registry, RegistryConfig};
-use skillvet_server::rate_limit::{MemoryLimiter, Quota};
+use skillvet_server::rate_limit::{MemoryLimiter, Quota, RateLimiter};
+use skillvet_server::redis_limiter::RedisLimiter;
 use skillvet_server::{AppState, RateLimits, ServerConfig};
 
 #[derive(Args, Clone)]
@@ -50,6 +51,13 @@ pub struct ServeArgs {
     /// Discoveries per hour per client.
     #[arg(long, env = "SKILLVET_DISCOVER_LIMIT", default_value_t = 20)]
     pub discover_limit: u32,
+    /// Redis for rate limits shared by several `serve` processes (`redis://host:port`);
+    /// without it, limits are per process.
+    #[arg(long, env = "SKILLVET_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so deployments (and tests) can share one Redis.
+    #[arg(long, env = "SKILLVET_REDIS_PREFIX", default_value = "skillvet:")]
+    pub redis_prefix: String,
 }
 
 #[derive(Subcommand)]
@@ -128,7 +136,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             discover: Quota::per_hour(args.discover_limit),
         },
     };
-    let state = AppState::new(registry, Arc::new(MemoryLimiter::default()), config);
+    let limiter: Arc<dyn RateLimiter> = match &args.redis_url {
+        Some(url) => Arc::new(
+            RedisLimiter::connect(url, &format!("{}ratelimit:", args.redis_prefix))
+                .await
+                .context("connecting to Redis for rate limits")?,
+        ),
+        None => Arc::new(MemoryLimiter::default()),
+    };
+    let state = AppState::new(registry, limiter, config);
     let app = skillvet_server::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

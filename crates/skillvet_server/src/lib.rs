@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod limits;
 pub mod rate_limit;
+pub mod redis_limiter;
 pub mod routes;
 pub mod state;
 

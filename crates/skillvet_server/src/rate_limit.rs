@@ -25,11 +25,11 @@ impl Quota {
         }
     }
 
-    fn interval_micros(&self) -> i64 {
+    pub(crate) fn interval_micros(&self) -> i64 {
         (self.period.as_micros() as i64 / i64::from(self.count.max(1))).max(1)
     }
 
-    fn period_micros(&self) -> i64 {
+    pub(crate) fn period_micros(&self) -> i64 {
         self.period.as_micros() as i64
     }
 }
