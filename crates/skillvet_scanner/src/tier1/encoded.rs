@@ -368,7 +368,8 @@ pub(crate) fn scan_normalised(
         || text.contains("'+")
         || text.contains("\" .")
         || text.contains('\\')
-        || text.contains('$');
+        || text.contains('$')
+        || (doc.role.is_code() && text.contains(" + "));
     if !maybe_split && text.is_ascii() {
         return;
     }

@@ -86,6 +86,13 @@ pub(crate) fn file_finding(
     }
 }
 
+/// Executables, archives and bytecode, recognised by their magic bytes: never read as text.
+pub(crate) fn is_binary(path: &str, content: &[u8]) -> bool {
+    native_executable(content).is_some()
+        || archive(content).is_some()
+        || bytecode(content, &ext(path)).is_some()
+}
+
 fn ext(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.rsplit_once('.')

@@ -972,7 +972,9 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
     let mut out = Vec::new();
     files::scan_structure(bundle, parsed, &ctx, &mut out);
     for f in &bundle.files {
-        if !matches!(f.kind, FileKind::Regular | FileKind::Executable) {
+        if !matches!(f.kind, FileKind::Regular | FileKind::Executable)
+            || files::is_binary(&f.path, &f.content)
+        {
             continue;
         }
         let Some(text) = files::as_text(&f.content) else {

@@ -173,10 +173,11 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
     let cap = limits.max_findings_per_rule;
     for (off, decoded, n) in tags.iter().take(cap) {
         let rule = known(rules::UNI_TAG);
+        // The evidence is what was smuggled, so reviewers see it at once.
         let shown = if decoded.is_empty() {
             format!("{n} tag characters")
         } else {
-            format!("hidden text: \"{decoded}\"")
+            decoded.clone()
         };
         out.push(make_finding(
             rule,
