@@ -5,11 +5,14 @@
 //! * [`tier2`] — behavioural analysis (data flow) of the bundled scripts.
 //! * [`external`] — Semgrep, njsscan, gitleaks, trufflehog when installed.
 //! * [`model`] — the one finding/report model every tier writes into; [`score`] grades it;
-//!   [`catalog`] documents and hashes every rule; [`scan`](mod@scan) runs it all.
+//!   [`catalog`] documents and hashes every rule; [`scan`](mod@scan) runs it all;
+//!   [`output`] writes text, JSON and SARIF; [`cli`] is `skillvet scan` / `skillvet rules`.
 
 pub mod catalog;
+pub mod cli;
 pub mod external;
 pub mod model;
+pub mod output;
 pub mod scan;
 pub mod score;
 pub mod tier1;

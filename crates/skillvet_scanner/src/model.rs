@@ -413,6 +413,10 @@ pub struct SkillInfo {
     pub name: Option<String>,
     /// Folder of the skill (as given by the bundle: inside a repository, or its own name).
     pub root: String,
+    /// Folder relative to the scanned path, `/`-separated; empty when the path is the
+    /// skill itself. File paths in findings are relative to this folder.
+    #[serde(default)]
+    pub path: String,
     pub files: usize,
     pub bytes: u64,
 }

@@ -72,9 +72,11 @@ pub fn scan(path: &Path, opts: &Options) -> Result<Report, Error> {
         match load_dir(dir, &opts.load_limits) {
             Ok(mut bundle) => {
                 if !rel.is_empty() {
-                    bundle.root = rel;
+                    bundle.root = rel.clone();
                 }
-                skills.push(scan_bundle(&bundle, opts));
+                let mut r = scan_bundle(&bundle, opts);
+                r.skill.path = rel;
+                skills.push(r);
             }
             Err(e) => errors.push(ScanError {
                 path: if rel.is_empty() { ".".into() } else { rel },
@@ -178,6 +180,7 @@ pub fn scan_bundle(bundle: &SkillBundle, opts: &Options) -> SkillReport {
         skill: SkillInfo {
             name: parsed.manifest.as_ref().and_then(|m| m.name.clone()),
             root: bundle.root.clone(),
+            path: String::new(),
             files: bundle.files.len(),
             bytes: bundle.total_bytes(),
         },
