@@ -17,9 +17,12 @@ fn load(root: &Path) -> Vec<SkillBundle> {
 }
 
 fn measure(name: &str, bundles: &[SkillBundle]) {
-    let opts = Options::default();
+    measure_with(name, bundles, &Options::default(), "tier 1 + tier 2");
+}
+
+fn measure_with(name: &str, bundles: &[SkillBundle], opts: &Options, what: &str) {
     for b in bundles {
-        std::hint::black_box(scan_bundle(b, &opts));
+        std::hint::black_box(scan_bundle(b, opts));
     }
     let mut per_skill: Vec<Duration> = Vec::new();
     let mut runs = 0u32;
@@ -27,7 +30,7 @@ fn measure(name: &str, bundles: &[SkillBundle]) {
     while start.elapsed() < Duration::from_secs(3) {
         for b in bundles {
             let t = Instant::now();
-            std::hint::black_box(scan_bundle(b, &opts));
+            std::hint::black_box(scan_bundle(b, opts));
             per_skill.push(t.elapsed());
         }
         runs += 1;
@@ -38,7 +41,7 @@ fn measure(name: &str, bundles: &[SkillBundle]) {
     let pct = |p: f64| per_skill[((per_skill.len() as f64 - 1.0) * p) as usize];
     let bytes: u64 = bundles.iter().map(SkillBundle::total_bytes).sum();
     println!(
-        "{name}: {} skills ({:.1} MB), {runs} runs: {:.0} skills/s (tier 1 + tier 2, one thread), \
+        "{name}: {} skills ({:.1} MB), {runs} runs: {:.0} skills/s ({what}, one thread), \
          p50 {:?}, p99 {:?}, max {:?} per skill",
         bundles.len(),
         bytes as f64 / 1e6,
@@ -73,6 +76,11 @@ fn main() {
     let corpus: PathBuf = here.join("../../../shared/corpus/benign/trailofbits-skills");
     let corpus_bundles = load(&corpus);
     measure("benign corpus", &corpus_bundles);
+    let tier1_only = Options {
+        tier2: false,
+        ..Options::default()
+    };
+    measure_with("benign corpus", &corpus_bundles, &tier1_only, "tier 1 only");
     let fixtures = here.join("tests/fixtures/tier1");
     measure("tier-1 fixtures", &load(&fixtures));
     let t2 = here.join("tests/fixtures/tier2");

@@ -305,7 +305,8 @@ static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static VAR_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\b").expect("var regex")
+    Regex::new(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)|(?-u:\b)([A-Za-z_]\w*)(?-u:\b)")
+        .expect("var regex")
 });
 
 /// `"cu" + "rl"`, `"cu""rl"`, `'c''url'`, `"a" . "b"`, `c\u\r\l`: the line with the

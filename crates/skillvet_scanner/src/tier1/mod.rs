@@ -118,7 +118,7 @@ pub struct SkillContext {
 }
 
 static TEACHING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(security|secure|vulnerab\w*|audit\w*|exploit\w*|attack\w*|malware|malicious|pentest\w*|penetration|threat\w*|fuzz\w*|sast|static[\s-]analysis|semgrep|codeql|yara|ctf|forensic\w*|red[\s-]team\w*|injection|cve|sanitizer\w*|hardening|triage|cryptograph\w*|smart\s+contracts?)\b").expect("teaching regex")
+    Regex::new(r"(?i)(?-u:\b)(security|secure|vulnerab\w*|audit\w*|exploit\w*|attack\w*|malware|malicious|pentest\w*|penetration|threat\w*|fuzz\w*|sast|static[\s-]analysis|semgrep|codeql|yara|ctf|forensic\w*|red[\s-]team\w*|injection|cve|sanitizer\w*|hardening|triage|cryptograph\w*|smart\s+contracts?)(?-u:\b)").expect("teaching regex")
 });
 
 impl SkillContext {
@@ -493,7 +493,7 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
                         }
                     }
                 }
-                let re = regex::RegexBuilder::new(p.regex)
+                let re = regex::RegexBuilder::new(&ascii_boundaries(p.regex))
                     .multi_line(true)
                     .size_limit(20 * (1 << 20))
                     .build()
@@ -513,6 +513,13 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
         regexes,
     }
 });
+
+/// Word boundaries in rule patterns are ASCII ones: a Unicode `\b` makes the regex engine
+/// give up its DFA on any non-ASCII text and fall back to a far slower one. Rule keywords
+/// are ASCII, so the meaning is the same.
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
 
 /// Compiles every pattern now (tests and benches call it so the first scan is not slow).
 pub fn warm_up() {
@@ -730,13 +737,13 @@ const VENDOR_INSTALLERS: &[&str] = &[
 ];
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(https?)://([^\s/"'`)|;<>]+)([^\s"'`)|;<>]*)"#).expect("url regex")
+    Regex::new(r#"(?i)(?-u:\b)(https?)://([^\s/"'`)|;<>]+)([^\s"'`)|;<>]*)"#).expect("url regex")
 });
 
 static EXFIL_HOST: LazyLock<Regex> = LazyLock::new(|| {
     let r = rules::rule("SV-T1-EXF-COLLECTION-SERVICE").expect("exfil rule");
     match r.detector {
-        Detector::Pattern(p) => Regex::new(p.regex).expect("exfil regex"),
+        Detector::Pattern(p) => Regex::new(&ascii_boundaries(p.regex)).expect("exfil regex"),
         Detector::Builtin => unreachable!("exfil rule is a pattern"),
     }
 });

@@ -368,11 +368,11 @@ pub(crate) fn check_name(name: &str) -> Option<String> {
 }
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(ignore|disregard|you\s+(must|should|will|are\s+now)|assistant|claude|chatgpt|codex|the\s+agent|ai\s+agent|llm|system\s+prompt|instructions?|execute|run\s+(this|the|`|\w+\.(sh|py|js))|curl|wget|send|upload|post\s+(it|them|the)|exfiltrat\w*|password|credentials?|\.ssh|api[_ -]?keys?|tokens?|secrets?|do\s+not\s+(tell|mention|reveal|show|inform)|silently|secretly|without\s+(asking|telling))\b").expect("directive regex")
+    Regex::new(r"(?i)(?-u:\b)(ignore|disregard|you\s+(must|should|will|are\s+now)|assistant|claude|chatgpt|codex|the\s+agent|ai\s+agent|llm|system\s+prompt|instructions?|execute|run\s+(this|the|`|\w+\.(sh|py|js))|curl|wget|send|upload|post\s+(it|them|the)|exfiltrat\w*|password|credentials?|\.ssh|api[_ -]?keys?|tokens?|secrets?|do\s+not\s+(tell|mention|reveal|show|inform)|silently|secretly|without\s+(asking|telling))(?-u:\b)").expect("directive regex")
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(ignore\s+(all\s+|any\s+)?(previous|prior|above)|disregard|system\s+prompt|exfiltrat\w*|do\s+not\s+(tell|mention|reveal|inform)|silently|secretly|\.ssh|curl|wget|(ai\s+agent|assistant|claude)\s*[:,])").expect("strong regex")
+    Regex::new(r"(?i)(?-u:\b)(ignore\s+(all\s+|any\s+)?(previous|prior|above)|disregard|system\s+prompt|exfiltrat\w*|do\s+not\s+(tell|mention|reveal|inform)|silently|secretly|\.ssh|curl|wget|(ai\s+agent|assistant|claude)\s*[:,])").expect("strong regex")
 });
 
 static LINK_META: LazyLock<Regex> = LazyLock::new(|| {
