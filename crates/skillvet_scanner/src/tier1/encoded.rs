@@ -87,7 +87,11 @@ fn decode_b64(s: &str) -> Option<Vec<u8>> {
 }
 
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    (s.len() % 2 == 0).then(|| hex::decode(s).ok()).flatten()
+    if s.len().is_multiple_of(2) {
+        hex::decode(s).ok()
+    } else {
+        None
+    }
 }
 
 fn decode_escapes(s: &str) -> Option<Vec<u8>> {
