@@ -28,6 +28,10 @@ enum Command {
     /// Administration on the server's database.
     #[command(subcommand)]
     Admin(serve::AdminCommand),
+    /// Scan a skill folder or a repository of skills (exit 0 pass, 1 at/above --fail-on, 2 error).
+    Scan(skillvet_scanner::cli::ScanArgs),
+    /// List the scanner's rules (`--format markdown` generates docs/rules.md).
+    Rules(skillvet_scanner::cli::RulesArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,8 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::serve(args).await,
             Command::Migrate(args) => serve::migrate(args).await,
             Command::Admin(command) => serve::admin(command).await,
+            Command::Scan(args) => Ok(skillvet_scanner::cli::run_scan(args)),
+            Command::Rules(args) => Ok(skillvet_scanner::cli::run_rules(args)),
         }
     });
     match result {

@@ -9,17 +9,22 @@ use skillvet_core::model::{CertTier, ScanResult, Verdict};
 use crate::scan::{Confidence, Finding, Severity};
 
 /// Part of the rule set hash: changing the policy rescans published skills.
-pub const POLICY_VERSION: &str = "policy-1";
+pub const POLICY_VERSION: &str = "policy-2";
 
 /// Finding categories whose confirmed critical findings show intent (stealing, remote
 /// control, hiding): the skill is BLOCKED, not merely REJECTED.
+/// Names are `skillvet_scanner::model::Category`'s; the older spellings keep results stored
+/// before the unified model readable.
 const MALICIOUS_CATEGORIES: &[&str] = &[
     "exfiltration",
-    "credentialaccess",
-    "remotecode",
+    "credential-access",
+    "remote-code-execution",
     "obfuscation",
     "persistence",
     "hidden-unicode",
+    "prompt-injection",
+    "credentialaccess",
+    "remotecode",
 ];
 
 /// Lowest score of a CONCERNS result that may still be published without a human.

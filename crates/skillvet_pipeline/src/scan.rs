@@ -1,12 +1,12 @@
 //! The scanners the pipeline runs, behind one small trait so each tier can be swapped for a
-//! stronger engine without touching the pipeline, and the scoring shared by the adapters.
+//! stronger engine without touching the pipeline. Both tiers are `skillvet_scanner`'s
+//! engines, read through its unified finding model and graded by its score/verdict rules
+//! (`skillvet_scanner::score`, documented in docs/scan-report.md):
 //!
-//! * Tier 1 — [`StructureScanner`]: what a skill bundles (native binaries, archives,
-//!   submodules) and hidden Unicode in its SKILL.md (tag characters used for ASCII smuggling,
-//!   bidi overrides, zero-width characters). When `skillvet_scanner` gains its tier-1 rule
-//!   engine, an adapter for it joins tier 1 here.
-//! * Tier 2 — [`BehaviourScanner`]: `skillvet_scanner::tier2`, data flow from secrets to
-//!   sinks across the skill's Python, shell and JavaScript, and declared-vs-actual behaviour.
+//! * Tier 1 — [`StaticRulesScanner`]: the static rule engine over SKILL.md and every bundled
+//!   file (prompt injection, hidden Unicode, remote code, secrets, binaries…).
+//! * Tier 2 — [`BehaviourScanner`]: data flow from secrets to sinks across the skill's
+//!   Python, shell and JavaScript, and declared-vs-actual behaviour.
 
 use std::sync::Arc;
 
@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use skillvet_core::model::Verdict;
-use skillvet_scanner::tier2::{self, Conf, Sev};
-use skillvet_skill::{FileKind, ParsedSkillMd, SKILL_MD, SkillBundle};
+use skillvet_scanner::{model as unified, score, tier1, tier2};
+use skillvet_skill::{ParsedSkillMd, SkillBundle};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -74,241 +74,110 @@ pub trait Scanner: Send + Sync + 'static {
     fn scan(&self, bundle: &SkillBundle, manifest: &ParsedSkillMd) -> TierReport;
 }
 
-/// Points a finding takes off the score of 100, before the confidence factor (high ×1,
-/// medium ×0.6, low ×0.3).
-fn penalty(finding: &Finding) -> f64 {
-    let base = match finding.severity {
-        Severity::Critical => 40.0,
-        Severity::High => 20.0,
-        Severity::Medium => 8.0,
-        Severity::Low => 3.0,
-        Severity::Info => 0.0,
-    };
-    let factor = match finding.confidence {
-        Confidence::High => 1.0,
-        Confidence::Medium => 0.6,
-        Confidence::Low => 0.3,
-    };
-    base * factor
+impl From<&unified::Finding> for Finding {
+    fn from(f: &unified::Finding) -> Self {
+        Finding {
+            rule_id: f.rule_id.clone(),
+            category: f.category.as_str().to_owned(),
+            severity: match f.severity {
+                unified::Severity::Info => Severity::Info,
+                unified::Severity::Low => Severity::Low,
+                unified::Severity::Medium => Severity::Medium,
+                unified::Severity::High => Severity::High,
+                unified::Severity::Critical => Severity::Critical,
+            },
+            confidence: match f.confidence {
+                unified::Confidence::Low => Confidence::Low,
+                unified::Confidence::Medium => Confidence::Medium,
+                unified::Confidence::High => Confidence::High,
+            },
+            file: f.file.clone(),
+            line: f.line,
+            message: f.explanation.clone(),
+            evidence: f.evidence.clone(),
+        }
+    }
 }
 
-/// Score and verdict from findings (documented in docs/decision-policy.md):
-/// FAIL on a critical finding of at least medium confidence or a score below 50; CONCERNS on
-/// any high or medium finding or a score below 80; PASS otherwise.
+/// Score and verdict of stored findings (e.g. an external agent's), graded by the same
+/// rules as every scanner (`skillvet_scanner::score`).
 pub fn grade(findings: &[Finding]) -> (Verdict, i32) {
-    let lost: f64 = findings.iter().map(penalty).sum();
-    let score = (100.0 - lost).round().clamp(0.0, 100.0) as i32;
-    let critical = findings
+    let unified: Vec<unified::Finding> = findings
         .iter()
-        .any(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium);
-    let notable = findings.iter().any(|f| f.severity >= Severity::Medium);
-    let verdict = if critical || score < 50 {
-        Verdict::Fail
-    } else if notable || score < 80 {
-        Verdict::Concerns
-    } else {
-        Verdict::Pass
-    };
-    (verdict, score)
+        .map(|f| unified::Finding {
+            rule_id: f.rule_id.clone(),
+            category: unified::Category::DangerousCode,
+            severity: match f.severity {
+                Severity::Info => unified::Severity::Info,
+                Severity::Low => unified::Severity::Low,
+                Severity::Medium => unified::Severity::Medium,
+                Severity::High => unified::Severity::High,
+                Severity::Critical => unified::Severity::Critical,
+            },
+            confidence: match f.confidence {
+                Confidence::Low => unified::Confidence::Low,
+                Confidence::Medium => unified::Confidence::Medium,
+                Confidence::High => unified::Confidence::High,
+            },
+            tier: unified::Tier::External,
+            file: f.file.clone(),
+            line: f.line,
+            column: 0,
+            evidence: f.evidence.clone(),
+            explanation: f.message.clone(),
+            remediation: String::new(),
+            context: None,
+            flow: Vec::new(),
+        })
+        .collect();
+    let r = report(&unified, Value::Null);
+    (r.verdict, r.score)
 }
 
-fn report(findings: Vec<Finding>, summary: Value) -> TierReport {
-    let (verdict, score) = grade(&findings);
+/// Score and verdict of unified findings, as `skillvet scan` grades them.
+fn report(findings: &[unified::Finding], summary: Value) -> TierReport {
+    let (score, verdict) = score::grade(findings);
     TierReport {
-        verdict,
-        score,
-        findings,
+        verdict: match verdict {
+            unified::Verdict::Pass => Verdict::Pass,
+            unified::Verdict::Concerns => Verdict::Concerns,
+            unified::Verdict::Fail => Verdict::Fail,
+        },
+        score: i32::from(score),
+        findings: findings.iter().map(Finding::from).collect(),
         summary,
     }
 }
 
-/// Tier 1: what the skill bundles and hidden characters in its instructions.
+/// Tier 1: `skillvet_scanner`'s static rules.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct StructureScanner;
+pub struct StaticRulesScanner;
 
-const STRUCTURE_VERSION: &str = "structure-1";
-
-impl Scanner for StructureScanner {
+impl Scanner for StaticRulesScanner {
     fn tier(&self) -> i32 {
         1
     }
 
     fn name(&self) -> &'static str {
-        "skillvet-structure"
+        "skillvet-static"
     }
 
     fn version(&self) -> String {
-        STRUCTURE_VERSION.into()
+        // Every rule of every tier, patterns and scoring included.
+        let info = skillvet_scanner::catalog::ruleset();
+        format!("{}-{}", info.version, &info.hash[..16])
     }
 
     fn scan(&self, bundle: &SkillBundle, manifest: &ParsedSkillMd) -> TierReport {
-        let mut findings = Vec::new();
-        for file in &bundle.files {
-            match &file.kind {
-                FileKind::Submodule => findings.push(finding(
-                    "SV-T1-SUBMODULE",
-                    "structure",
-                    Severity::Medium,
-                    Confidence::High,
-                    &file.path,
-                    0,
-                    "a git submodule is part of the skill; its content is never fetched or verified",
-                    "",
-                )),
-                FileKind::Regular | FileKind::Executable => {
-                    if let Some(what) = native_binary(&file.content) {
-                        findings.push(finding(
-                            "SV-T1-BUNDLED-BINARY",
-                            "structure",
-                            Severity::High,
-                            Confidence::High,
-                            &file.path,
-                            0,
-                            &format!("a compiled {what} executable is bundled; its behaviour cannot be reviewed"),
-                            what,
-                        ));
-                    } else if let Some(what) = archive(&file.content) {
-                        findings.push(finding(
-                            "SV-T1-BUNDLED-ARCHIVE",
-                            "structure",
-                            Severity::Medium,
-                            Confidence::High,
-                            &file.path,
-                            0,
-                            &format!("a {what} archive is bundled; its content is not scanned"),
-                            what,
-                        ));
-                    }
-                }
-                FileKind::Symlink { .. } => {}
-            }
-        }
-        if let Some(text) = bundle.manifest_bytes() {
-            hidden_unicode(&String::from_utf8_lossy(text), &mut findings);
-        }
-        for warning in &manifest.warnings {
-            findings.push(finding(
-                "SV-T1-MANIFEST-WARNING",
-                "manifest",
-                Severity::Info,
-                Confidence::High,
-                SKILL_MD,
-                warning.line as u32,
-                &warning.message,
-                &warning.code,
-            ));
-        }
+        let mut findings = tier1::scan_bundle(bundle, manifest, &tier1::Limits::default());
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let summary = json!({
             "files": bundle.files.len(),
             "bytes": bundle.total_bytes(),
             "tree_hash": skillvet_skill::content_hash(bundle),
+            "ruleset": skillvet_scanner::catalog::ruleset(),
         });
-        report(findings, summary)
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn finding(
-    rule_id: &str,
-    category: &str,
-    severity: Severity,
-    confidence: Confidence,
-    file: &str,
-    line: u32,
-    message: &str,
-    evidence: &str,
-) -> Finding {
-    Finding {
-        rule_id: rule_id.into(),
-        category: category.into(),
-        severity,
-        confidence,
-        file: file.into(),
-        line,
-        message: message.into(),
-        evidence: evidence.into(),
-    }
-}
-
-fn native_binary(content: &[u8]) -> Option<&'static str> {
-    match content {
-        [0x7f, b'E', b'L', b'F', ..] => Some("ELF"),
-        [0xcf, 0xfa, 0xed, 0xfe, ..]
-        | [0xfe, 0xed, 0xfa, 0xcf, ..]
-        | [0xca, 0xfe, 0xba, 0xbe, ..] => Some("Mach-O"),
-        [b'M', b'Z', ..] if content.len() > 0x40 => Some("Windows PE"),
-        _ => None,
-    }
-}
-
-fn archive(content: &[u8]) -> Option<&'static str> {
-    match content {
-        [b'P', b'K', 3, 4, ..] => Some("zip"),
-        [0x1f, 0x8b, ..] => Some("gzip"),
-        [b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => Some("7z"),
-        [b'R', b'a', b'r', b'!', ..] => Some("rar"),
-        _ if content.len() > 262 && &content[257..262] == b"ustar" => Some("tar"),
-        _ => None,
-    }
-}
-
-/// Characters that change what a model reads without changing what a person sees.
-fn hidden_unicode(text: &str, findings: &mut Vec<Finding>) {
-    for (index, line) in text.lines().enumerate() {
-        let line_no = index as u32 + 1;
-        let mut tags = String::new();
-        let (mut bidi, mut zero_width) = (false, false);
-        for (col, ch) in line.chars().enumerate() {
-            match ch as u32 {
-                0xE0000..=0xE007F => {
-                    // Tag characters mirror ASCII: decode them to show what is smuggled.
-                    if let Some(c) = char::from_u32(ch as u32 - 0xE0000).filter(|c| !c.is_control())
-                    {
-                        tags.push(c);
-                    }
-                }
-                0x202A..=0x202E | 0x2066..=0x2069 => bidi = true,
-                0x200B..=0x200D | 0x2060 => zero_width = true,
-                0xFEFF if !(index == 0 && col == 0) => zero_width = true,
-                _ => {}
-            }
-        }
-        if !tags.is_empty() {
-            findings.push(finding(
-                "SV-T1-UNICODE-TAGS",
-                "hidden-unicode",
-                Severity::Critical,
-                Confidence::High,
-                SKILL_MD,
-                line_no,
-                "invisible Unicode tag characters carry hidden text for the model (ASCII smuggling)",
-                &tags.chars().take(200).collect::<String>(),
-            ));
-        }
-        if bidi {
-            findings.push(finding(
-                "SV-T1-UNICODE-BIDI",
-                "hidden-unicode",
-                Severity::High,
-                Confidence::High,
-                SKILL_MD,
-                line_no,
-                "bidirectional control characters make the text read differently than it displays",
-                "",
-            ));
-        }
-        if zero_width {
-            findings.push(finding(
-                "SV-T1-UNICODE-ZERO-WIDTH",
-                "hidden-unicode",
-                Severity::Medium,
-                Confidence::Medium,
-                SKILL_MD,
-                line_no,
-                "zero-width characters hide content or split words to dodge filters",
-                "",
-            ));
-        }
+        report(&findings, summary)
     }
 }
 
@@ -341,32 +210,14 @@ impl Scanner for BehaviourScanner {
 
     fn scan(&self, bundle: &SkillBundle, _manifest: &ParsedSkillMd) -> TierReport {
         let analysis = tier2::analyze_bundle(bundle);
-        let findings = analysis
+        let mut findings: Vec<unified::Finding> = analysis
             .findings
             .iter()
-            .map(|f| Finding {
-                rule_id: f.rule.into(),
-                category: format!("{:?}", f.info().kind).to_ascii_lowercase(),
-                severity: match f.severity {
-                    Sev::Info => Severity::Info,
-                    Sev::Low => Severity::Low,
-                    Sev::Medium => Severity::Medium,
-                    Sev::High => Severity::High,
-                    Sev::Critical => Severity::Critical,
-                },
-                confidence: match f.confidence {
-                    Conf::Low => Confidence::Low,
-                    Conf::Medium => Confidence::Medium,
-                    Conf::High => Confidence::High,
-                },
-                file: f.file.clone(),
-                line: f.line,
-                message: f.message.clone(),
-                evidence: f.evidence.clone(),
-            })
+            .map(skillvet_scanner::scan::from_tier2)
             .collect();
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         report(
-            findings,
+            &findings,
             json!({ "scripts": analysis.scripts, "truncated": analysis.truncated }),
         )
     }
@@ -381,7 +232,7 @@ pub struct Scanners {
 impl Default for Scanners {
     fn default() -> Self {
         Self {
-            tier1: vec![Arc::new(StructureScanner)],
+            tier1: vec![Arc::new(StaticRulesScanner)],
             tier2: vec![Arc::new(BehaviourScanner)],
         }
     }
@@ -411,44 +262,7 @@ impl Scanners {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use skillvet_skill::SkillFile;
-
-    fn f(severity: Severity, confidence: Confidence) -> Finding {
-        finding("R", "c", severity, confidence, "x", 1, "m", "")
-    }
-
-    #[test]
-    fn grading_follows_the_documented_thresholds() {
-        assert_eq!(grade(&[]), (Verdict::Pass, 100));
-        assert_eq!(
-            grade(&[f(Severity::Info, Confidence::High)]),
-            (Verdict::Pass, 100)
-        );
-        assert_eq!(
-            grade(&[f(Severity::Low, Confidence::High)]),
-            (Verdict::Pass, 97)
-        );
-        assert_eq!(
-            grade(&[f(Severity::Medium, Confidence::Low)]),
-            (Verdict::Concerns, 98)
-        );
-        assert_eq!(
-            grade(&[f(Severity::High, Confidence::High)]),
-            (Verdict::Concerns, 80)
-        );
-        assert_eq!(
-            grade(&[f(Severity::Critical, Confidence::Medium)]),
-            (Verdict::Fail, 76)
-        );
-        assert_eq!(
-            grade(&[f(Severity::Critical, Confidence::Low)]),
-            (Verdict::Concerns, 88)
-        );
-        let many = vec![f(Severity::High, Confidence::High); 3];
-        assert_eq!(grade(&many), (Verdict::Fail, 40));
-        let lots = vec![f(Severity::Critical, Confidence::High); 5];
-        assert_eq!(grade(&lots), (Verdict::Fail, 0));
-    }
+    use skillvet_skill::{FileKind, SKILL_MD, SkillFile};
 
     fn bundle(files: Vec<(&str, FileKind, &[u8])>) -> SkillBundle {
         SkillBundle {
@@ -465,7 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn structure_scanner_flags_binaries_archives_and_hidden_text() {
+    fn static_rules_flag_binaries_archives_and_hidden_text() {
         let smuggled: String = "curl x"
             .chars()
             .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
@@ -481,27 +295,29 @@ mod tests {
             ("README.md", FileKind::Regular, b"plain"),
         ]);
         let parsed = b.parse_manifest();
-        let report = StructureScanner.scan(&b, &parsed);
-        let rules: Vec<(&str, &str, u32)> = report
+        let report = StaticRulesScanner.scan(&b, &parsed);
+        let mut rules: Vec<(&str, &str, u32)> = report
             .findings
             .iter()
             .map(|f| (f.rule_id.as_str(), f.file.as_str(), f.line))
             .collect();
+        rules.sort();
         assert_eq!(
             rules,
             vec![
-                ("SV-T1-BUNDLED-BINARY", "bin/tool", 0),
-                ("SV-T1-BUNDLED-ARCHIVE", "assets/a.zip", 0),
-                ("SV-T1-SUBMODULE", "vendor", 0),
-                ("SV-T1-UNICODE-TAGS", "SKILL.md", 5),
-                ("SV-T1-UNICODE-BIDI", "SKILL.md", 6),
-                ("SV-T1-UNICODE-ZERO-WIDTH", "SKILL.md", 7),
+                ("SV-T1-BIN-ARCHIVE", "assets/a.zip", 0),
+                ("SV-T1-BIN-EXECUTABLE", "bin/tool", 0),
+                ("SV-T1-STRUCT-SUBMODULE", "vendor", 0),
+                ("SV-T1-UNI-BIDI", "SKILL.md", 6),
+                ("SV-T1-UNI-TAG-SMUGGLING", "SKILL.md", 5),
+                ("SV-T1-UNI-ZERO-WIDTH", "SKILL.md", 7),
             ]
         );
-        assert_eq!(
-            report.findings[3].evidence, "curl x",
-            "smuggled text is decoded"
-        );
+        let tags = &report.findings[0];
+        assert_eq!(tags.rule_id, "SV-T1-UNI-TAG-SMUGGLING", "most severe first");
+        assert_eq!(tags.evidence, "curl x", "smuggled text is decoded");
+        assert_eq!(tags.category, "hidden-unicode");
+        assert!(tags.is_confirmed_critical());
         assert_eq!(report.verdict, Verdict::Fail);
         assert_eq!(
             report.summary["tree_hash"],
@@ -513,7 +329,7 @@ mod tests {
             FileKind::Regular,
             b"---\nname: demo\ndescription: d\n---\nhi\n",
         )]);
-        let report = StructureScanner.scan(&clean, &clean.parse_manifest());
+        let report = StaticRulesScanner.scan(&clean, &clean.parse_manifest());
         assert_eq!((report.verdict, report.score), (Verdict::Pass, 100));
     }
 

@@ -217,3 +217,43 @@ fn njsscan_runs_on_node_code() {
         other => panic!("njsscan did not run: {other:?}"),
     }
 }
+
+/// `scan()` with external tools: their findings land in the unified report (tier
+/// "external", rule ids prefixed), and a missing tool is listed as unavailable, not clean.
+#[test]
+fn external_findings_join_the_unified_report() {
+    let mut cfg = require(Tool::Njsscan);
+    cfg.tools = vec![Tool::Njsscan, Tool::Gitleaks];
+    cfg.binaries = vec![(Tool::Gitleaks, PathBuf::from("/nonexistent/gitleaks"))];
+    let opts = skillvet_scanner::Options {
+        external: Some(cfg),
+        ..Default::default()
+    };
+    let report = skillvet_scanner::scan(&fixture("external/njs-skill"), &opts).expect("scan");
+    let skill = &report.skills[0];
+    let ext: Vec<_> = skill
+        .findings
+        .iter()
+        .filter(|f| f.tier == skillvet_scanner::Tier::External)
+        .collect();
+    assert!(!ext.is_empty(), "{:#?}", skill.findings);
+    assert!(ext.iter().all(|f| f.rule_id.starts_with("SV-EXT-NJSSCAN-")));
+    let run = |name: &str| skill.tiers.iter().find(|t| t.name == name).expect(name);
+    assert_eq!(
+        run("njsscan").status,
+        skillvet_scanner::model::TierStatus::Ran
+    );
+    assert_eq!(
+        run("gitleaks").status,
+        skillvet_scanner::model::TierStatus::Unavailable
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&skillvet_scanner::output::sarif(&report)).unwrap();
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"].as_str().unwrap().starts_with("SV-EXT-NJSSCAN-"))
+    );
+}

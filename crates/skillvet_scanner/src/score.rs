@@ -1,0 +1,181 @@
+//! Score and verdict: the one place that turns findings into PASS / CONCERNS / FAIL.
+//!
+//! **Score** starts at 100. Each finding costs `WEIGHT[severity] × FACTOR[confidence]`
+//! points:
+//!
+//! | severity | weight |   | confidence | factor |
+//! |----------|-------:|---|------------|-------:|
+//! | critical |     40 |   | high       |    1.0 |
+//! | high     |     15 |   | medium     |    0.5 |
+//! | medium   |      5 |   | low        |    0.2 |
+//! | low      |      1 |   |            |        |
+//! | info     |      0 |   |            |        |
+//!
+//! Repeats of one rule count less and less: within a rule, costs are sorted from largest
+//! and the k-th (0-based) is halved k times, so one rule can cost at most twice its worst
+//! finding. A skill that mentions `sudo` forty times is not forty times as dangerous.
+//! The score is rounded and clamped to 0–100.
+//!
+//! **Verdict**, first rule that applies:
+//! 1. FAIL — a critical finding with high confidence; or two different rules with critical
+//!    findings of medium confidence; or a score below [`FAIL_BELOW`].
+//! 2. CONCERNS — any critical finding; a high finding of at least medium confidence; or a
+//!    score below [`CONCERNS_BELOW`].
+//! 3. PASS — otherwise (only low/info findings, or high ones the scanner is unsure of).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Confidence, Finding, Severity, Verdict};
+
+/// Scores under this fail.
+pub const FAIL_BELOW: u8 = 40;
+/// Scores under this raise concerns.
+pub const CONCERNS_BELOW: u8 = 75;
+
+pub fn weight(s: Severity) -> f64 {
+    match s {
+        Severity::Critical => 40.0,
+        Severity::High => 15.0,
+        Severity::Medium => 5.0,
+        Severity::Low => 1.0,
+        Severity::Info => 0.0,
+    }
+}
+
+pub fn factor(c: Confidence) -> f64 {
+    match c {
+        Confidence::High => 1.0,
+        Confidence::Medium => 0.5,
+        Confidence::Low => 0.2,
+    }
+}
+
+/// 0–100 from the findings (see the module docs).
+pub fn score(findings: &[Finding]) -> u8 {
+    let mut per_rule: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for f in findings {
+        per_rule
+            .entry(f.rule_id.as_str())
+            .or_default()
+            .push(weight(f.severity) * factor(f.confidence));
+    }
+    let mut lost = 0.0;
+    for costs in per_rule.values_mut() {
+        costs.sort_by(|a, b| b.total_cmp(a));
+        let mut scale = 1.0;
+        for c in costs.iter() {
+            lost += c * scale;
+            scale /= 2.0;
+        }
+    }
+    (100.0 - lost).round().clamp(0.0, 100.0) as u8
+}
+
+/// Verdict from the findings and their score (see the module docs).
+pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
+    let sure_critical = findings
+        .iter()
+        .any(|f| f.severity == Severity::Critical && f.confidence == Confidence::High);
+    let medium_critical_rules: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium)
+        .map(|f| f.rule_id.as_str())
+        .collect();
+    if sure_critical || medium_critical_rules.len() >= 2 || score < FAIL_BELOW {
+        return Verdict::Fail;
+    }
+    let concerning = findings.iter().any(|f| {
+        f.severity == Severity::Critical
+            || (f.severity == Severity::High && f.confidence >= Confidence::Medium)
+    });
+    if concerning || score < CONCERNS_BELOW {
+        Verdict::Concerns
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// Score and verdict together.
+pub fn grade(findings: &[Finding]) -> (u8, Verdict) {
+    let s = score(findings);
+    (s, verdict(findings, s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Category, Tier};
+
+    fn f(rule: &str, severity: Severity, confidence: Confidence) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            category: Category::Destructive,
+            severity,
+            confidence,
+            tier: Tier::Static,
+            file: "SKILL.md".into(),
+            line: 1,
+            column: 1,
+            evidence: String::new(),
+            explanation: String::new(),
+            remediation: String::new(),
+            context: None,
+            flow: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn nothing_found_passes_with_100() {
+        assert_eq!(grade(&[]), (100, Verdict::Pass));
+    }
+
+    #[test]
+    fn a_sure_critical_fails() {
+        let (s, v) = grade(&[f("A", Severity::Critical, Confidence::High)]);
+        assert_eq!((s, v), (60, Verdict::Fail));
+    }
+
+    #[test]
+    fn an_unsure_critical_raises_concerns_two_fail() {
+        let one = [f("A", Severity::Critical, Confidence::Medium)];
+        assert_eq!(grade(&one), (80, Verdict::Concerns));
+        let two = [
+            f("A", Severity::Critical, Confidence::Medium),
+            f("B", Severity::Critical, Confidence::Medium),
+        ];
+        assert_eq!(grade(&two), (60, Verdict::Fail));
+    }
+
+    #[test]
+    fn repeats_of_one_rule_are_damped() {
+        let many: Vec<Finding> = (0..40)
+            .map(|_| f("SUDO", Severity::Low, Confidence::High))
+            .collect();
+        // 1 + 0.5 + 0.25 + … < 2
+        assert_eq!(grade(&many), (98, Verdict::Pass));
+        let distinct: Vec<Finding> = (0..6)
+            .map(|i| f(&format!("R{i}"), Severity::High, Confidence::High))
+            .collect();
+        assert_eq!(grade(&distinct), (10, Verdict::Fail));
+    }
+
+    #[test]
+    fn unsure_high_findings_pass_sure_ones_concern() {
+        assert_eq!(
+            grade(&[f("A", Severity::High, Confidence::Low)]),
+            (97, Verdict::Pass)
+        );
+        assert_eq!(
+            grade(&[f("A", Severity::High, Confidence::Medium)]),
+            (93, Verdict::Concerns)
+        );
+    }
+
+    #[test]
+    fn many_medium_findings_lower_the_score_into_concerns() {
+        let v: Vec<Finding> = (0..6)
+            .map(|i| f(&format!("R{i}"), Severity::Medium, Confidence::High))
+            .collect();
+        assert_eq!(grade(&v), (70, Verdict::Concerns));
+    }
+}

@@ -1,0 +1,1042 @@
+//! Tier 1 — static rules over SKILL.md and every bundled file.
+//!
+//! One pass per text file: an Aho-Corasick automaton over every rule's literal anchors
+//! picks the candidate rules, whose regexes then run on that file only. Each match is
+//! placed in context (file role, markdown region, negation, teaching material) which lowers
+//! severity and confidence of contextual rules (see [`Adjust`]). Built-in checks cover
+//! hidden Unicode (`unicode`), encoded payloads and split-string evasions (`encoded`),
+//! and what the bundle contains (`files`).
+
+pub mod encoded;
+pub mod files;
+pub mod markdown;
+pub mod rules;
+pub mod unicode;
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use skillvet_skill::{FileKind, ParsedSkillMd, SKILL_MD, SkillBundle};
+
+use crate::model::{Confidence, Finding, MAX_EVIDENCE_CHARS, Severity, Tier, sanitize_evidence};
+use markdown::{Layout, Region};
+use rules::{Detector, Post, RULES, Rule, Scope};
+
+/// Bounds on tier-1 work, so a hostile skill cannot make a scan slow or huge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one text file that are scanned (the rest is reported as not scanned).
+    pub max_scan_bytes: usize,
+    /// How many times decoded payloads are decoded and rescanned again.
+    pub max_decode_depth: u8,
+    /// Most decoded bytes rescanned per file.
+    pub max_decoded_bytes: usize,
+    /// Most findings of one rule in one file.
+    pub max_findings_per_rule: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_scan_bytes: 2 * 1024 * 1024,
+            max_decode_depth: 2,
+            max_decoded_bytes: 256 * 1024,
+            max_findings_per_rule: 20,
+        }
+    }
+}
+
+/// What a file is for the agent, which decides how much its text weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The skill's SKILL.md: instructions the agent follows.
+    SkillMd,
+    /// Other markdown or text: reference material.
+    Doc,
+    /// Scripts the agent may run (python, shell, js/ts, powershell…, or executable).
+    Script,
+    /// Source code in languages the agent does not run directly (C, Rust, Solidity…).
+    Source,
+    /// Configuration and data (json, yaml, toml, svg…).
+    Data,
+}
+
+impl Role {
+    pub fn of(path: &str, kind: &FileKind, content: &[u8]) -> Role {
+        if path == SKILL_MD {
+            return Role::SkillMd;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "md" | "markdown" | "mdx" | "txt" | "rst" | "adoc" | "org" => Role::Doc,
+            "py" | "pyw" | "sh" | "bash" | "zsh" | "ksh" | "fish" | "command" | "js" | "mjs"
+            | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "ps1" | "psm1" | "bat" | "cmd"
+            | "rb" | "pl" | "php" | "lua" | "applescript" | "scpt" | "vbs" | "bats" => Role::Script,
+            "c" | "h" | "cc" | "cpp" | "hpp" | "cxx" | "rs" | "go" | "java" | "kt" | "scala"
+            | "swift" | "cs" | "sol" | "vy" | "move" | "cairo" | "lean" | "hs" | "ml" | "ex"
+            | "exs" | "erl" | "clj" | "r" | "jl" | "dart" | "zig" | "nim" | "s" | "asm" | "ll"
+            | "ql" | "qll" | "yar" | "yara" | "sql" | "html" | "htm" | "vue" | "svelte" => {
+                Role::Source
+            }
+            _ if matches!(kind, FileKind::Executable) || content.starts_with(b"#!") => Role::Script,
+            "" if matches!(
+                name.as_str(),
+                "makefile" | "dockerfile" | "justfile" | "rakefile" | "gemfile"
+            ) =>
+            {
+                Role::Script
+            }
+            _ => Role::Data,
+        }
+    }
+
+    fn is_markdown(self, path: &str) -> bool {
+        let lower = path.to_ascii_lowercase();
+        matches!(self, Role::SkillMd)
+            || (matches!(self, Role::Doc)
+                && (lower.ends_with(".md")
+                    || lower.ends_with(".markdown")
+                    || lower.ends_with(".mdx")))
+    }
+
+    fn is_code(self) -> bool {
+        matches!(self, Role::Script | Role::Source)
+    }
+}
+
+/// Facts about the whole skill that change how its text is read.
+#[derive(Debug, Clone, Default)]
+pub struct SkillContext {
+    /// The skill says it is about security (auditing, vulnerabilities, attacks…): its
+    /// documentation quotes attacks to teach them.
+    pub teaching: bool,
+    /// 1-based line where SKILL.md's body starts (1 when there is no frontmatter).
+    pub body_line: usize,
+}
+
+static TEACHING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(security|secure|vulnerab\w*|audit\w*|exploit\w*|attack\w*|malware|malicious|pentest\w*|penetration|threat\w*|fuzz\w*|sast|static[\s-]analysis|semgrep|codeql|yara|ctf|forensic\w*|red[\s-]team\w*|injection|cve|sanitizer\w*|hardening|triage|cryptograph\w*|smart\s+contracts?)(?-u:\b)").expect("teaching regex")
+});
+
+impl SkillContext {
+    pub fn from_manifest(parsed: &ParsedSkillMd) -> SkillContext {
+        let teaching = parsed.manifest.as_ref().is_some_and(|m| {
+            let text = format!(
+                "{} {}",
+                m.name.as_deref().unwrap_or(""),
+                m.description.as_deref().unwrap_or("")
+            );
+            TEACHING.is_match(&text)
+        });
+        SkillContext {
+            teaching,
+            body_line: parsed.body.as_ref().map_or(1, |b| b.line),
+        }
+    }
+}
+
+/// Where scanned text came from when it is not the file's own bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    /// Line (1-based) of the file every finding is reported at.
+    pub line: u32,
+    pub column: u32,
+    /// E.g. "decoded from base64".
+    pub note: String,
+}
+
+/// One text being scanned.
+pub(crate) struct Doc<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub role: Role,
+    pub line_starts: Vec<usize>,
+    pub layout: Option<Layout>,
+    /// Path suggests tests or examples.
+    pub example_path: bool,
+    pub origin: Option<Origin>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut v = Vec::with_capacity(text.len() / 40 + 1);
+    v.push(0);
+    v.extend(memchr_newlines(text.as_bytes()));
+    v
+}
+
+fn memchr_newlines(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    b.iter()
+        .enumerate()
+        .filter(|(i, c)| **c == b'\n' && i + 1 < b.len())
+        .map(|(i, _)| i + 1)
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(
+        path: &'a str,
+        text: &'a str,
+        role: Role,
+        ctx: &SkillContext,
+        origin: Option<Origin>,
+    ) -> Doc<'a> {
+        let line_starts = line_starts(text);
+        let layout = (origin.is_none() && role.is_markdown(path)).then(|| {
+            let body = if role == Role::SkillMd {
+                ctx.body_line
+            } else {
+                1
+            };
+            Layout::new(text, &line_starts, body)
+        });
+        let lower = path.to_ascii_lowercase();
+        let example_path = lower.split('/').any(|c| {
+            matches!(
+                c,
+                "test"
+                    | "tests"
+                    | "testdata"
+                    | "example"
+                    | "examples"
+                    | "fixtures"
+                    | "samples"
+                    | "sample"
+                    | "__tests__"
+                    | "spec"
+            )
+        });
+        Doc {
+            path,
+            text,
+            role,
+            line_starts,
+            layout,
+            example_path,
+            origin,
+        }
+    }
+
+    /// 0-based line index of a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&o| o <= offset) - 1
+    }
+
+    pub fn line_text(&self, idx: usize) -> &'a str {
+        let start = self.line_starts[idx];
+        let end = self
+            .line_starts
+            .get(idx + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// (line, column), 1-based, as reported; virtual texts report their origin.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        if let Some(o) = &self.origin {
+            return (o.line, o.column);
+        }
+        let idx = self.line_index(offset);
+        let col = self.text[self.line_starts[idx]..offset].chars().count() + 1;
+        (idx as u32 + 1, col as u32)
+    }
+}
+
+/// How much the context lowers a contextual rule's severity and confidence.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Adjust {
+    pub severity: u8,
+    pub confidence: u8,
+    pub why: Vec<&'static str>,
+}
+
+impl Adjust {
+    fn add(&mut self, severity: u8, confidence: u8, why: &'static str) {
+        self.severity += severity;
+        self.confidence += confidence;
+        self.why.push(why);
+    }
+}
+
+/// Words before a match, in its sentence, that negate it ("never run …").
+const NEGATIONS: &[&str] = &[
+    "never",
+    "do not",
+    "don't",
+    "must not",
+    "mustn't",
+    "should not",
+    "shouldn't",
+    "avoid",
+    "instead of",
+    "rather than",
+    "not ",
+    "no ",
+    "refuse",
+    "prevent",
+    "block",
+    "forbid",
+    "prohibit",
+    "disallow",
+    "cannot",
+    "can't",
+    "won't",
+];
+
+/// Words in a line that show it talks about a pattern rather than using it.
+const DESCRIPTIVE: &[&str] = &[
+    "detect",
+    "flag",
+    "scan",
+    "pattern",
+    "e.g.",
+    "for example",
+    "such as",
+    "example",
+    "attacker",
+    "attack",
+    "malicious",
+    "vulnerab",
+    "exploit",
+    "injection",
+    "red flag",
+    "indicator",
+    "warn",
+    "risk",
+    "dangerous",
+    "insecure",
+    "unsafe",
+    "suspicious",
+    "look for",
+    "check for",
+    "search for",
+    "grep",
+    "rule",
+    "finding",
+    "bad:",
+    "❌",
+    "⚠",
+];
+
+fn contains_any(haystack: &str, needles: &[&str]) -> bool {
+    needles.iter().any(|n| haystack.contains(n))
+}
+
+/// The part of the line's sentence before `offset`.
+fn sentence_before(line: &str, col_byte: usize) -> &str {
+    let before = &line[..col_byte.min(line.len())];
+    let cut = before
+        .rfind(['.', '!', '?', ';'])
+        .filter(|&i| {
+            // A full stop inside a word (file.ext, e.g.) does not end a sentence.
+            before[i + 1..].starts_with(' ') || i + 1 == before.len()
+        })
+        .map_or(0, |i| i + 1);
+    &before[cut..]
+}
+
+fn is_comment_line(role_path: &str, line: &str, col_byte: usize) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("#!") {
+        return false;
+    }
+    if t.starts_with('#')
+        || t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with("* ")
+        || t.starts_with("-- ")
+        || t.starts_with("REM ")
+        || t.starts_with("rem ")
+        || t.starts_with("::")
+        || t.starts_with("<#")
+    {
+        return true;
+    }
+    // A trailing comment before the match: `cmd  # note about rm -rf /`.
+    let before = &line[..col_byte.min(line.len())];
+    let lower = role_path.to_ascii_lowercase();
+    let hash_lang = [".py", ".sh", ".bash", ".zsh", ".rb", ".pl", ".ps1"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    let slash_lang = [
+        ".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".c", ".rs", ".go", ".java",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
+    (hash_lang && before.contains(" #")) || (slash_lang && before.contains(" //"))
+}
+
+/// Dockerfiles and Containerfiles: their commands run in an image build.
+fn is_container_build(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name == "dockerfile"
+        || name == "containerfile"
+        || name.starts_with("dockerfile.")
+        || name.ends_with(".dockerfile")
+}
+
+/// The context adjustment for a match at `offset` of `doc`.
+pub(crate) fn adjust_for(
+    rule: &Rule,
+    doc: &Doc,
+    ctx: &SkillContext,
+    offset: usize,
+) -> (Adjust, Option<Region>) {
+    let mut adj = Adjust::default();
+    let idx = doc.line_index(offset);
+    let line = doc.line_text(idx);
+    let col_byte = offset - doc.line_starts[idx];
+    let region = doc
+        .layout
+        .as_ref()
+        .map(|l| l.region(doc.text, idx, doc.line_starts[idx], offset));
+    if !rule.contextual {
+        return (adj, region);
+    }
+    let lower_line = line.to_lowercase();
+    let sentence = sentence_before(line, col_byte).to_lowercase();
+    match doc.role {
+        Role::Script | Role::Source => {
+            if doc.role == Role::Source {
+                adj.add(0, 1, "in source code the skill does not run directly");
+            }
+            if is_comment_line(doc.path, line, col_byte) {
+                adj.add(1, 1, "in a code comment");
+                if contains_any(&sentence, NEGATIONS) {
+                    adj.add(1, 1, "negated");
+                }
+            }
+            if doc.example_path {
+                adj.add(1, 1, "in a test or example file");
+            }
+            if is_container_build(doc.path) {
+                adj.add(
+                    2,
+                    1,
+                    "in a container build file: runs inside the image, not on the user's machine",
+                );
+            }
+        }
+        Role::Data => adj.add(1, 1, "in a data file"),
+        Role::SkillMd | Role::Doc => {
+            if doc.role == Role::Doc {
+                adj.add(1, 1, "in reference documentation");
+            }
+            let heading_marked = doc
+                .layout
+                .as_ref()
+                .and_then(|l| l.heading(idx))
+                .is_some_and(|h| {
+                    let h = doc.line_text(h).to_lowercase();
+                    contains_any(&h, markdown::BAD_EXAMPLE_MARKERS)
+                });
+            match region {
+                Some(Region::Fence { marked_bad }) => {
+                    if doc.role == Role::SkillMd {
+                        adj.add(0, 1, "in a code block of SKILL.md");
+                    }
+                    if marked_bad || heading_marked {
+                        adj.add(1, 1, "in a code block presented as a bad or attack example");
+                    } else if is_comment_line(".sh", line, col_byte) {
+                        adj.add(1, 1, "in a code comment");
+                    }
+                }
+                Some(Region::HtmlComment) => {
+                    // Hidden from readers but read by the model: no lowering.
+                }
+                Some(Region::Frontmatter) => {}
+                _ => {
+                    if matches!(region, Some(Region::InlineCode)) && doc.role == Role::SkillMd {
+                        adj.add(0, 1, "inline code in SKILL.md");
+                    }
+                    if matches!(region, Some(Region::Table)) {
+                        adj.add(1, 1, "in a table");
+                    }
+                    if contains_any(&sentence, NEGATIONS) {
+                        adj.add(2, 2, "negated (\"never\", \"do not\"…)");
+                    } else if contains_any(&lower_line, DESCRIPTIVE) || heading_marked {
+                        adj.add(1, 1, "describes the pattern rather than using it");
+                    }
+                }
+            }
+            if ctx.teaching {
+                adj.add(0, 1, "in the documentation of a security-teaching skill");
+            }
+        }
+    }
+    (adj, region)
+}
+
+struct Matcher {
+    ac: AhoCorasick,
+    /// Rule indexes per anchor pattern.
+    anchor_rules: Vec<Vec<usize>>,
+    regexes: Vec<Option<Regex>>,
+}
+
+static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
+    let mut anchors: Vec<String> = Vec::new();
+    let mut anchor_rules: Vec<Vec<usize>> = Vec::new();
+    let mut regexes = Vec::with_capacity(RULES.len());
+    for (i, r) in RULES.iter().enumerate() {
+        match &r.detector {
+            Detector::Pattern(p) => {
+                for a in p.anchors {
+                    let a = a.to_ascii_lowercase();
+                    match anchors.iter().position(|x| *x == a) {
+                        Some(j) => anchor_rules[j].push(i),
+                        None => {
+                            anchors.push(a);
+                            anchor_rules.push(vec![i]);
+                        }
+                    }
+                }
+                let re = regex::RegexBuilder::new(&ascii_boundaries(p.regex))
+                    .multi_line(true)
+                    .size_limit(20 * (1 << 20))
+                    .build()
+                    .unwrap_or_else(|e| panic!("rule {}: bad regex: {e}", r.id));
+                regexes.push(Some(re));
+            }
+            Detector::Builtin => regexes.push(None),
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&anchors)
+        .expect("anchor automaton");
+    Matcher {
+        ac,
+        anchor_rules,
+        regexes,
+    }
+});
+
+/// Word boundaries in rule patterns are ASCII ones: a Unicode `\b` makes the regex engine
+/// give up its DFA on any non-ASCII text and fall back to a far slower one. Rule keywords
+/// are ASCII, so the meaning is the same.
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+/// Compiles every pattern now (tests and benches call it so the first scan is not slow).
+pub fn warm_up() {
+    LazyLock::force(&MATCHER);
+}
+
+/// Builds a finding for `rule` at `offset` of `doc` with the given evidence and context.
+pub(crate) fn make_finding(
+    rule: &Rule,
+    doc: &Doc,
+    ctx: &SkillContext,
+    offset: usize,
+    evidence: &str,
+    explanation: String,
+) -> Finding {
+    let (adj, _) = adjust_for(rule, doc, ctx, offset);
+    finding_with(
+        rule,
+        doc,
+        offset,
+        evidence,
+        explanation,
+        rule.severity,
+        rule.confidence,
+        adj,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finding_with(
+    rule: &Rule,
+    doc: &Doc,
+    offset: usize,
+    evidence: &str,
+    explanation: String,
+    severity: Severity,
+    confidence: Confidence,
+    mut adj: Adjust,
+) -> Finding {
+    let (line, column) = doc.position(offset);
+    let mut why: Vec<String> = adj.why.drain(..).map(str::to_owned).collect();
+    if let Some(o) = &doc.origin {
+        why.insert(0, o.note.clone());
+    }
+    Finding {
+        rule_id: rule.id.to_owned(),
+        category: rule.category,
+        severity: severity.lowered(adj.severity),
+        confidence: confidence.lowered(adj.confidence),
+        tier: Tier::Static,
+        file: doc.path.to_owned(),
+        line,
+        column,
+        evidence: sanitize_evidence(evidence, MAX_EVIDENCE_CHARS),
+        explanation,
+        remediation: rule.remediation.to_owned(),
+        context: (!why.is_empty()).then(|| why.join("; ")),
+        flow: Vec::new(),
+    }
+}
+
+/// Runs every pattern rule over `doc`, appending findings.
+pub(crate) fn scan_patterns(
+    doc: &Doc,
+    ctx: &SkillContext,
+    limits: &Limits,
+    out: &mut Vec<Finding>,
+) {
+    let m = &*MATCHER;
+    let mut candidate = vec![false; RULES.len()];
+    let mut any = false;
+    for hit in m.ac.find_overlapping_iter(doc.text) {
+        for &r in &m.anchor_rules[hit.pattern().as_usize()] {
+            candidate[r] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return;
+    }
+    let in_markdown = doc.layout.is_some();
+    for (i, rule) in RULES.iter().enumerate() {
+        if !candidate[i] {
+            continue;
+        }
+        let (Detector::Pattern(p), Some(re)) = (&rule.detector, &m.regexes[i]) else {
+            continue;
+        };
+        let mut count = 0;
+        for caps in re.captures_iter(doc.text) {
+            let whole = caps.get(0).expect("group 0");
+            let offset = whole.start();
+            if p.scope == Scope::Code && !doc.role.is_code() {
+                let code_region = doc.layout.as_ref().map(|l| {
+                    let idx = doc.line_index(offset);
+                    l.region(doc.text, idx, doc.line_starts[idx], offset)
+                });
+                let ok = match code_region {
+                    Some(Region::Fence { .. } | Region::InlineCode) => true,
+                    Some(_) => false,
+                    None => !in_markdown && doc.role == Role::Data && doc.origin.is_some(),
+                };
+                if !ok && doc.origin.is_none() {
+                    continue;
+                }
+            }
+            let Some(post) = post_check(p.post, rule, doc, &caps) else {
+                continue;
+            };
+            let (mut adj, _) = adjust_for(rule, doc, ctx, offset);
+            let mut severity = rule.severity;
+            let mut confidence = rule.confidence;
+            if let Some(s) = post.severity {
+                severity = s;
+            }
+            if let Some(c) = post.confidence {
+                confidence = c;
+            }
+            if let Some(n) = post.note {
+                adj.why.insert(0, n);
+            }
+            let evidence = post
+                .evidence
+                .unwrap_or_else(|| evidence_line(doc, whole.start(), whole.end()));
+            let explanation = match &post.detail {
+                Some(d) => format!("{} {d}", rule.description),
+                None => rule.description.to_owned(),
+            };
+            out.push(finding_with(
+                rule,
+                doc,
+                offset,
+                &evidence,
+                explanation,
+                severity,
+                confidence,
+                adj,
+            ));
+            count += 1;
+            if count >= limits.max_findings_per_rule {
+                break;
+            }
+        }
+    }
+}
+
+/// The matched text with a little of its line around it.
+pub(crate) fn evidence_line(doc: &Doc, start: usize, end: usize) -> String {
+    let idx = doc.line_index(start);
+    let line_start = doc.line_starts[idx];
+    let line = doc.line_text(idx);
+    let line_end = line_start + line.len();
+    if end <= line_end && line.len() <= MAX_EVIDENCE_CHARS {
+        return line.to_owned();
+    }
+    let mut s = start.saturating_sub(40).max(line_start);
+    while !doc.text.is_char_boundary(s) {
+        s += 1;
+    }
+    let mut e = (end + 40).min(doc.text.len()).min(s + 400);
+    while !doc.text.is_char_boundary(e) {
+        e -= 1;
+    }
+    doc.text[s..e.max(s)].to_owned()
+}
+
+#[derive(Default)]
+struct PostOutcome {
+    severity: Option<Severity>,
+    confidence: Option<Confidence>,
+    note: Option<&'static str>,
+    detail: Option<String>,
+    evidence: Option<String>,
+}
+
+/// Hosts of widely used vendor install scripts: piping these to a shell is common
+/// practice (still reported, at low severity).
+const VENDOR_INSTALLERS: &[&str] = &[
+    "sh.rustup.rs",
+    "static.rust-lang.org",
+    "astral.sh",
+    "get.docker.com",
+    "deno.land",
+    "bun.sh",
+    "raw.githubusercontent.com/homebrew/",
+    "get.pnpm.io",
+    "install.python-poetry.org",
+    "nixos.org",
+    "install.determinate.systems",
+    "get.sdkman.io",
+    "starship.rs",
+    "pyenv.run",
+    "mise.run",
+    "ollama.com",
+    "tailscale.com",
+    "fly.io",
+    "get.helm.sh",
+    "raw.githubusercontent.com/nvm-sh/",
+    "foundry.paradigm.xyz",
+    "claude.ai/install",
+    "cli.github.com",
+    "deb.nodesource.com",
+    "sdk.cloud.google.com",
+    "awscli.amazonaws.com",
+    "dot.net",
+    "aka.ms",
+    "get.trunk.io",
+    "opencode.ai/install",
+    "install.julialang.org",
+    "ghcup.haskell.org",
+    "get-ghcup.haskell.org",
+    "elan.lean-lang.org",
+    "raw.githubusercontent.com/leanprover/elan/",
+    "apt.llvm.org",
+];
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)(https?)://([^\s/"'`)|;<>]+)([^\s"'`)|;<>]*)"#).expect("url regex")
+});
+
+static EXFIL_HOST: LazyLock<Regex> = LazyLock::new(|| {
+    let r = rules::rule("SV-T1-EXF-COLLECTION-SERVICE").expect("exfil rule");
+    match r.detector {
+        Detector::Pattern(p) => Regex::new(&ascii_boundaries(p.regex)).expect("exfil regex"),
+        Detector::Builtin => unreachable!("exfil rule is a pattern"),
+    }
+});
+
+pub(crate) fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
+    let host = s.split(':').next()?;
+    let mut out = [0u8; 4];
+    let mut parts = host.split('.');
+    for slot in &mut out {
+        *slot = parts.next()?.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// Not private, loopback, link-local, CGNAT, multicast or documentation space.
+pub(crate) fn is_public_ipv4(ip: [u8; 4]) -> bool {
+    let [a, b, c, _] = ip;
+    !(a == 0
+        || a == 10
+        || a == 127
+        || a >= 224
+        || (a == 169 && b == 254)
+        || (a == 172 && (16..=31).contains(&b))
+        || (a == 192 && b == 168)
+        || (a == 100 && (64..=127).contains(&b))
+        || (a == 192 && b == 0 && c == 2)
+        || (a == 198 && b == 51 && c == 100)
+        || (a == 203 && b == 0 && c == 113)
+        || (a == 198 && (18..=19).contains(&b)))
+}
+
+fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Option<PostOutcome> {
+    let whole = caps.get(0).expect("group 0");
+    let matched = whole.as_str();
+    let line = doc.line_text(doc.line_index(whole.start()));
+    let mut out = PostOutcome::default();
+    match post {
+        Post::None => {}
+        Post::DownloadHost => {
+            // The URL may sit before the pipe, inside the match, or elsewhere on the line.
+            let haystack = if URL.is_match(matched) { matched } else { line };
+            let Some(u) = URL.captures(haystack) else {
+                return Some(out);
+            };
+            let scheme = u[1].to_ascii_lowercase();
+            let host = u[2].to_ascii_lowercase();
+            let full = format!("{host}{}", u[3].to_ascii_lowercase());
+            let ip = parse_ipv4(&host);
+            let local = host.starts_with("localhost") || ip.is_some_and(|ip| ip[0] == 127);
+            if local {
+                out.severity = Some(rule.severity.lowered(2));
+                out.note = Some("downloads from this machine");
+            } else if ip.is_some() || EXFIL_HOST.is_match(&host) {
+                out.confidence = Some(Confidence::High);
+                out.detail = Some(format!(
+                    "The source is {host}, a raw IP address or a paste/tunnel service."
+                ));
+            } else if scheme == "http" {
+                out.confidence = Some(Confidence::High);
+                out.detail = Some(format!(
+                    "The download from {host} uses plain http, so anyone on the network path can replace it."
+                ));
+            } else if VENDOR_INSTALLERS
+                .iter()
+                .any(|v| full.starts_with(v) || host.ends_with(&format!(".{v}")))
+            {
+                out.severity = Some(Severity::Low);
+                out.note = Some("official vendor installer over https");
+                out.detail = Some(format!(
+                    "The script comes from {host}, a widely used vendor installer."
+                ));
+            } else {
+                out.detail = Some(format!("The script comes from {host}."));
+            }
+        }
+        Post::PublicIp => {
+            let ip = parse_ipv4(caps.name("ip")?.as_str())?;
+            if !is_public_ipv4(ip) {
+                return None;
+            }
+        }
+        Post::Secret => {
+            if is_placeholder(matched) || shannon_entropy(matched) < 3.0 {
+                return None;
+            }
+            if rule.id == "SV-T1-SEC-JWT" && jwt_is_example(matched) {
+                return None;
+            }
+            out.evidence = Some(redact_in_line(line, matched));
+        }
+        Post::Entropy => {
+            let secret = caps.name("secret")?.as_str();
+            let has_digit = secret.bytes().any(|b| b.is_ascii_digit());
+            let has_alpha = secret.bytes().any(|b| b.is_ascii_alphabetic());
+            if !has_digit
+                || !has_alpha
+                || is_placeholder(secret)
+                || shannon_entropy(secret) < 3.5
+                || secret.contains("${")
+                || secret.contains("{{")
+                || secret.contains('<')
+                || secret.contains("%(")
+                || secret.contains('/') && secret.matches('/').count() > 1
+            {
+                return None;
+            }
+            out.evidence = Some(redact_in_line(line, secret));
+        }
+        Post::PrivateKeyBody => {
+            let after = &doc.text[whole.end()..];
+            let body = after.lines().skip(1).take(2).any(|l| {
+                let t = l.trim();
+                t.len() >= 40
+                    && t.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+            });
+            if !body {
+                return None;
+            }
+            out.evidence = Some(matched.to_owned());
+        }
+        Post::Interpolated => {
+            let interpolated = [
+                "f\"", "f'", ".format(", "%s", "\" +", "+ \"", "' +", "+ '", "${", "` +", "%(",
+                "\" %", "' %",
+            ]
+            .iter()
+            .any(|p| line.contains(p));
+            if interpolated {
+                out.severity = Some(Severity::High);
+                out.confidence = Some(Confidence::High);
+                out.detail = Some("The command line is built from interpolated values.".to_owned());
+            }
+        }
+        Post::YamlLoad => {
+            let l = line.to_ascii_lowercase();
+            if matched.to_ascii_lowercase().starts_with("yaml")
+                && (l.contains("safeloader") || l.contains("safe_load") || l.contains("baseloader"))
+            {
+                return None;
+            }
+        }
+        Post::ShellRcPayload => {
+            let l = line.to_ascii_lowercase();
+            if [
+                "curl", "wget", "base64", "nc ", "http://", "https://", "eval",
+            ]
+            .iter()
+            .any(|p| l.contains(p))
+            {
+                out.severity = Some(Severity::High);
+                out.detail = Some("What is appended downloads, decodes or evaluates something at every shell start.".to_owned());
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Shannon entropy in bits per character.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = f64::from(n);
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+fn is_placeholder(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    [
+        "example",
+        "xxxx",
+        "****",
+        "0000000",
+        "1234567",
+        "abcdef",
+        "your",
+        "dummy",
+        "fake",
+        "sample",
+        "placeholder",
+        "redacted",
+        "changeme",
+        "replace",
+        "<",
+        "test",
+        "here",
+        "...",
+        "…",
+    ]
+    .iter()
+    .any(|p| l.contains(p))
+}
+
+fn jwt_is_example(token: &str) -> bool {
+    use base64::Engine;
+    let Some(payload) = token.split('.').nth(1) else {
+        return false;
+    };
+    let Ok(bytes) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('='))
+    else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes).to_lowercase();
+    ["1234567890", "john doe", "example", "test"]
+        .iter()
+        .any(|p| text.contains(p))
+}
+
+/// The line with the secret's middle masked, so reports never carry it whole.
+fn redact_in_line(line: &str, secret: &str) -> String {
+    let masked = crate::external::redact(secret);
+    line.replacen(secret, &masked, 1)
+}
+
+/// Runs tier 1 over a bundle.
+pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits) -> Vec<Finding> {
+    let ctx = SkillContext::from_manifest(parsed);
+    let mut out = Vec::new();
+    files::scan_structure(bundle, parsed, &ctx, &mut out);
+    for f in &bundle.files {
+        if !matches!(f.kind, FileKind::Regular | FileKind::Executable)
+            || files::is_binary(&f.path, &f.content)
+        {
+            continue;
+        }
+        let Some(text) = files::as_text(&f.content) else {
+            continue;
+        };
+        let text = files::clip(&text, limits.max_scan_bytes);
+        let role = Role::of(&f.path, &f.kind, &f.content);
+        let doc = Doc::new(&f.path, text, role, &ctx, None);
+        scan_text(&doc, &ctx, limits, 0, &mut out);
+    }
+    dedupe(&mut out);
+    out
+}
+
+/// Every text check on one document: patterns, hidden Unicode, encoded payloads, split
+/// strings. `depth` counts decoding levels.
+pub(crate) fn scan_text(
+    doc: &Doc,
+    ctx: &SkillContext,
+    limits: &Limits,
+    depth: u8,
+    out: &mut Vec<Finding>,
+) {
+    scan_patterns(doc, ctx, limits, out);
+    if depth == 0 {
+        unicode::scan(doc, ctx, limits, out);
+        if let Some(layout) = &doc.layout {
+            unicode::scan_hidden_markdown(doc, layout, ctx, out);
+        }
+        files::scan_long_lines(doc, out);
+    }
+    encoded::scan(doc, ctx, limits, depth, out);
+    if depth == 0 {
+        encoded::scan_normalised(doc, ctx, limits, out);
+    }
+}
+
+/// One finding per rule, file and line (the most severe); stable order.
+pub(crate) fn dedupe(out: &mut Vec<Finding>) {
+    out.sort_by(|a, b| {
+        (
+            &a.file,
+            a.line,
+            &a.rule_id,
+            std::cmp::Reverse(a.severity),
+            std::cmp::Reverse(a.confidence),
+        )
+            .cmp(&(
+                &b.file,
+                b.line,
+                &b.rule_id,
+                std::cmp::Reverse(b.severity),
+                std::cmp::Reverse(b.confidence),
+            ))
+    });
+    let mut seen = HashSet::new();
+    out.retain(|f| seen.insert((f.file.clone(), f.line, f.rule_id.clone())));
+}

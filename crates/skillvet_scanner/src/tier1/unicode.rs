@@ -1,0 +1,483 @@
+//! Hidden Unicode: tag characters (decoded), bidi controls, zero-width and other invisible
+//! characters, variation selectors, private use, terminal escapes; homoglyphs in words and
+//! skill names; hidden directives in markdown comments, link titles and alt text.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_security::MixedScript;
+
+use super::markdown::Layout;
+use super::rules::{self, known};
+use super::{Doc, Limits, Origin, Role, SkillContext, make_finding, scan_text};
+use crate::model::{Confidence, Finding, Severity};
+
+fn is_tag(c: char) -> bool {
+    ('\u{E0000}'..='\u{E007F}').contains(&c)
+}
+
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+fn is_supplementary_vs(c: char) -> bool {
+    ('\u{E0100}'..='\u{E01EF}').contains(&c)
+}
+
+fn is_vs(c: char) -> bool {
+    ('\u{FE00}'..='\u{FE0F}').contains(&c)
+}
+
+fn is_other_invisible(c: char) -> bool {
+    matches!(c, '\u{2061}'..='\u{2064}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{180E}' | '\u{FFF9}'..='\u{FFFB}' | '\u{17B4}' | '\u{17B5}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
+}
+
+/// Control characters that have no business in a text file (ESC, backspace…).
+fn is_bad_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}')
+}
+
+/// The ASCII letter or digit a non-ASCII character imitates, per the Unicode confusables
+/// skeleton (Cyrillic `а` → `a`, Greek `ο` → `o`…).
+pub fn ascii_lookalike(c: char) -> Option<char> {
+    if c.is_ascii() || !c.is_alphanumeric() {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    let mut sk = unicode_security::skeleton(c.encode_utf8(&mut buf));
+    let first = sk.next()?;
+    (sk.next().is_none() && first.is_ascii_alphanumeric()).then_some(first)
+}
+
+struct Hit {
+    offset: usize,
+    text: String,
+}
+
+/// Scans one document for invisible and deceptive characters.
+pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec<Finding>) {
+    let text = doc.text;
+    if text.is_ascii()
+        && !text
+            .bytes()
+            .any(|b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C) || b == 0x7F)
+    {
+        return;
+    }
+    let mut tags: Vec<(usize, String, usize)> = Vec::new(); // offset, decoded, count
+    let mut bidi: Vec<Hit> = Vec::new();
+    let mut zw: Vec<(usize, usize)> = Vec::new(); // offset, run length
+    let mut vs: Vec<(usize, usize)> = Vec::new();
+    let mut invisible: Vec<Hit> = Vec::new();
+    let mut private: Vec<usize> = Vec::new();
+    let mut controls: Vec<usize> = Vec::new();
+    let mut mixed_lines: Vec<usize> = Vec::new();
+
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (off, c) = chars[i];
+        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+        if is_tag(c) {
+            let start = i;
+            let mut decoded = String::new();
+            while i < chars.len() && is_tag(chars[i].1) {
+                let t = chars[i].1 as u32 - 0xE0000;
+                if (0x20..0x7F).contains(&t) {
+                    decoded.push(char::from_u32(t).unwrap_or('?'));
+                }
+                i += 1;
+            }
+            let n = i - start;
+            // Emoji subdivision flags (🏴 + a few tag letters + CANCEL TAG) are legitimate.
+            let flag = prev == Some('\u{1F3F4}') && n <= 8 && chars[i - 1].1 == '\u{E007F}';
+            if !flag {
+                tags.push((off, decoded, n));
+            }
+            continue;
+        }
+        if is_bidi(c) {
+            bidi.push(Hit {
+                offset: off,
+                text: format!("U+{:04X}", c as u32),
+            });
+        } else if is_zero_width(c) {
+            let start = i;
+            while i < chars.len() && is_zero_width(chars[i].1) {
+                i += 1;
+            }
+            let n = i - start;
+            let next = chars.get(i).map(|x| x.1);
+            // Joiners between non-ASCII characters (emoji sequences, Indic and Arabic
+            // scripts) and a byte-order mark at the very start are normal.
+            let joiner_ok = n == 1
+                && matches!(c, '\u{200C}' | '\u{200D}')
+                && prev.is_some_and(|p| !p.is_ascii())
+                && next.is_some_and(|x| !x.is_ascii());
+            let bom = c == '\u{FEFF}' && off == 0 && n == 1;
+            if !joiner_ok && !bom {
+                zw.push((off, n));
+            }
+            continue;
+        } else if is_supplementary_vs(c) || is_vs(c) {
+            let start = i;
+            while i < chars.len() && (is_supplementary_vs(chars[i].1) || is_vs(chars[i].1)) {
+                i += 1;
+            }
+            let n = i - start;
+            let next = chars.get(i).map(|x| x.1);
+            let standard_after_symbol = n == 1
+                && is_vs(c)
+                && (prev.is_some_and(|p| !p.is_ascii()) || next == Some('\u{20E3}'));
+            // One supplementary selector after a CJK ideograph is an ideographic variant.
+            let ideographic = n == 1
+                && is_supplementary_vs(c)
+                && prev.is_some_and(|p| {
+                    ('\u{3400}'..='\u{9FFF}').contains(&p)
+                        || ('\u{20000}'..='\u{3FFFF}').contains(&p)
+                });
+            if !standard_after_symbol && !ideographic {
+                vs.push((off, n));
+            }
+            continue;
+        } else if is_other_invisible(c) {
+            invisible.push(Hit {
+                offset: off,
+                text: format!("U+{:04X}", c as u32),
+            });
+        } else if is_private_use(c) {
+            private.push(off);
+        } else if is_bad_control(c) {
+            controls.push(off);
+        } else if let Some(_a) = ascii_lookalike(c) {
+            // A look-alike letter next to ASCII letters in the same word.
+            let line = doc.line_index(off);
+            if mixed_lines.last() != Some(&line) && word_is_mixed(text, off) {
+                mixed_lines.push(line);
+            }
+        }
+        i += 1;
+    }
+
+    let cap = limits.max_findings_per_rule;
+    for (off, decoded, n) in tags.iter().take(cap) {
+        let rule = known(rules::UNI_TAG);
+        // The evidence is what was smuggled, so reviewers see it at once.
+        let shown = if decoded.is_empty() {
+            format!("{n} tag characters")
+        } else {
+            decoded.clone()
+        };
+        out.push(make_finding(
+            rule,
+            doc,
+            ctx,
+            *off,
+            &shown,
+            format!(
+                "{} {n} tag characters decode to: \"{}\".",
+                rule.description,
+                crate::model::sanitize_evidence(decoded, 300)
+            ),
+        ));
+        // What was smuggled is scanned like any other text.
+        if !decoded.trim().is_empty() && doc.origin.is_none() {
+            let (line, column) = doc.position(*off);
+            let sub = Doc::new(
+                doc.path,
+                decoded,
+                doc.role,
+                ctx,
+                Some(Origin {
+                    line,
+                    column,
+                    note: "text smuggled in Unicode tag characters".to_owned(),
+                }),
+            );
+            scan_text(&sub, ctx, limits, limits.max_decode_depth, out);
+        }
+    }
+    for h in bidi.iter().take(cap) {
+        let rule = known(rules::UNI_BIDI);
+        out.push(make_finding(
+            rule,
+            doc,
+            ctx,
+            h.offset,
+            &super::evidence_line(doc, h.offset, h.offset),
+            format!("{} Character {}.", rule.description, h.text),
+        ));
+    }
+    for &(off, n) in zw.iter().take(cap) {
+        let rule = known(rules::UNI_ZERO_WIDTH);
+        let mut f = make_finding(
+            rule,
+            doc,
+            ctx,
+            off,
+            &super::evidence_line(doc, off, off),
+            format!(
+                "{} {n} consecutive zero-width character(s).",
+                rule.description
+            ),
+        );
+        if n >= 8 {
+            f.severity = Severity::High;
+            f.confidence = Confidence::High;
+        }
+        out.push(f);
+    }
+    for &(off, n) in vs.iter().take(cap) {
+        let rule = known(rules::UNI_VARIATION);
+        let mut f = make_finding(
+            rule,
+            doc,
+            ctx,
+            off,
+            &super::evidence_line(doc, off, off),
+            format!("{} {n} selector(s) in a row.", rule.description),
+        );
+        if n >= 4 {
+            f.confidence = Confidence::High;
+        }
+        out.push(f);
+    }
+    for h in invisible.iter().take(cap) {
+        let rule = known(rules::UNI_INVISIBLE);
+        out.push(make_finding(
+            rule,
+            doc,
+            ctx,
+            h.offset,
+            &super::evidence_line(doc, h.offset, h.offset),
+            format!("{} Character {}.", rule.description, h.text),
+        ));
+    }
+    if let Some(&off) = private.first() {
+        let rule = known(rules::UNI_PRIVATE_USE);
+        out.push(make_finding(
+            rule,
+            doc,
+            ctx,
+            off,
+            &super::evidence_line(doc, off, off),
+            format!(
+                "{} {} private-use character(s) in this file.",
+                rule.description,
+                private.len()
+            ),
+        ));
+    }
+    // Scripts may legitimately contain a raw ESC in a string; text files should not.
+    if let Some(&off) = controls.first() {
+        let rule = known(rules::UNI_ANSI);
+        let mut f = make_finding(
+            rule,
+            doc,
+            ctx,
+            off,
+            &super::evidence_line(doc, off, off),
+            format!(
+                "{} {} control character(s) in this file.",
+                rule.description,
+                controls.len()
+            ),
+        );
+        if doc.role.is_code() {
+            f.severity = Severity::Low;
+            f.confidence = Confidence::Low;
+        }
+        out.push(f);
+    }
+    for &line in mixed_lines.iter().take(cap) {
+        let start = doc.line_starts[line];
+        let l = doc.line_text(line);
+        let rule = known(rules::CONF_MIXED);
+        let plain = dehomoglyph(l);
+        out.push(make_finding(
+            rule,
+            doc,
+            ctx,
+            start,
+            l,
+            format!(
+                "{} With the look-alikes replaced the line reads: \"{}\".",
+                rule.description,
+                crate::model::sanitize_evidence(&plain, 160)
+            ),
+        ));
+    }
+}
+
+/// The word around `off` mixes ASCII letters with a look-alike from another script.
+fn word_is_mixed(text: &str, off: usize) -> bool {
+    let start = text[..off]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[off..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(i, _)| off + i);
+    let word = &text[start..end];
+    word.chars().any(|c| c.is_ascii_alphabetic()) && !word.is_single_script()
+}
+
+/// `s` with look-alike letters replaced by the ASCII they imitate and invisible
+/// characters removed.
+pub fn dehomoglyph(s: &str) -> String {
+    s.chars()
+        .filter(|&c| !(is_zero_width(c) || is_other_invisible(c) || is_tag(c) || is_bidi(c)))
+        .map(|c| ascii_lookalike(c).unwrap_or(c))
+        .collect()
+}
+
+/// A finding when the skill's name imitates another through look-alikes or mixed scripts.
+pub(crate) fn check_name(name: &str) -> Option<String> {
+    if name.is_ascii() {
+        return None;
+    }
+    let skeleton: String = unicode_security::skeleton(name).collect();
+    let plain = dehomoglyph(name);
+    if plain.is_ascii() && plain != name {
+        return Some(format!(
+            "The name \"{}\" uses look-alike characters and reads as \"{plain}\" (confusable skeleton \"{}\").",
+            crate::model::sanitize_evidence(name, 80),
+            crate::model::sanitize_evidence(&skeleton, 80)
+        ));
+    }
+    if !name.is_single_script() {
+        return Some(format!(
+            "The name \"{}\" mixes writing systems.",
+            crate::model::sanitize_evidence(name, 80)
+        ));
+    }
+    None
+}
+
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(ignore|disregard|you\s+(must|should|will|are\s+now)|assistant|claude|chatgpt|codex|the\s+agent|ai\s+agent|llm|system\s+prompt|instructions?|execute|run\s+(this|the|`|\w+\.(sh|py|js))|curl|wget|send|upload|post\s+(it|them|the)|exfiltrat\w*|password|credentials?|\.ssh|api[_ -]?keys?|tokens?|secrets?|do\s+not\s+(tell|mention|reveal|show|inform)|silently|secretly|without\s+(asking|telling))(?-u:\b)").expect("directive regex")
+});
+
+static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(ignore\s+(all\s+|any\s+)?(previous|prior|above)|disregard|system\s+prompt|exfiltrat\w*|do\s+not\s+(tell|mention|reveal|inform)|silently|secretly|\.ssh|curl|wget|(ai\s+agent|assistant|claude)\s*[:,])").expect("strong regex")
+});
+
+static LINK_META: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"!\[(?P<alt>[^\]\n]{12,})\]\(|\]\([^)\s]+\s+["'](?P<title>[^"'\n]{12,})["']\)|^\s*\[[^\]\n]*\]:\s*(#|<>|\S+)\s+["'(](?P<ref>[^"')\n]{12,})["')]"#).expect("link regex")
+});
+
+/// Distinct directive words in `s`, and whether one of them is a strong signal.
+fn directive_score(s: &str) -> (usize, bool) {
+    let mut words: Vec<String> = DIRECTIVE
+        .find_iter(s)
+        .map(|m| m.as_str().to_lowercase())
+        .collect();
+    words.sort();
+    words.dedup();
+    (words.len(), STRONG.is_match(s))
+}
+
+/// HTML comments, link titles, alt text and comment links that talk to the agent.
+pub(crate) fn scan_hidden_markdown(
+    doc: &Doc,
+    layout: &Layout,
+    ctx: &SkillContext,
+    out: &mut Vec<Finding>,
+) {
+    for r in layout.comments() {
+        let inner = &doc.text[r.clone()];
+        let (n, strong) = directive_score(inner);
+        if n >= 2 || strong {
+            let rule = known(rules::INJ_HTML_COMMENT);
+            let mut f = make_finding(
+                rule,
+                doc,
+                ctx,
+                r.start,
+                inner,
+                format!(
+                    "{} The comment is {} characters long and is never shown to a reader of the rendered page.",
+                    rule.description,
+                    inner.chars().count()
+                ),
+            );
+            if !(n >= 2 && strong) {
+                f.confidence = Confidence::Medium;
+            }
+            if doc.role == Role::Doc || (ctx.teaching && !strong) {
+                f.severity = f.severity.lowered(1);
+                f.confidence = f.confidence.lowered(1);
+                f.context =
+                    Some("in reference documentation or a security-teaching skill".to_owned());
+            }
+            out.push(f);
+        }
+    }
+    if !doc.text.contains("](") && !doc.text.contains("]:") {
+        return;
+    }
+    for caps in LINK_META.captures_iter(doc.text) {
+        let Some(m) = caps.name("alt").or(caps.name("title")).or(caps.name("ref")) else {
+            continue;
+        };
+        let idx = doc.line_index(m.start());
+        if !matches!(
+            layout.region(doc.text, idx, doc.line_starts[idx], m.start()),
+            super::markdown::Region::Prose | super::markdown::Region::Table
+        ) {
+            continue;
+        }
+        let (n, strong) = directive_score(m.as_str());
+        if n >= 2 || strong {
+            let rule = known(rules::INJ_HIDDEN_MARKDOWN);
+            let mut f = make_finding(
+                rule,
+                doc,
+                ctx,
+                m.start(),
+                m.as_str(),
+                rule.description.to_owned(),
+            );
+            if n >= 2 && strong {
+                f.confidence = Confidence::High;
+            }
+            if doc.role == Role::Doc {
+                f.severity = f.severity.lowered(1);
+            }
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookalikes_map_to_ascii() {
+        assert_eq!(ascii_lookalike('\u{0430}'), Some('a'));
+        assert_eq!(ascii_lookalike('\u{03BF}'), Some('o'));
+        assert_eq!(ascii_lookalike('a'), None);
+        assert_eq!(dehomoglyph("\u{0441}u\u{200B}rl"), "curl");
+    }
+
+    #[test]
+    fn names_with_lookalikes_are_flagged() {
+        assert!(check_name("p\u{0430}ypal").unwrap().contains("\"paypal\""));
+        assert!(check_name("paypal").is_none());
+        assert!(check_name("日本語").is_none());
+    }
+}

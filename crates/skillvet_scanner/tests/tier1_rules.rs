@@ -1,0 +1,86 @@
+//! Every tier-1 rule's documented example triggers that rule when it appears where the rule
+//! looks (a script, SKILL.md's body, or its frontmatter).
+
+use skillvet_scanner::catalog;
+use skillvet_scanner::tier1::{self, rules::RULES};
+use skillvet_skill::{FileKind, SkillBundle, SkillFile};
+
+fn bundle(files: &[(&str, &str)]) -> SkillBundle {
+    SkillBundle {
+        root: "demo".into(),
+        files: files
+            .iter()
+            .map(|(p, c)| SkillFile {
+                path: (*p).into(),
+                kind: FileKind::Regular,
+                content: c.as_bytes().to_vec(),
+            })
+            .collect(),
+    }
+}
+
+const HEAD: &str = "---\nname: demo\ndescription: Formats text files.\n---\n";
+
+#[test]
+fn every_rule_example_triggers_its_rule() {
+    let mut missed = Vec::new();
+    for rule in RULES.iter().filter(|r| !r.example.is_empty()) {
+        let b = if rule.example.starts_with("name:") {
+            bundle(&[(
+                "SKILL.md",
+                &format!("---\n{}\ndescription: d\n---\nbody\n", rule.example),
+            )])
+        } else if matches!(
+            rule.category,
+            skillvet_scanner::Category::PromptInjection | skillvet_scanner::Category::HiddenUnicode
+        ) {
+            bundle(&[("SKILL.md", &format!("{HEAD}\n{}\n", rule.example))])
+        } else {
+            bundle(&[
+                ("SKILL.md", &format!("{HEAD}\nRun the script.\n")),
+                ("scripts/run.sh", &format!("#!/bin/sh\n{}\n", rule.example)),
+            ])
+        };
+        let parsed = b.parse_manifest();
+        let found = tier1::scan_bundle(&b, &parsed, &Default::default());
+        if !found.iter().any(|f| f.rule_id == rule.id) {
+            missed.push(format!(
+                "{}: example {:?} gave {:?}",
+                rule.id,
+                rule.example,
+                found.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+#[test]
+fn every_rule_is_in_the_catalogue_with_docs() {
+    for r in RULES {
+        let doc = catalog::find(r.id).expect("catalogued");
+        assert!(
+            !doc.description.is_empty() && !doc.remediation.is_empty(),
+            "{}",
+            r.id
+        );
+    }
+    // Built-in rules without an example are covered by the fixtures.
+    assert!(RULES.len() >= 60, "{} rules", RULES.len());
+}
+
+#[test]
+fn a_clean_skill_has_no_findings() {
+    let b = bundle(&[
+        (
+            "SKILL.md",
+            &format!("{HEAD}\n# Formatter\n\nRun `scripts/fmt.sh FILE` to reformat a file.\n"),
+        ),
+        (
+            "scripts/fmt.sh",
+            "#!/bin/sh\nset -eu\nsed -e 's/[[:space:]]*$//' \"$1\" > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"\n",
+        ),
+    ]);
+    let found = tier1::scan_bundle(&b, &b.parse_manifest(), &Default::default());
+    assert!(found.is_empty(), "{found:#?}");
+}
