@@ -1,6 +1,8 @@
 //! `skillvet`: one binary for the registry service and its tools.
 
+mod scan_agent;
 mod serve;
+mod work;
 
 use std::process::ExitCode;
 
@@ -28,6 +30,10 @@ enum Command {
     /// Administration on the server's database.
     #[command(subcommand)]
     Admin(serve::AdminCommand),
+    /// Run verification workers only, against the server's database.
+    Worker(work::WorkerArgs),
+    /// Run external scanners (Semgrep, njsscan, gitleaks, trufflehog) for a server.
+    ScanAgent(scan_agent::ScanAgentArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +60,8 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::serve(args).await,
             Command::Migrate(args) => serve::migrate(args).await,
             Command::Admin(command) => serve::admin(command).await,
+            Command::Worker(args) => work::worker(args).await,
+            Command::ScanAgent(args) => scan_agent::scan_agent(args).await,
         }
     });
     match result {
