@@ -74,8 +74,10 @@ pub async fn scan_agent(args: ScanAgentArgs) -> anyhow::Result<ExitCode> {
     if !args.token.starts_with(skillvet_server::auth::TOKEN_PREFIX) {
         anyhow::bail!("--token must be a skillvet API token (svt_…) with the scan-agent scope");
     }
-    let mut fetch = FetchPolicy::default();
-    fetch.allow_local = args.allow_local_repos;
+    let fetch = FetchPolicy {
+        allow_local: args.allow_local_repos,
+        ..FetchPolicy::default()
+    };
     let agent = Agent {
         http: skillvet_client::http_client(),
         base,

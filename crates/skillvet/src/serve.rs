@@ -160,6 +160,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             lease: std::time::Duration::from_secs(args.agent_lease_secs),
         },
     };
+    if args.work.external_scans && config.agents.webhook_secret.is_none() {
+        tracing::warn!(
+            "--external-scans without --agent-webhook-secret: scans are queued for agents, but \
+             this server accepts none (another server on the same database must)"
+        );
+    }
     let state = AppState::new(registry, Arc::new(MemoryLimiter::default()), config);
     let app = skillvet_server::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
