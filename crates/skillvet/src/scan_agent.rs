@@ -406,3 +406,80 @@ fn finding(tool: Tool, f: &ExternalFinding) -> Finding {
         evidence: f.evidence.chars().take(200).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ext(tool: Tool, severity: Sev, n: usize) -> ExternalFinding {
+        ExternalFinding {
+            tool,
+            rule_id: format!("{}-r{n}", tool.rule_prefix()),
+            severity,
+            message: "m".repeat(800),
+            file: "scripts/run.py".into(),
+            line: 3,
+            column: 1,
+            evidence: "AKIA…[redacted 16 chars]".into(),
+        }
+    }
+
+    #[test]
+    fn missing_and_failed_tools_are_reported_as_such_never_as_clean() {
+        let missing = tool_report(
+            ToolOutcome::NotAvailable {
+                tool: Tool::Semgrep,
+                reason: "`semgrep` was not found on PATH".into(),
+            },
+            String::new(),
+        );
+        assert_eq!(missing.tool, "semgrep");
+        assert_eq!(missing.status, "not_available");
+        assert_eq!(
+            missing.message.as_deref(),
+            Some("`semgrep` was not found on PATH")
+        );
+        let failed = tool_report(
+            ToolOutcome::Failed {
+                tool: Tool::Gitleaks,
+                reason: "x".repeat(5000),
+            },
+            "8.18".into(),
+        );
+        assert_eq!(failed.status, "failed");
+        assert_eq!(failed.message.unwrap().len(), 2000);
+        assert!(failed.findings.is_empty());
+    }
+
+    #[test]
+    fn findings_are_mapped_and_capped() {
+        let findings: Vec<ExternalFinding> = (0..MAX_FINDINGS_PER_TOOL + 5)
+            .map(|n| ext(Tool::Trufflehog, Sev::Critical, n))
+            .collect();
+        let report = tool_report(
+            ToolOutcome::Ran {
+                tool: Tool::Trufflehog,
+                findings,
+                warnings: vec!["skipped a binary file".into()],
+                elapsed: Duration::from_millis(1500),
+            },
+            "trufflehog 3.80".into(),
+        );
+        assert_eq!(report.status, "ran");
+        assert_eq!(report.duration_ms, 1500);
+        assert_eq!(report.findings.len(), MAX_FINDINGS_PER_TOOL);
+        assert_eq!(
+            report.message.as_deref(),
+            Some("skipped a binary file; 305 findings; the first 300 are reported")
+        );
+        let first = &report.findings[0];
+        assert_eq!(first.category, "secrets");
+        assert!(first.is_confirmed_critical());
+        assert_eq!(first.message.chars().count(), 500);
+        let sast = finding(Tool::Semgrep, &ext(Tool::Semgrep, Sev::Medium, 1));
+        assert_eq!(
+            (sast.category.as_str(), sast.severity),
+            ("sast", Severity::Medium)
+        );
+    }
+}
