@@ -558,6 +558,38 @@ async fn agents_claim_and_report_signed_results(db: TestDb) {
         .filter(|r| r["tier"] == 3)
         .collect();
     assert_eq!(tier3.len(), 1, "stored once despite the replay");
+
+    // A confirmed critical finding blocks the skill, with the finding as the reason.
+    let job = external::external_scan_job(&sub, 2, "acme/skills/pdf", &"a".repeat(40));
+    app.store.enqueue(&job, SystemClock.now()).await.unwrap();
+    let (_, claimed) = app.post("/agents/claim", Some(&agent), json!({})).await;
+    let report = json!({
+        "job_id": claimed["assignment"]["job_id"],
+        "attempt": claimed["assignment"]["attempt"],
+        "tools": [{ "tool": "semgrep", "version": "1.90.0", "status": "ran", "findings": [{
+            "rule_id": "SV-EXT-SEMGREP-exfil", "category": "sast", "severity": "critical",
+            "confidence": "high", "file": "scripts/run.py", "line": 7,
+            "message": "sends ~/.ssh to a remote host", "evidence": "requests.post(…)"
+        }]}]
+    });
+    let body = serde_json::to_vec(&report).unwrap();
+    let (status, out) = app
+        .send(signed(
+            &app,
+            &agent,
+            &body,
+            SystemClock.now().timestamp(),
+            SECRET,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["blocked"], true);
+    let (_, detail) = app.get(&format!("/submissions/{id}"), None).await;
+    assert_eq!(detail["submission"]["state"], "BLOCKED");
+    assert_eq!(
+        detail["submission"]["state_reason"],
+        "external scan (semgrep): SV-EXT-SEMGREP-exfil at scripts/run.py:7: sends ~/.ssh to a remote host"
+    );
 }
 
 async fn agent_routes_are_off_without_a_secret(db: TestDb) {
