@@ -328,3 +328,35 @@ backend_tests!(
     workers_refuse_local_repositories_without_the_operator_flag,
     scan_agent_reports_external_scans_over_http,
 );
+
+/// An agent the server refuses (agent routes off, wrong token) stops with the reason instead
+/// of retrying forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_scan_agent_stops_with_the_reason() {
+    let db = TestDb::sqlite().await;
+    let token = skillvet(&[
+        "admin",
+        "create-token",
+        "--database-url",
+        db.url(),
+        "--login",
+        "agent-1",
+        "--scope",
+        "scan-agent",
+    ]);
+    let (server, base) = serve(&db, &["--no-workers"]);
+    for (token, expected) in [
+        (token.as_str(), "not enabled on this server"),
+        ("svt_0000", "unknown, revoked or expired"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_skillvet"))
+            .args(["scan-agent", "--server", &base, "--token", token])
+            .env("SKILLVET_AGENT_WEBHOOK_SECRET", SECRET)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    server.terminate();
+}
