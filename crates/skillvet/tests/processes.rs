@@ -170,7 +170,11 @@ async fn serve_runs_workers_in_process(db: TestDb) {
     let (server, base) = serve(&db, &["--workers", "2"]);
     let http = skillvet_client::http_client();
     let id = submit(&http, &base, &repo).await;
-    let done = wait_for(&http, &base, id, "a decision", terminal).await;
+    // The job is marked succeeded just after the decision it made is committed.
+    let done = wait_for(&http, &base, id, "a decision and its job", |b| {
+        terminal(b) && b["queue"]["verification"]["state"] == "succeeded"
+    })
+    .await;
     assert_eq!(done["submission"]["state"], "PUBLISHED", "{done:#}");
     assert_eq!(done["submission"]["run"], 1);
     let verification = &done["queue"]["verification"];
