@@ -1,6 +1,8 @@
 //! `skillvet`: one binary for the registry service and its tools.
 
+mod scan_agent;
 mod serve;
+mod work;
 
 use std::process::ExitCode;
 
@@ -32,6 +34,10 @@ enum Command {
     Scan(skillvet_scanner::cli::ScanArgs),
     /// List the scanner's rules (`--format markdown` generates docs/rules.md).
     Rules(skillvet_scanner::cli::RulesArgs),
+    /// Run verification workers only, against the server's database.
+    Worker(work::WorkerArgs),
+    /// Run external scanners (Semgrep, njsscan, gitleaks, trufflehog) for a server.
+    ScanAgent(scan_agent::ScanAgentArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +66,8 @@ fn main() -> ExitCode {
             Command::Admin(command) => serve::admin(command).await,
             Command::Scan(args) => Ok(skillvet_scanner::cli::run_scan(args)),
             Command::Rules(args) => Ok(skillvet_scanner::cli::run_rules(args)),
+            Command::Worker(args) => work::worker(args).await,
+            Command::ScanAgent(args) => scan_agent::scan_agent(args).await,
         }
     });
     match result {

@@ -12,7 +12,9 @@ use skillvet_core::{Clock, SystemClock};
 use skillvet_registry::{Registry, RegistryConfig};
 use skillvet_server::rate_limit::{MemoryLimiter, Quota, RateLimiter};
 use skillvet_server::redis_limiter::RedisLimiter;
-use skillvet_server::{AppState, RateLimits, ServerConfig};
+use skillvet_server::{AgentSettings, AppState, RateLimits, ServerConfig};
+
+use crate::work::Stop;
 
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
@@ -58,6 +60,19 @@ pub struct ServeArgs {
     /// Prefix of every Redis key, so deployments (and tests) can share one Redis.
     #[arg(long, env = "SKILLVET_REDIS_PREFIX", default_value = "skillvet:")]
     pub redis_prefix: String,
+    #[command(flatten)]
+    pub work: crate::work::WorkerOptions,
+    /// Serve the API only; run `skillvet worker` processes for verification instead.
+    #[arg(long, env = "SKILLVET_NO_WORKERS", conflicts_with = "workers")]
+    pub no_workers: bool,
+    /// Shared secret external scan agents sign their results with (HMAC-SHA256). Without it
+    /// the /api/v1/agents routes are off.
+    #[arg(long, env = "SKILLVET_AGENT_WEBHOOK_SECRET", hide_env_values = true)]
+    pub agent_webhook_secret: Option<String>,
+    /// Seconds an agent may hold a claimed external scan before it goes to another agent.
+    #[arg(long, env = "SKILLVET_AGENT_LEASE_SECS", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    pub agent_lease_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -78,6 +93,10 @@ pub enum AdminCommand {
         /// Expire the token after this many days.
         #[arg(long)]
         expires_days: Option<i64>,
+        /// Grant a scope (repeatable): `scan-agent` lets the token claim and report external
+        /// scans.
+        #[arg(long = "scope", value_parser = ["scan-agent"])]
+        scopes: Vec<String>,
     },
 }
 
@@ -97,6 +116,7 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
             admin,
             name,
             expires_days,
+            scopes,
         } => {
             let store = skillvet_store::connect(&db.database_url)
                 .await
@@ -104,12 +124,13 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
             let now = SystemClock.now();
             let role = if admin { Role::Admin } else { Role::User };
             let expires = expires_days.map(|d| now + chrono::Duration::days(d));
-            let (token, _) = skillvet_server::auth::issue_token(
+            let (token, _) = skillvet_server::auth::issue_token_with_scopes(
                 store.as_ref(),
                 now,
                 &login,
                 role,
                 &name,
+                &scopes,
                 expires,
             )
             .await
@@ -127,7 +148,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut registry_config = RegistryConfig::default();
     registry_config.fetch.allow_local = args.allow_local_repos;
-    let registry = Registry::new(store.clone(), clock, registry_config);
+    let registry = Registry::new(store.clone(), clock.clone(), registry_config);
+    let webhook_secret = match args.agent_webhook_secret.as_deref() {
+        Some(secret) if secret.len() < 32 => anyhow::bail!(
+            "the agent webhook secret must be at least 32 characters (e.g. `openssl rand -hex 32`)"
+        ),
+        Some(secret) => Some(Arc::from(secret.as_bytes())),
+        None => None,
+    };
     let config = ServerConfig {
         trusted_proxies: args.trusted_proxies,
         rate_limits: RateLimits {
@@ -135,7 +163,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             submit_authenticated: Quota::per_hour(args.submit_limit_authenticated),
             discover: Quota::per_hour(args.discover_limit),
         },
+        agents: AgentSettings {
+            webhook_secret,
+            lease: std::time::Duration::from_secs(args.agent_lease_secs),
+        },
     };
+    if args.work.external_scans && config.agents.webhook_secret.is_none() {
+        tracing::warn!(
+            "--external-scans without --agent-webhook-secret: scans are queued for agents, but \
+             this server accepts none (another server on the same database must)"
+        );
+    }
     let limiter: Arc<dyn RateLimiter> = match &args.redis_url {
         Some(url) => Arc::new(
             RedisLimiter::connect(url, &format!("{}ratelimit:", args.redis_prefix))
@@ -150,24 +188,47 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let local = listener.local_addr()?;
+    let stop = Stop::new();
+    stop.on_signals();
+    let workers = (!args.no_workers).then(|| {
+        tokio::spawn(crate::work::run_workers(
+            store.clone(),
+            clock,
+            args.work.clone(),
+            args.allow_local_repos,
+            stop.clone(),
+        ))
+    });
     tracing::info!(
         backend = store.backend(),
+        workers = if args.no_workers {
+            0
+        } else {
+            args.work.workers
+        },
         "skillvet listening on http://{local}"
     );
     // Tests and scripts read this line to find the port when started with port 0.
     println!("listening on http://{local}");
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop.wait())
     .await
-    .context("serving HTTP")?;
+    .context("serving HTTP");
+    // However the server ended, the workers stop too (and hand back unfinished jobs).
+    stop.trigger();
+    if let Some(workers) = workers {
+        let report = workers.await.context("the worker task failed")?;
+        tracing::info!(?report, "workers stopped");
+    }
+    served?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

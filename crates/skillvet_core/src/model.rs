@@ -146,8 +146,16 @@ pub struct Submission {
     pub state_reason: Option<String>,
     pub priority: i32,
     pub submitter: Actor,
+    /// Verification run: 1, plus one per rescan started. Scan results carry the run they
+    /// belong to, so clients can tell the current results from earlier ones.
+    #[serde(default = "first_run")]
+    pub run: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+fn first_run() -> i32 {
+    1
 }
 
 /// What happened to a submission request.
@@ -368,6 +376,9 @@ pub struct Publication {
     pub tree_hash: String,
     pub manifest: Value,
     pub files: Vec<PublishedFile>,
+    /// Jobs enqueued in the publishing transaction (e.g. the external scan), so a publication
+    /// never exists without its follow-up work.
+    pub jobs: Vec<crate::queue::NewJob>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -357,6 +357,10 @@ pub trait JobQueue: Send + Sync {
 
     async fn job(&self, id: Id) -> StoreResult<Option<Job>>;
 
+    /// The newest job holding each dedup key (finished jobs included), in no particular
+    /// order; keys without a job are left out. How a submission finds its jobs.
+    async fn latest_jobs(&self, dedup_keys: &[String]) -> StoreResult<Vec<Job>>;
+
     /// Jobs newest first, keyset-paginated on the id.
     async fn list_jobs(
         &self,

@@ -22,10 +22,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use skillvet_core::SubmissionState as S;
-use skillvet_core::model::{
-    Actor, ActorKind, ApiToken, Id, NewScanResult, Published, Submission, Transition,
-};
-use skillvet_core::queue::{ClaimRequest, Failure, Job, JobFilter, JobState, Lease, NewJob};
+use skillvet_core::model::{Actor, ActorKind, ApiToken, Id, NewScanResult, Submission, Transition};
+use skillvet_core::queue::{ClaimRequest, Failure, Job, JobState, Lease, NewJob};
 use skillvet_core::store::{Store, StoreError};
 
 use crate::scan::{Finding, grade};
@@ -186,29 +184,28 @@ fn payload_id(job: &Job, key: &str) -> Result<i64, AgentError> {
         .ok_or_else(|| AgentError::Malformed(format!("job {} has no {key}", job.id)))
 }
 
-/// Enqueues the external scan of a publication (one per submission run).
-pub async fn enqueue_external_scan(
-    store: &dyn Store,
-    sub: &Submission,
-    run: i32,
-    published: &Published,
-    now: DateTime<Utc>,
-) -> Result<Id, StoreError> {
-    let job = NewJob::new(
+/// The external scan job of a publication (one per submission run). The pipeline hands it
+/// to `publish`, which enqueues it in the publishing transaction.
+pub fn external_scan_job(sub: &Submission, run: i32, slug: &str, commit_sha: &str) -> NewJob {
+    NewJob::new(
         EXTERNAL_SCAN_JOB,
         json!({
             "submission_id": sub.id,
             "run": run,
-            "skill": published.skill.slug,
+            "skill": slug,
             "repo_url": sub.repository.url,
-            "commit_sha": published.version.commit_sha,
+            "commit_sha": commit_sha,
             "skill_path": sub.skill_path,
         }),
     )
     .priority(-5)
     .max_attempts(EXTERNAL_SCAN_ATTEMPTS)
-    .dedup_key(format!("{EXTERNAL_SCAN_JOB}:{}:{run}", sub.id));
-    Ok(store.enqueue(&job, now).await?.id())
+    .dedup_key(external_scan_key(sub.id, run))
+}
+
+/// The dedup key of a submission run's external scan job.
+pub fn external_scan_key(submission_id: Id, run: i32) -> String {
+    format!("{EXTERNAL_SCAN_JOB}:{submission_id}:{run}")
 }
 
 /// Gives an agent the next external scan, with a lease of `lease`. Scans whose attempts ran
@@ -408,36 +405,27 @@ pub async fn external_scan_status(
     submission_id: Id,
     run: i32,
 ) -> Result<Option<ExternalScanStatus>, AgentError> {
-    let key = format!("{EXTERNAL_SCAN_JOB}:{submission_id}:{run}");
-    let filter = JobFilter {
-        kind: Some(EXTERNAL_SCAN_JOB.into()),
-        state: None,
-    };
-    // Newest first; external scans are few per submission.
-    let mut before = None;
-    loop {
-        let page = store.list_jobs(&filter, before, 200).await?;
-        if let Some(job) = page.iter().find(|j| j.dedup_key.as_deref() == Some(&key)) {
-            let reason = || job.last_error.clone().unwrap_or_default();
-            return Ok(Some(match job.state {
-                JobState::Queued => ExternalScanStatus::Pending,
-                JobState::Running => ExternalScanStatus::Running {
-                    agent: job
-                        .lease_owner
-                        .as_deref()
-                        .unwrap_or_default()
-                        .trim_start_matches("agent:")
-                        .to_owned(),
-                },
-                JobState::Succeeded => ExternalScanStatus::Completed,
-                JobState::Dead => ExternalScanStatus::TimedOut { reason: reason() },
-                JobState::Failed => ExternalScanStatus::Failed { reason: reason() },
-            }));
-        }
-        match page.last() {
-            Some(last) if page.len() == 200 => before = Some(last.id),
-            _ => return Ok(None),
-        }
+    let key = external_scan_key(submission_id, run);
+    let job = store.latest_jobs(std::slice::from_ref(&key)).await?.pop();
+    Ok(job.map(|job| status_of(&job)))
+}
+
+/// Where an external scan stands, from its job.
+pub fn status_of(job: &Job) -> ExternalScanStatus {
+    let reason = || job.last_error.clone().unwrap_or_default();
+    match job.state {
+        JobState::Queued => ExternalScanStatus::Pending,
+        JobState::Running => ExternalScanStatus::Running {
+            agent: job
+                .lease_owner
+                .as_deref()
+                .unwrap_or_default()
+                .trim_start_matches("agent:")
+                .to_owned(),
+        },
+        JobState::Succeeded => ExternalScanStatus::Completed,
+        JobState::Dead => ExternalScanStatus::TimedOut { reason: reason() },
+        JobState::Failed => ExternalScanStatus::Failed { reason: reason() },
     }
 }
 

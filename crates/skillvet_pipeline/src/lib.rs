@@ -37,6 +37,11 @@ pub use verify::current_run;
 /// Kind of the job `submit` enqueues for every new submission.
 pub const VERIFY_JOB: &str = "verify_submission";
 
+/// The dedup key of a submission's verification job (one queued or running at a time).
+pub fn verify_job_key(submission_id: Id) -> String {
+    format!("{VERIFY_JOB}:{submission_id}")
+}
+
 #[derive(Debug, Clone)]
 pub struct PipelineConfig {
     /// How repositories are fetched (limits, time, local repositories).

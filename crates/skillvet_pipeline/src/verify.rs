@@ -547,7 +547,7 @@ impl Pipeline {
         };
         let manifest = parsed.manifest.clone().unwrap_or_default();
         let meta = |key: &str| manifest.metadata.get(key).cloned();
-        let publication = Publication {
+        let mut publication = Publication {
             submission_id: sub.id,
             from: S::AutoApproved,
             actor: actor(),
@@ -596,20 +596,23 @@ impl Pipeline {
                     })
                 })
                 .collect(),
+            jobs: Vec::new(),
         };
+        if self.config.external_scans {
+            let slug = format!(
+                "{}/{}/{}",
+                sub.repository.owner, sub.repository.name, publication.name
+            );
+            publication.jobs.push(crate::external::external_scan_job(
+                sub,
+                run,
+                &slug,
+                &publication.commit_sha,
+            ));
+        }
         match self.store.publish(&publication, self.clock.now()).await {
             Ok(published) => {
                 tracing::info!(submission = sub.id, skill = %published.skill.slug, version = %published.version.version, "published");
-                if self.config.external_scans {
-                    crate::external::enqueue_external_scan(
-                        self.store.as_ref(),
-                        sub,
-                        run,
-                        &published,
-                        self.clock.now(),
-                    )
-                    .await?;
-                }
                 Ok(())
             }
             Err(StoreError::StaleState { .. }) => Ok(()),

@@ -95,12 +95,32 @@ pub async fn issue_token(
     name: &str,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<(String, ApiToken), ApiError> {
+    issue_token_with_scopes(store, now, login, role, name, &[], expires_at).await
+}
+
+/// Like [`issue_token`], with scopes (e.g. `scan-agent` for external scan agents).
+pub async fn issue_token_with_scopes(
+    store: &dyn skillvet_core::store::Store,
+    now: chrono::DateTime<chrono::Utc>,
+    login: &str,
+    role: Role,
+    name: &str,
+    scopes: &[String],
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(String, ApiToken), ApiError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(ApiError::internal_message)?;
     let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
     let user = store.ensure_user(login, role, now).await?;
     let stored = store
-        .create_token(user.id, name, &token_sha256(&token), &[], expires_at, now)
+        .create_token(
+            user.id,
+            name,
+            &token_sha256(&token),
+            scopes,
+            expires_at,
+            now,
+        )
         .await?;
     Ok((token, stored))
 }

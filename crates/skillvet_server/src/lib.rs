@@ -13,4 +13,4 @@ pub mod routes;
 pub mod state;
 
 pub use routes::router;
-pub use state::{AppState, RateLimits, ServerConfig};
+pub use state::{AgentSettings, AppState, RateLimits, ServerConfig};

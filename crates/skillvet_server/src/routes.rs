@@ -35,6 +35,8 @@ pub fn api() -> Router<AppState> {
             "/repositories/{owner}/{repo}/skills",
             get(packages::repository_skills),
         )
+        .merge(crate::api::admin::routes())
+        .merge(crate::api::agents::routes())
         .fallback(
             |uri: Uri| async move { ApiError::not_found(format!("no API route {}", uri.path())) },
         )

@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use ipnet::IpNet;
 use skillvet_registry::Registry;
@@ -30,6 +31,39 @@ pub struct ServerConfig {
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
     pub rate_limits: RateLimits,
+    /// External scan agents (`/api/v1/agents/…`); off without a webhook secret.
+    pub agents: AgentSettings,
+}
+
+/// How external scan agents are served.
+#[derive(Clone)]
+pub struct AgentSettings {
+    /// The HMAC-SHA256 key agents sign their results with; `None` turns the agent routes off.
+    pub webhook_secret: Option<Arc<[u8]>>,
+    /// How long an agent holds a claimed scan before it goes to another agent.
+    pub lease: Duration,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        Self {
+            webhook_secret: None,
+            lease: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl std::fmt::Debug for AgentSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.debug_struct("AgentSettings")
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<set>"),
+            )
+            .field("lease", &self.lease)
+            .finish()
+    }
 }
 
 #[derive(Clone)]

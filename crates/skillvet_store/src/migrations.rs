@@ -20,6 +20,13 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0002_pipeline.sql"),
         include_str!("../migrations/postgres/0002_pipeline.sql"),
     ),
+    // 0003 is reserved for another branch.
+    (
+        4,
+        "queue_maintenance",
+        include_str!("../migrations/sqlite/0004_queue_maintenance.sql"),
+        include_str!("../migrations/postgres/0004_queue_maintenance.sql"),
+    ),
 ];
 
 fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {

@@ -39,7 +39,7 @@ macro_rules! submission_select {
     () => {
         "SELECT s.id, r.owner, r.name AS repo_name, r.url, s.skill_name, s.skill_path, \
          s.requested_ref, s.commit_sha, s.state, s.state_reason, s.priority, s.submitter, \
-         s.submitter_kind, s.created_at, s.updated_at \
+         s.submitter_kind, s.run, s.created_at, s.updated_at \
          FROM submissions s JOIN repositories r ON r.id = s.repository_id "
     };
 }
@@ -91,6 +91,7 @@ pub fn submission(row: &impl Cells) -> StoreResult<Submission> {
             kind: row.parsed("submitter_kind")?,
             id: row.text("submitter")?,
         },
+        run: row.int("run")?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
     })

@@ -201,6 +201,9 @@ pub async fn publish<T: TxOps + ?Sized>(
         None => (ops.insert_version(skill_id, p, now).await?, true),
     };
     let skill = ops.set_current_version(skill_id, &version, now).await?;
+    for job in &p.jobs {
+        ops.enqueue(&crate::queue::new_job(job, now)?, now).await?;
+    }
     Ok(PublishedSkill {
         skill,
         version,

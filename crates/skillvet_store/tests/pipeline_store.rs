@@ -85,6 +85,7 @@ async fn published(store: &Arc<dyn Store>, path: &str, clock: &ManualClock) -> i
                     kind: "regular".into(),
                     content: b"x".to_vec(),
                 }],
+                jobs: vec![],
             },
             clock.now(),
         )

@@ -871,7 +871,37 @@ async fn completions_can_be_grouped_and_stay_fenced(db: TestDb) {
     );
 }
 
+async fn latest_jobs_finds_the_newest_job_of_each_key(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    let now = clock.now();
+    let k = kinds(&["k"]);
+    assert!(store.latest_jobs(&[]).await.unwrap().is_empty());
+    let first = created(&store, NewJob::new("k", json!({})).dedup_key("a"), now).await;
+    let other = created(&store, NewJob::new("k", json!({})).dedup_key("b"), now).await;
+    let claimed = claim(&store, "w", &k, 2, now).await;
+    for c in &claimed {
+        assert!(store.complete(&c.lease, now).await.unwrap());
+    }
+    // The key is free again once its job finished: a second job takes it.
+    let second = created(&store, NewJob::new("k", json!({})).dedup_key("a"), now).await;
+    let mut found: Vec<(i64, JobState)> = store
+        .latest_jobs(&kinds(&["a", "b", "missing"]))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| (j.id, j.state))
+        .collect();
+    found.sort();
+    assert_ne!(first, second);
+    assert_eq!(
+        found,
+        vec![(other, JobState::Succeeded), (second, JobState::Queued)]
+    );
+}
+
 backend_tests!(
+    latest_jobs_finds_the_newest_job_of_each_key,
     completions_can_be_grouped_and_stay_fenced,
     enqueue_stores_the_job_and_dedups_active_keys,
     claims_by_priority_then_run_at_and_only_ready_handled_kinds,

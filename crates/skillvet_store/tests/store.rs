@@ -102,6 +102,7 @@ fn publication(id: i64, name: &str, tree_hash: &str) -> Publication {
                 content: b"echo hi\n".to_vec(),
             },
         ],
+        jobs: vec![],
     }
 }
 
@@ -646,7 +647,31 @@ async fn tokens_authenticate_until_revoked_or_expired(db: TestDb) {
     );
 }
 
+async fn publishing_enqueues_its_follow_up_jobs_in_the_same_transaction(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    let id = created(&store, "skills/pdf", &clock).await;
+    let follow_up =
+        skillvet_core::queue::NewJob::new("external_scan", json!({ "submission_id": id }))
+            .dedup_key(format!("external_scan:{id}:1"));
+    let mut p = publication(id, "pdf", "h1");
+    p.jobs.push(follow_up);
+    // Refused publication (not approved yet): its job is not stored either.
+    store.publish(&p, clock.now()).await.unwrap_err();
+    let key = vec![format!("external_scan:{id}:1")];
+    assert!(store.latest_jobs(&key).await.unwrap().is_empty());
+    approve(&store, id, &clock).await;
+    store.publish(&p, clock.now()).await.unwrap();
+    let jobs = store.latest_jobs(&key).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].kind, "external_scan");
+    assert_eq!(jobs[0].payload["submission_id"], id);
+    let sub = store.submission(id).await.unwrap().unwrap();
+    assert_eq!((sub.state, sub.run), (S::Published, 1));
+}
+
 backend_tests!(
+    publishing_enqueues_its_follow_up_jobs_in_the_same_transaction,
     tokens_authenticate_until_revoked_or_expired,
     submit_creates_submission_event_and_timestamps,
     second_submission_of_a_pending_skill_is_a_duplicate,

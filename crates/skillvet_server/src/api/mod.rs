@@ -1,5 +1,7 @@
 //! `/api/v1`: JSON in, JSON out.
 
+pub mod admin;
+pub mod agents;
 pub mod packages;
 pub mod submissions;
 

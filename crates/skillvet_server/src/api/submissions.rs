@@ -9,6 +9,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use skillvet_core::SubmissionState;
 use skillvet_core::model::{Id, SubmissionDetail, SubmissionFilter, SubmitOutcome};
+use skillvet_core::queue::JobState;
+use skillvet_pipeline::external;
 use skillvet_registry::{BulkRequest, SubmitRequest};
 
 use super::PageParams;
@@ -139,8 +141,13 @@ pub fn detail_json(detail: &SubmissionDetail) -> Value {
 
 pub async fn get(State(state): State<AppState>, Path(id): Path<Id>) -> ApiResult<Response> {
     let detail = state.registry().submission_detail(id).await?;
+    let mut body = detail_json(&detail);
+    body["queue"] = queue_json(&state, &detail).await?;
     let mut headers = HeaderMap::new();
-    if detail.submission.state.is_terminal() {
+    let working = |job: &Value| matches!(job["state"].as_str(), Some("queued" | "running"));
+    let settled =
+        !working(&body["queue"]["verification"]) && !working(&body["queue"]["external_scan"]);
+    if detail.submission.state.is_terminal() && settled {
         // Terminal submissions change only through an explicit later decision.
         headers.insert(
             "cache-control",
@@ -149,5 +156,46 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<Id>) -> ApiResult
     } else {
         headers.insert("cache-control", "no-cache".parse().expect("static header"));
     }
-    Ok((headers, axum::Json(detail_json(&detail))).into_response())
+    Ok((headers, axum::Json(body)).into_response())
+}
+
+/// Where the submission's jobs stand: its verification (queued, running, attempts, last
+/// error) and, once published, the external scan of the current run.
+async fn queue_json(state: &AppState, detail: &SubmissionDetail) -> ApiResult<Value> {
+    let sub = &detail.submission;
+    let store = state.registry().store();
+    let verify_key = skillvet_pipeline::verify_job_key(sub.id);
+    let external_key = external::external_scan_key(sub.id, sub.run);
+    let jobs = store
+        .latest_jobs(&[verify_key.clone(), external_key.clone()])
+        .await?;
+    let pauses = store.pauses().await?;
+    let paused = |kind: &str| {
+        pauses
+            .iter()
+            .any(|p| p.kind.is_none() || p.kind.as_deref() == Some(kind))
+    };
+    let find = |key: &str| jobs.iter().find(|j| j.dedup_key.as_deref() == Some(key));
+    let verification = find(&verify_key).map(|job| {
+        let mut v = super::admin::public_job(job);
+        v["paused"] = json!(job.state == JobState::Queued && paused(&job.kind));
+        v
+    });
+    let external_scan = find(&external_key).map(|job| {
+        let mut v = super::admin::public_job(job);
+        v["status"] = serde_json::to_value(external::status_of(job)).expect("serialises");
+        let tools: Vec<&str> = detail
+            .scan_results
+            .iter()
+            .filter(|r| r.tier == external::EXTERNAL_TIER && r.run == sub.run)
+            .map(|r| r.scanner.as_str())
+            .collect();
+        if job.state == JobState::Succeeded && tools.is_empty() {
+            v["note"] =
+                json!("the scan agent had no external scanner available; nothing was scanned");
+        }
+        v["tools"] = json!(tools);
+        v
+    });
+    Ok(json!({ "verification": verification, "external_scan": external_scan }))
 }

@@ -435,6 +435,21 @@ impl JobQueue for PgStore {
         row.as_ref().map(queue::job).transpose()
     }
 
+    async fn latest_jobs(&self, dedup_keys: &[String]) -> StoreResult<Vec<Job>> {
+        if dedup_keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows = sqlx::query(
+            "SELECT DISTINCT ON (dedup_key) * FROM jobs \
+             WHERE dedup_key = ANY($1) ORDER BY dedup_key, id DESC",
+        )
+        .bind(dedup_keys)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(queue::job).collect()
+    }
+
     async fn list_jobs(
         &self,
         filter: &JobFilter,

@@ -305,6 +305,9 @@ impl SkillStore for SqliteStore {
         let mut tx = SqliteTx(self.begin().await?);
         let published = tx::publish(&mut tx, publication, now).await?;
         tx.0.commit().await.map_err(db_error)?;
+        if !publication.jobs.is_empty() {
+            self.wakeups.bump();
+        }
         Ok(published)
     }
 

@@ -351,6 +351,23 @@ impl JobQueue for SqliteStore {
         self.job_rows("SELECT * FROM jobs WHERE id = $1", id).await
     }
 
+    async fn latest_jobs(&self, dedup_keys: &[String]) -> StoreResult<Vec<Job>> {
+        if dedup_keys.is_empty() {
+            return Ok(vec![]);
+        }
+        let keys = serde_json::to_string(dedup_keys).expect("strings serialise");
+        let rows = sqlx::query(
+            "SELECT * FROM jobs WHERE id IN ( \
+                 SELECT MAX(id) FROM jobs \
+                 WHERE dedup_key IN (SELECT value FROM json_each($1)) GROUP BY dedup_key)",
+        )
+        .bind(keys)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(queue::job).collect()
+    }
+
     async fn list_jobs(
         &self,
         filter: &JobFilter,
