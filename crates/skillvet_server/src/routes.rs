@@ -54,7 +54,29 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api())
         .route("/healthz", get(health))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .with_state(state)
+}
+
+/// Refuses a body whose announced length is over the limit before reading any of it;
+/// bodies without a length are still cut at the limit by [`DefaultBodyLimit`].
+async fn refuse_announced_oversize(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return axum::response::IntoResponse::into_response(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    next.run(request).await
 }
 
 async fn health(

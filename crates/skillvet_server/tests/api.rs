@@ -249,14 +249,34 @@ async fn bad_input_gets_json_errors(db: TestDb) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_error(&response.json().await.unwrap(), "method_not_allowed");
-    let huge = "x".repeat(2 * 1024 * 1024);
-    let (status, body) = app
-        .post(
-            "/submissions",
-            json!({ "repo_url": URL, "skill_path": huge }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    // Announce a 2 MiB body and send none of it: the limit must answer from the headers
+    // alone (a client still uploading would race the server closing the connection).
+    let addr = app
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/submissions HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        2 * 1024 * 1024
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut stream, head.as_bytes())
+        .await
+        .unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut response),
+    )
+    .await
+    .expect("the body limit answers before the body is sent")
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(
+        response.contains(r#""code":"payload_too_large""#),
+        "{response}"
+    );
     let (_, stats) = app.get("/submissions/stats").await;
     assert_eq!(stats["total"], 0);
 }
