@@ -20,6 +20,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0002_pipeline.sql"),
         include_str!("../migrations/postgres/0002_pipeline.sql"),
     ),
+    (
+        3,
+        "search",
+        include_str!("../migrations/sqlite/0003_search.sql"),
+        include_str!("../migrations/postgres/0003_search.sql"),
+    ),
 ];
 
 fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {
