@@ -10,6 +10,7 @@ pub mod limits;
 pub mod rate_limit;
 pub mod routes;
 pub mod state;
+pub mod web;
 
 pub use routes::router;
 pub use state::{AppState, RateLimits, ServerConfig};

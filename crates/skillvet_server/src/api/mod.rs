@@ -1,6 +1,7 @@
 //! `/api/v1`: JSON in, JSON out.
 
 pub mod packages;
+pub mod skills;
 pub mod submissions;
 
 use serde::Deserialize;

@@ -24,7 +24,8 @@ fn contains_pattern(term: &str) -> String {
     escaped
 }
 
-/// `WHERE …` of both the count and the page. `words` is false when the caller already joins
+/// `WHERE …` of both the count and the page, on `skills k` alone (repository conditions are
+/// subqueries, so counting never joins). `words` is false when the caller already joins
 /// the word index.
 fn push_conditions(
     query: &mut QueryBuilder<Postgres>,
@@ -61,16 +62,17 @@ fn push_conditions(
         query
             .push(" AND (lower(k.author) = ")
             .push_bind(author.clone())
-            .push(" OR r.owner = ")
+            .push(" OR k.repository_id IN (SELECT id FROM repositories WHERE owner = ")
             .push_bind(author)
-            .push(")");
+            .push("))");
     }
     if let Some((owner, name)) = &search.repository {
         query
-            .push(" AND r.owner = ")
+            .push(" AND k.repository_id IN (SELECT id FROM repositories WHERE owner = ")
             .push_bind(owner.to_lowercase())
-            .push(" AND r.name = ")
-            .push_bind(name.to_lowercase());
+            .push(" AND name = ")
+            .push_bind(name.to_lowercase())
+            .push(")");
     }
 }
 
@@ -88,7 +90,7 @@ pub(super) async fn search(store: &PgStore, search: &SearchQuery) -> StoreResult
     let text = search.parsed();
     let mut conn = store.pool.acquire().await.map_err(db_error)?;
     let mut count = QueryBuilder::<Postgres>::new(
-        "SELECT count(*) FROM skills k JOIN repositories r ON r.id = k.repository_id WHERE",
+        "SELECT count(*) FROM skills k WHERE",
     );
     push_conditions(&mut count, search, &text, true);
     let total: i64 = count

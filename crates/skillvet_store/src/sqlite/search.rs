@@ -14,7 +14,8 @@ fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
-/// `WHERE …` of both the count and the page. `words` is false when the caller already joins
+/// `WHERE …` of both the count and the page, on `skills k` alone (repository conditions are
+/// subqueries, so counting never joins). `words` is false when the caller already joins
 /// the word index.
 fn push_conditions(
     query: &mut QueryBuilder<Sqlite>,
@@ -37,9 +38,12 @@ fn push_conditions(
                 .push(")");
         } else {
             query
-                .push(" AND instr(lower(r.owner || '/' || r.name || ' ' || r.url), ")
+                .push(
+                    " AND k.repository_id IN (SELECT id FROM repositories \
+                     WHERE instr(lower(owner || '/' || name || ' ' || url), ",
+                )
                 .push_bind(term.clone())
-                .push(") > 0");
+                .push(") > 0)");
         }
     }
     if let Some(category) = &search.category {
@@ -55,16 +59,17 @@ fn push_conditions(
         query
             .push(" AND (lower(k.author) = ")
             .push_bind(author.clone())
-            .push(" OR r.owner = ")
+            .push(" OR k.repository_id IN (SELECT id FROM repositories WHERE owner = ")
             .push_bind(author)
-            .push(")");
+            .push("))");
     }
     if let Some((owner, name)) = &search.repository {
         query
-            .push(" AND r.owner = ")
+            .push(" AND k.repository_id IN (SELECT id FROM repositories WHERE owner = ")
             .push_bind(owner.to_lowercase())
-            .push(" AND r.name = ")
-            .push_bind(name.to_lowercase());
+            .push(" AND name = ")
+            .push_bind(name.to_lowercase())
+            .push(")");
     }
 }
 
@@ -82,7 +87,7 @@ pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreRe
     let text = search.parsed();
     let mut conn = store.reader.acquire().await.map_err(db_error)?;
     let mut count = QueryBuilder::<Sqlite>::new(
-        "SELECT count(*) FROM skills k JOIN repositories r ON r.id = k.repository_id WHERE",
+        "SELECT count(*) FROM skills k WHERE",
     );
     push_conditions(&mut count, search, &text, true);
     let total: i64 = count
