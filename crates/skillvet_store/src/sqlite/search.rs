@@ -86,9 +86,7 @@ fn order_by(sort: SearchSort) -> &'static str {
 pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreResult<SearchPage> {
     let text = search.parsed();
     let mut conn = store.reader.acquire().await.map_err(db_error)?;
-    let mut count = QueryBuilder::<Sqlite>::new(
-        "SELECT count(*) FROM skills k WHERE",
-    );
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM skills k WHERE");
     push_conditions(&mut count, search, &text, true);
     let total: i64 = count
         .build_query_scalar()
