@@ -59,12 +59,16 @@ fn push_conditions(
     }
     if let Some(author) = &search.author {
         let author = author.to_lowercase();
+        // Two indexed lookups united, rather than an OR the planner can only answer by scanning.
         query
-            .push(" AND (lower(k.author) = ")
+            .push(" AND k.id IN (SELECT id FROM skills WHERE lower(author) = ")
             .push_bind(author.clone())
-            .push(" OR k.repository_id IN (SELECT id FROM repositories WHERE owner = ")
+            .push(
+                " UNION ALL SELECT s.id FROM skills s JOIN repositories o \
+                 ON o.id = s.repository_id WHERE o.owner = ",
+            )
             .push_bind(author)
-            .push("))");
+            .push(")");
     }
     if let Some((owner, name)) = &search.repository {
         query
