@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::pipeline::PipelineStore;
 use crate::queue::JobQueue;
+use crate::search::{SearchPage, SearchQuery};
 use crate::state::{IllegalTransition, SubmissionState};
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +143,9 @@ pub trait SkillStore: Send + Sync {
 
     /// Content of a stored file by its sha256.
     async fn blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>>;
+
+    /// Marketplace search over ACTIVE skills, with the exact number of matches.
+    async fn search(&self, query: &SearchQuery) -> StoreResult<SearchPage>;
 }
 
 #[async_trait]

@@ -11,6 +11,7 @@ pub mod rate_limit;
 pub mod redis_limiter;
 pub mod routes;
 pub mod state;
+pub mod web;
 
 pub use routes::router;
 pub use state::{AgentSettings, AppState, RateLimits, ServerConfig};

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, Uri};
 use axum::routing::{get, post};
 use serde_json::json;
 
-use crate::api::{packages, submissions};
+use crate::api::{packages, skills, submissions};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -19,6 +19,7 @@ pub fn api() -> Router<AppState> {
             "/submissions",
             post(submissions::create).get(submissions::list),
         )
+        .route("/skills", get(skills::list))
         .route("/submissions/bulk", post(submissions::bulk))
         .route("/submissions/discover", post(submissions::discover))
         .route("/submissions/stats", get(submissions::stats))
@@ -53,6 +54,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api())
         .route("/healthz", get(health))
+        .merge(crate::web::router())
+        .fallback(crate::web::not_found)
+        .layer(axum::middleware::from_fn(crate::web::security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_announced_oversize))
         .with_state(state)

@@ -20,7 +20,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0002_pipeline.sql"),
         include_str!("../migrations/postgres/0002_pipeline.sql"),
     ),
-    // 0003 is reserved for another branch.
+    (
+        3,
+        "search",
+        include_str!("../migrations/sqlite/0003_search.sql"),
+        include_str!("../migrations/postgres/0003_search.sql"),
+    ),
     (
         4,
         "queue_maintenance",

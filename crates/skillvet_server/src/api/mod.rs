@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod agents;
 pub mod packages;
+pub mod skills;
 pub mod submissions;
 
 use serde::Deserialize;

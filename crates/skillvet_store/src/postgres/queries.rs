@@ -10,6 +10,7 @@ use skillvet_core::model::{
     SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome, Transition,
     VersionFile,
 };
+use skillvet_core::search::{SearchPage, SearchQuery};
 use skillvet_core::store::{PathState, SkillStore, Store, StoreResult, SubmissionStore};
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
@@ -334,6 +335,10 @@ impl SkillStore for PgStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn search(&self, query: &SearchQuery) -> StoreResult<SearchPage> {
+        super::search::search(self, query).await
     }
 }
 

@@ -8,6 +8,7 @@ mod ops;
 mod pipeline;
 mod queries;
 mod queue;
+mod search;
 
 use std::str::FromStr;
 use std::sync::Arc;
