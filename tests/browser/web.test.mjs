@@ -99,14 +99,15 @@ test('submit flow: discover, pre-selection, bulk submit, live progress', async (
   await page.waitForURL(/\/submit\/batch\?ids=\d+$/);
   assert.match(await page.locator('#progress').innerText(), /hello-world/);
   assert.doesNotMatch(await page.locator('#progress').innerText(), /word-count/);
-  // The progress section polls (htmx) while work is pending.
-  assert.equal(await page.locator('#progress').getAttribute('hx-trigger'), 'every 2s');
-  const poll = page.waitForRequest((r) => r.url().includes('/submit/batch?ids='), { timeout: 6000 });
-  await poll;
+  // Live progress: htmx polls until the in-process workers have fetched, scanned and
+  // decided; then polling stops.
+  await page.locator('#progress').filter({ hasText: '1 of 1 finished' }).waitFor({ timeout: 90000 });
+  assert.equal(await page.locator('#progress').getAttribute('hx-trigger'), null);
   await shot(page, '06-progress');
   await page.locator('#progress a[href^="/submit/"]').first().click();
   await page.waitForURL(/\/submit\/\d+$/);
   assert.match(await page.locator('h1').innerText(), /Submission #\d+/);
+  assert.match(await page.locator('main').innerText(), /PUBLISHED/);
   await shot(page, '07-submission');
   // Submitting again: the pending skill is no longer pre-selected.
   await page.goto(`${base}/submit`);
@@ -115,7 +116,7 @@ test('submit flow: discover, pre-selection, bulk submit, live progress', async (
   await page.waitForSelector('table.discovered');
   assert.ok(!(await page.getByRole('checkbox', { name: /hello-world/ }).isChecked()));
   await page.goto(`${base}/queue`);
-  assert.match(await page.locator('#counts').innerText(), /RECEIVED\s+1/);
+  assert.match(await page.locator('#counts').innerText(), /PUBLISHED\s+[1-9]/);
   await shot(page, '08-queue');
   await page.goto(`${base}/trust`);
   assert.match(await page.locator('main').innerText(), /Recently verified/);
