@@ -5,6 +5,7 @@ pub mod clock;
 pub mod model;
 pub mod pipeline;
 pub mod queue;
+pub mod serving;
 pub mod state;
 pub mod store;
 

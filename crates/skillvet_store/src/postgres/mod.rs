@@ -7,6 +7,7 @@ mod ops;
 mod pipeline;
 mod queries;
 mod queue;
+mod serving;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -8,6 +8,7 @@ mod ops;
 mod pipeline;
 mod queries;
 mod queue;
+mod serving;
 
 use std::str::FromStr;
 use std::sync::Arc;
