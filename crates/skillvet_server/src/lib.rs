@@ -9,6 +9,7 @@ pub mod extract;
 pub mod limits;
 pub mod rate_limit;
 pub mod routes;
+pub mod serving;
 pub mod state;
 
 pub use routes::router;

@@ -23,6 +23,7 @@ pub fn api() -> Router<AppState> {
         .route("/submissions/discover", post(submissions::discover))
         .route("/submissions/stats", get(submissions::stats))
         .route("/submissions/{id}", get(submissions::get))
+        .merge(crate::serving::api())
         .route(
             "/packages/{owner}/{repo}/{skill}/history",
             get(packages::history),
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api())
         .route("/healthz", get(health))
+        .merge(crate::serving::public())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
