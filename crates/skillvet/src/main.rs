@@ -28,6 +28,23 @@ enum Command {
     /// Administration on the server's database.
     #[command(subcommand)]
     Admin(serve::AdminCommand),
+    /// Install a verified skill from a skillvet server into an agent's skills folder.
+    Install(skillvet_client::install::InstallArgs),
+}
+
+async fn install(args: skillvet_client::install::InstallArgs) -> anyhow::Result<ExitCode> {
+    let installed =
+        skillvet_client::install::install(&skillvet_client::http_client(), &args).await?;
+    println!(
+        "installed {} version {} ({} files, verdict {}, sha256 {}) in {}",
+        installed.package,
+        installed.version,
+        installed.files,
+        installed.verdict,
+        installed.sha256,
+        installed.path.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -54,6 +71,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::serve(args).await,
             Command::Migrate(args) => serve::migrate(args).await,
             Command::Admin(command) => serve::admin(command).await,
+            Command::Install(args) => install(args).await,
         }
     });
     match result {
