@@ -38,6 +38,23 @@ enum Command {
     Worker(work::WorkerArgs),
     /// Run external scanners (Semgrep, njsscan, gitleaks, trufflehog) for a server.
     ScanAgent(scan_agent::ScanAgentArgs),
+    /// Install a verified skill from a skillvet server into an agent's skills folder.
+    Install(skillvet_client::install::InstallArgs),
+}
+
+async fn install(args: skillvet_client::install::InstallArgs) -> anyhow::Result<ExitCode> {
+    let installed =
+        skillvet_client::install::install(&skillvet_client::http_client(), &args).await?;
+    println!(
+        "installed {} version {} ({} files, verdict {}, sha256 {}) in {}",
+        installed.package,
+        installed.version,
+        installed.files,
+        installed.verdict,
+        installed.sha256,
+        installed.path.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -68,6 +85,7 @@ fn main() -> ExitCode {
             Command::Rules(args) => Ok(skillvet_scanner::cli::run_rules(args)),
             Command::Worker(args) => work::worker(args).await,
             Command::ScanAgent(args) => scan_agent::scan_agent(args).await,
+            Command::Install(args) => install(args).await,
         }
     });
     match result {

@@ -1,4 +1,7 @@
-//! The one HTTP client stack of skillvet (reqwest on rustls with the ring provider).
+//! The one HTTP client stack of skillvet (reqwest on rustls with the ring provider), and the
+//! client verbs built on it.
+
+pub mod install;
 
 use std::time::Duration;
 

@@ -6,6 +6,7 @@ pub mod model;
 pub mod pipeline;
 pub mod queue;
 pub mod search;
+pub mod serving;
 pub mod state;
 pub mod store;
 

@@ -13,6 +13,7 @@ use crate::model::{
 use crate::pipeline::PipelineStore;
 use crate::queue::JobQueue;
 use crate::search::{SearchPage, SearchQuery};
+use crate::serving::ServingStore;
 use crate::state::{IllegalTransition, SubmissionState};
 
 #[derive(Debug, thiserror::Error)]
@@ -176,7 +177,15 @@ pub trait AuthStore: Send + Sync {
 
 /// Everything the registry keeps, behind one handle.
 pub trait Store:
-    SubmissionStore + SkillStore + AuthStore + JobQueue + PipelineStore + Send + Sync + 'static
+    SubmissionStore
+    + SkillStore
+    + AuthStore
+    + JobQueue
+    + PipelineStore
+    + ServingStore
+    + Send
+    + Sync
+    + 'static
 {
     /// `sqlite` or `postgres`, for logs and health output.
     fn backend(&self) -> &'static str;

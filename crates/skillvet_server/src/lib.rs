@@ -10,6 +10,7 @@ pub mod limits;
 pub mod rate_limit;
 pub mod redis_limiter;
 pub mod routes;
+pub mod serving;
 pub mod state;
 pub mod web;
 

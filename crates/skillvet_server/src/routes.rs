@@ -24,6 +24,7 @@ pub fn api() -> Router<AppState> {
         .route("/submissions/discover", post(submissions::discover))
         .route("/submissions/stats", get(submissions::stats))
         .route("/submissions/{id}", get(submissions::get))
+        .merge(crate::serving::api())
         .route(
             "/packages/{owner}/{repo}/{skill}/history",
             get(packages::history),
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api())
         .route("/healthz", get(health))
+        .merge(crate::serving::public())
         .merge(crate::web::router())
         .fallback(crate::web::not_found)
         .layer(axum::middleware::from_fn(crate::web::security_headers))

@@ -6,6 +6,7 @@ mod pipeline;
 mod postgres;
 mod queue;
 mod rows;
+mod serving;
 mod sqlite;
 mod tx;
 

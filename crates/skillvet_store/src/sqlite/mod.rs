@@ -9,6 +9,7 @@ mod pipeline;
 mod queries;
 mod queue;
 mod search;
+mod serving;
 
 use std::str::FromStr;
 use std::sync::Arc;
