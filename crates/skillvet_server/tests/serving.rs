@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use skillvet_client::install::{InstallArgs, InstallError, install};
-use skillvet_core::model::{Actor, NewScanResult, Transition, Verdict};
+use skillvet_core::model::{Actor, NewScanResult, Role, Transition, Verdict};
 use skillvet_core::{Clock, SubmissionState, SystemClock};
 use skillvet_test_db::{TestDb, backend_tests};
 use support::{SCRIPT, SKILL_MD, Server, repo_with_skill};
@@ -233,6 +233,60 @@ async fn well_known_layout_with_name_collisions(db: TestDb) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
+async fn administrators_yank_versions_over_http(db: TestDb) {
+    let server = Server::start(db).await;
+    let repo = repo_with_skill("acme", "toolbox");
+    server
+        .publish(&repo, "acme", "toolbox", "skills/md-tables")
+        .await;
+    let issue = |role| {
+        skillvet_server::auth::issue_token(
+            server.store.as_ref(),
+            SystemClock.now(),
+            if role == Role::Admin {
+                "root"
+            } else {
+                "mallory"
+            },
+            role,
+            "test",
+            None,
+        )
+    };
+    let admin = issue(Role::Admin).await.unwrap().0;
+    let user = issue(Role::User).await.unwrap().0;
+    let url = format!(
+        "{}/api/v1/admin/skills/acme/toolbox/md-tables/versions/1/yank",
+        server.base
+    );
+    let post = |token: &str, body: serde_json::Value| {
+        server.http.post(&url).bearer_auth(token).json(&body).send()
+    };
+    let refused = post(&user, json!({ "reason": "mine" })).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let empty = post(&admin, json!({ "reason": " " })).await.unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json_of(empty).await["error"]["code"], "invalid_request");
+    let missing = server
+        .http
+        .post(url.replace("versions/1", "versions/9"))
+        .bearer_auth(&admin)
+        .json(&json!({ "reason": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let done = post(&admin, json!({ "reason": "leaked a token" }))
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(json_of(done).await["version"]["yanked"], true);
+    let download = server
+        .get("/api/v1/skills/acme/toolbox/md-tables/versions/1/download")
+        .await;
+    assert_eq!(download.status(), StatusCode::GONE);
+}
+
 async fn yanked_and_blocked_versions_are_refused(db: TestDb) {
     let server = Server::start(db).await;
     let repo = repo_with_skill("acme", "toolbox");
@@ -435,6 +489,7 @@ backend_tests!(
     detail_version_and_download,
     well_known_layout_with_name_collisions,
     yanked_and_blocked_versions_are_refused,
+    administrators_yank_versions_over_http,
     badges_show_tier_and_unknown_skills,
     install_verb_downloads_checks_and_unpacks,
 );
