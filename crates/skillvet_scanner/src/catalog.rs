@@ -11,7 +11,7 @@ use crate::tier1::rules::{self as t1, Detector};
 use crate::tier2;
 
 /// Bumped by hand when rule behaviour changes without the table changing (`YYYY.MM.N`).
-pub const RULESET_VERSION: &str = "2026.11.1";
+pub const RULESET_VERSION: &str = "2026.12.1";
 
 /// One documented rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

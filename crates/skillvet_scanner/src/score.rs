@@ -18,14 +18,18 @@
 //!
 //! **Verdict**, first rule that applies:
 //! 1. FAIL — a critical finding with high confidence; or two different rules with critical
-//!    findings of medium confidence; or a score below [`FAIL_BELOW`].
+//!    findings of medium confidence; or an attack chain: findings of at least high severity
+//!    and medium confidence in two different stages of one attack (credential access,
+//!    exfiltration, remote code execution), in the same file; or a score below
+//!    [`FAIL_BELOW`]. One stage alone is what security-teaching skills talk about; a key
+//!    read and a paste site in one instruction is what stealers do.
 //! 2. CONCERNS — any critical finding; a high finding of at least medium confidence; or a
 //!    score below [`CONCERNS_BELOW`].
 //! 3. PASS — otherwise (only low/info findings, or high ones the scanner is unsure of).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Confidence, Finding, Severity, Verdict};
+use crate::model::{Category, Confidence, Finding, Severity, Verdict};
 
 /// Scores under this fail.
 pub const FAIL_BELOW: u8 = 40;
@@ -81,7 +85,7 @@ pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
         .filter(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium)
         .map(|f| f.rule_id.as_str())
         .collect();
-    if sure_critical || medium_critical_rules.len() >= 2 || score < FAIL_BELOW {
+    if sure_critical || medium_critical_rules.len() >= 2 || chain(findings) || score < FAIL_BELOW {
         return Verdict::Fail;
     }
     let concerning = findings.iter().any(|f| {
@@ -93,6 +97,24 @@ pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
     } else {
         Verdict::Pass
     }
+}
+
+/// Two different attack stages, each with a high+ finding of medium+ confidence, in one file.
+fn chain(findings: &[Finding]) -> bool {
+    let mut stages: BTreeMap<&str, BTreeSet<Category>> = BTreeMap::new();
+    for f in findings {
+        let stage = matches!(
+            f.category,
+            Category::CredentialAccess | Category::Exfiltration | Category::RemoteCodeExecution
+        );
+        if stage && f.severity >= Severity::High && f.confidence >= Confidence::Medium {
+            stages
+                .entry(f.file.as_str())
+                .or_default()
+                .insert(f.category);
+        }
+    }
+    stages.values().any(|s| s.len() >= 2)
 }
 
 /// Score and verdict together.
@@ -169,6 +191,30 @@ mod tests {
             grade(&[f("A", Severity::High, Confidence::Medium)]),
             (93, Verdict::Concerns)
         );
+    }
+
+    #[test]
+    fn two_stages_of_one_attack_in_one_file_fail() {
+        let at = |rule: &str, category, file: &str| Finding {
+            category,
+            file: file.into(),
+            ..f(rule, Severity::High, Confidence::Medium)
+        };
+        let chain = [
+            at("SSH", Category::CredentialAccess, "SKILL.md"),
+            at("WEBHOOK", Category::Exfiltration, "SKILL.md"),
+        ];
+        assert_eq!(grade(&chain).1, Verdict::Fail);
+        let apart = [
+            at("SSH", Category::CredentialAccess, "SKILL.md"),
+            at("WEBHOOK", Category::Exfiltration, "references/notes.md"),
+        ];
+        assert_eq!(grade(&apart).1, Verdict::Concerns);
+        let one_stage = [
+            at("SSH", Category::CredentialAccess, "SKILL.md"),
+            at("AWS", Category::CredentialAccess, "SKILL.md"),
+        ];
+        assert_eq!(grade(&one_stage).1, Verdict::Concerns);
     }
 
     #[test]
