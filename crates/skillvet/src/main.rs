@@ -1,5 +1,6 @@
 //! `skillvet`: one binary for the registry service and its tools.
 
+mod client;
 mod scan_agent;
 mod serve;
 mod work;
@@ -38,23 +39,15 @@ enum Command {
     Worker(work::WorkerArgs),
     /// Run external scanners (Semgrep, njsscan, gitleaks, trufflehog) for a server.
     ScanAgent(scan_agent::ScanAgentArgs),
+    /// Search a skillvet server's verified skills.
+    Search(skillvet_client::search::SearchArgs),
+    /// Submit a repository's skills for verification (`--wait` follows them to a decision).
+    Submit(skillvet_client::submit::SubmitArgs),
     /// Install a verified skill from a skillvet server into an agent's skills folder.
     Install(skillvet_client::install::InstallArgs),
-}
-
-async fn install(args: skillvet_client::install::InstallArgs) -> anyhow::Result<ExitCode> {
-    let installed =
-        skillvet_client::install::install(&skillvet_client::http_client(), &args).await?;
-    println!(
-        "installed {} version {} ({} files, verdict {}, sha256 {}) in {}",
-        installed.package,
-        installed.version,
-        installed.files,
-        installed.verdict,
-        installed.sha256,
-        installed.path.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    /// Check installed skills: changed on disk, blocked, yanked, rescanned, outdated, unmanaged
+    /// (exit 1 when one needs attention).
+    Audit(skillvet_client::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,7 +78,10 @@ fn main() -> ExitCode {
             Command::Rules(args) => Ok(skillvet_scanner::cli::run_rules(args)),
             Command::Worker(args) => work::worker(args).await,
             Command::ScanAgent(args) => scan_agent::scan_agent(args).await,
-            Command::Install(args) => install(args).await,
+            Command::Search(args) => Ok(client::search(args).await),
+            Command::Submit(args) => Ok(client::submit(args).await),
+            Command::Install(args) => Ok(client::install(args).await),
+            Command::Audit(args) => Ok(client::audit(args).await),
         }
     });
     match result {

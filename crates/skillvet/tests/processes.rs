@@ -2,110 +2,17 @@
 //! `serve --no-workers` with a separate `worker`, and `scan-agent` reporting external scans.
 //! Submissions go through POST /api/v1/submissions for a real git repository on disk.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use skillvet_test_db::{TestDb, backend_tests};
 use skillvet_test_repo::TestRepo;
+use support::{Proc, create_token, serve};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef-test-secret";
-
-/// A child process killed (if still running) when dropped.
-struct Proc {
-    child: Child,
-    name: &'static str,
-}
-
-impl Proc {
-    fn start(name: &'static str, args: &[&str]) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_skillvet"))
-            .args(args)
-            .env("SKILLVET_LOG", "info")
-            .env_remove("SKILLVET_DATABASE_URL")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("starting skillvet");
-        Self { child, name }
-    }
-
-    /// Reads stdout until a line starting with `prefix`; returns that line.
-    fn wait_line(&mut self, prefix: &str) -> String {
-        let stdout = self.child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let line = loop {
-            match lines.next() {
-                Some(Ok(line)) if line.starts_with(prefix) => break line,
-                Some(Ok(_)) => continue,
-                other => panic!("{} ended before printing {prefix:?}: {other:?}", self.name),
-            }
-        };
-        // Keep draining so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        line
-    }
-
-    /// Sends SIGTERM and waits for a clean exit.
-    fn terminate(mut self) {
-        let pid = self.child.id() as i32;
-        // SAFETY: signalling our own child process by its pid.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "{} exited with {status}", self.name);
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{} did not stop on SIGTERM",
-                self.name
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn skillvet(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_skillvet"))
-        .args(args)
-        .env_remove("SKILLVET_DATABASE_URL")
-        .output()
-        .expect("running skillvet");
-    assert!(
-        out.status.success(),
-        "skillvet {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-/// Starts `serve` with `extra` flags; returns the process and the API base URL.
-fn serve(db: &TestDb, extra: &[&str]) -> (Proc, String) {
-    let mut args = vec![
-        "serve",
-        "--database-url",
-        db.url(),
-        "--listen",
-        "127.0.0.1:0",
-        "--allow-local-repos",
-    ];
-    args.extend_from_slice(extra);
-    let mut server = Proc::start("serve", &args);
-    let line = server.wait_line("listening on ");
-    let base = line.trim_start_matches("listening on ").to_owned();
-    (server, base)
-}
 
 fn fixture() -> TestRepo {
     let repo = TestRepo::new("acme", "skills");
@@ -244,16 +151,7 @@ async fn workers_refuse_local_repositories_without_the_operator_flag(db: TestDb)
 
 async fn scan_agent_reports_external_scans_over_http(db: TestDb) {
     let repo = fixture();
-    let token = skillvet(&[
-        "admin",
-        "create-token",
-        "--database-url",
-        db.url(),
-        "--login",
-        "agent-1",
-        "--scope",
-        "scan-agent",
-    ]);
+    let token = create_token(&db, "agent-1", &["--scope", "scan-agent"]);
     let (server, base) = serve(
         &db,
         &[
@@ -338,16 +236,7 @@ backend_tests!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_scan_agent_stops_with_the_reason() {
     let db = TestDb::sqlite().await;
-    let token = skillvet(&[
-        "admin",
-        "create-token",
-        "--database-url",
-        db.url(),
-        "--login",
-        "agent-1",
-        "--scope",
-        "scan-agent",
-    ]);
+    let token = create_token(&db, "agent-1", &["--scope", "scan-agent"]);
     let (server, base) = serve(&db, &["--no-workers"]);
     for (token, expected) in [
         (token.as_str(), "not enabled on this server"),

@@ -10,8 +10,10 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
-use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use crate::api::{ApiError, Server, parse_package, read_limited};
+use crate::lock::{self, LockEntry, LockError};
 
 /// Largest download accepted.
 pub const MAX_ARCHIVE_BYTES: u64 = 20 * 1024 * 1024;
@@ -41,22 +43,8 @@ pub struct InstallArgs {
 pub enum InstallError {
     #[error("invalid package {0:?}: expected owner/repo/skill")]
     InvalidPackage(String),
-    #[error("invalid server URL {0:?}: expected http(s)://host[:port]")]
-    InvalidServer(String),
-    #[error("request to {url} failed: {source}")]
-    Http {
-        url: String,
-        #[source]
-        source: reqwest::Error,
-    },
-    #[error("{url}: the server answered {status}: {message}")]
-    Refused {
-        url: String,
-        status: u16,
-        message: String,
-    },
-    #[error("unexpected answer from {url}: {message}")]
-    Protocol { url: String, message: String },
+    #[error(transparent)]
+    Api(#[from] ApiError),
     #[error(
         "{package} version {version} has verdict {verdict}; refusing to install it (use --force to install anyway)"
     )]
@@ -75,6 +63,8 @@ pub enum InstallError {
         #[source]
         source: std::io::Error,
     },
+    #[error("installed, but the lock file could not be updated: {0}")]
+    Lock(#[from] LockError),
 }
 
 /// What was installed.
@@ -95,122 +85,31 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> InstallError + '_ {
     }
 }
 
-/// `owner/repo/skill`, each part a plain name.
-fn parse_package(package: &str) -> Result<[String; 3], InstallError> {
-    let parts: Vec<&str> = package.trim().split('/').collect();
-    let plain = |p: &&str| {
-        !p.is_empty()
-            && *p != "."
-            && *p != ".."
-            && p.len() <= 100
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    };
-    match parts.as_slice() {
-        [o, r, s] if [o, r, s].iter().all(|p| plain(p)) => {
-            Ok([o.to_string(), r.to_string(), s.to_string()])
-        }
-        _ => Err(InstallError::InvalidPackage(package.into())),
-    }
-}
-
-fn server_base(server: &str) -> Result<String, InstallError> {
-    let trimmed = server.trim().trim_end_matches('/');
-    let url =
-        reqwest::Url::parse(trimmed).map_err(|_| InstallError::InvalidServer(server.into()))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(InstallError::InvalidServer(server.into()));
-    }
-    Ok(trimmed.to_owned())
-}
-
-/// GETs `url`; a non-2xx answer becomes [`InstallError::Refused`] with the server's message.
-async fn get(http: &reqwest::Client, url: &str) -> Result<reqwest::Response, InstallError> {
-    let response = http
-        .get(url)
-        .send()
-        .await
-        .map_err(|source| InstallError::Http {
-            url: url.into(),
-            source,
-        })?;
-    if response.status().is_success() {
-        return Ok(response);
-    }
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    let message = body["error"]["message"]
-        .as_str()
-        .unwrap_or("no error message")
-        .to_owned();
-    Err(InstallError::Refused {
+fn protocol(url: &str, message: &str) -> InstallError {
+    InstallError::Api(ApiError::Protocol {
         url: url.into(),
-        status,
-        message,
+        message: message.into(),
     })
-}
-
-async fn get_json(http: &reqwest::Client, url: &str) -> Result<Value, InstallError> {
-    get(http, url)
-        .await?
-        .json()
-        .await
-        .map_err(|source| InstallError::Http {
-            url: url.into(),
-            source,
-        })
-}
-
-/// Reads a body, refusing more than `limit` bytes.
-async fn read_limited(
-    mut response: reqwest::Response,
-    url: &str,
-    limit: u64,
-) -> Result<Vec<u8>, InstallError> {
-    if response.content_length().is_some_and(|n| n > limit) {
-        return Err(InstallError::UnsafeArchive(format!(
-            "the archive is larger than {limit} bytes"
-        )));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|source| InstallError::Http {
-            url: url.into(),
-            source,
-        })?
-    {
-        if body.len() as u64 + chunk.len() as u64 > limit {
-            return Err(InstallError::UnsafeArchive(format!(
-                "the archive is larger than {limit} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 pub async fn install(
     http: &reqwest::Client,
     args: &InstallArgs,
 ) -> Result<Installed, InstallError> {
-    let [owner, repo, name] = parse_package(&args.package)?;
-    let base = server_base(&args.server)?;
+    let [owner, repo, name] = parse_package(&args.package)
+        .ok_or_else(|| InstallError::InvalidPackage(args.package.clone()))?;
+    let server = Server::new(http.clone(), &args.server, None)?;
     let package = format!("{owner}/{repo}/{name}");
-    let skill_url = format!("{base}/api/v1/skills/{package}");
+    let skill_path = format!("/api/v1/skills/{package}");
     let version = match &args.version {
         Some(v) => v.clone(),
-        None => get_json(http, &skill_url).await?["current_version"]
+        None => server.get_json(&skill_path).await?["current_version"]
             .as_str()
-            .ok_or_else(|| InstallError::Protocol {
-                url: skill_url.clone(),
-                message: "no current_version".into(),
-            })?
+            .ok_or_else(|| protocol(&server.url(&skill_path), "no current_version"))?
             .to_owned(),
     };
-    let version_url = format!("{skill_url}/versions/{version}");
-    let detail = get_json(http, &version_url).await?;
+    let version_path = format!("{skill_path}/versions/{version}");
+    let detail = server.get_json(&version_path).await?;
     let verdict = detail["verdict"]["verdict"]
         .as_str()
         .unwrap_or("UNKNOWN")
@@ -224,8 +123,9 @@ pub async fn install(
         return Err(refuse(&verdict));
     }
 
-    let download_url = format!("{version_url}/download");
-    let response = get(http, &download_url).await?;
+    let download_path = format!("{version_path}/download");
+    let download_url = server.url(&download_path);
+    let response = server.get(&download_path).await?;
     let header = |name: &str| {
         response
             .headers()
@@ -233,15 +133,19 @@ pub async fn install(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let announced = header("x-skillvet-sha256").ok_or_else(|| InstallError::Protocol {
-        url: download_url.clone(),
-        message: "no X-Skillvet-Sha256 header".into(),
-    })?;
+    let announced = header("x-skillvet-sha256")
+        .ok_or_else(|| protocol(&download_url, "no X-Skillvet-Sha256 header"))?;
     let served_verdict = header("x-skillvet-verdict").unwrap_or_else(|| "UNKNOWN".into());
     if served_verdict != "PASS" && !args.force {
         return Err(refuse(&served_verdict));
     }
-    let archive = read_limited(response, &download_url, MAX_ARCHIVE_BYTES).await?;
+    let archive = read_limited(response, &download_url, MAX_ARCHIVE_BYTES)
+        .await?
+        .ok_or_else(|| {
+            InstallError::UnsafeArchive(format!(
+                "the archive is larger than {MAX_ARCHIVE_BYTES} bytes"
+            ))
+        })?;
     let actual = hex::encode(Sha256::digest(&archive));
     for expected in [Some(announced.as_str()), detail["tarball_sha256"].as_str()]
         .into_iter()
@@ -254,19 +158,37 @@ pub async fn install(
             });
         }
     }
+    let files = lock::files_of(&detail)
+        .ok_or_else(|| protocol(&server.url(&version_path), "no valid file list"))?;
 
     let dir = args.dir.clone();
     let skill = name.clone();
-    let (path, files) = tokio::task::spawn_blocking(move || unpack(&archive, &skill, &dir))
-        .await
-        .map_err(|e| InstallError::UnsafeArchive(format!("unpacking stopped: {e}")))??;
+    let entry = LockEntry {
+        package: package.clone(),
+        version: version.clone(),
+        server: server.base().to_owned(),
+        sha256: actual.clone(),
+        verdict: served_verdict.clone(),
+        files,
+        installed_at: lock::unix_now(),
+    };
+    // The folder's lock is held from unpack to record, so concurrent installs into one
+    // folder leave the lock file describing what is really on disk.
+    let (path, count) = tokio::task::spawn_blocking(move || {
+        let guard = lock::Guard::acquire(&dir)?;
+        let (path, count) = unpack(&archive, &skill, &dir)?;
+        guard.record(&skill, entry)?;
+        Ok::<_, InstallError>((path, count))
+    })
+    .await
+    .map_err(|e| InstallError::UnsafeArchive(format!("unpacking stopped: {e}")))??;
     Ok(Installed {
         package,
         version,
         verdict: served_verdict,
         sha256: actual,
         path,
-        files,
+        files: count,
     })
 }
 
@@ -425,14 +347,6 @@ mod tests {
     }
 
     #[test]
-    fn packages_are_three_plain_names() {
-        assert!(parse_package("acme/tools/pdf").is_ok());
-        for bad in ["acme/pdf", "a/b/c/d", "../b/c", "a/b/..", "a//c", "a/b/c d"] {
-            assert!(parse_package(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn hostile_archives_are_refused_and_write_nothing() {
         let r = tar::EntryType::Regular;
         for (case, entries) in [
@@ -451,17 +365,16 @@ mod tests {
             ),
             ("no SKILL.md", vec![("pdf/readme.txt", r, &b"x"[..])]),
         ] {
-            let dir = tempfile::tempdir().unwrap();
-            let err = unpack(&archive(&entries), "pdf", dir.path()).unwrap_err();
+            // The skills folder sits in a fresh parent, so an escape would land there.
+            let parent = tempfile::tempdir().unwrap();
+            let dir = parent.path().join("skills");
+            let err = unpack(&archive(&entries), "pdf", &dir).unwrap_err();
             assert!(
                 matches!(err, InstallError::UnsafeArchive(_)),
                 "{case}: {err}"
             );
-            assert!(!dir.path().join("pdf").exists(), "{case}");
-            assert!(
-                !dir.path().parent().unwrap().join("evil").exists(),
-                "{case}"
-            );
+            assert!(!dir.join("pdf").exists(), "{case}");
+            assert!(!parent.path().join("evil").exists(), "{case}");
         }
     }
 

@@ -1,7 +1,12 @@
 //! The one HTTP client stack of skillvet (reqwest on rustls with the ring provider), and the
-//! client verbs built on it.
+//! client verbs built on it: `install`, `search`, `submit`, `audit`.
 
+pub mod api;
+pub mod audit;
 pub mod install;
+pub mod lock;
+pub mod search;
+pub mod submit;
 
 use std::time::Duration;
 

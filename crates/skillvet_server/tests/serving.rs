@@ -8,6 +8,7 @@ use std::io::Read;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use skillvet_client::api::ApiError;
 use skillvet_client::install::{InstallArgs, InstallError, install};
 use skillvet_core::model::{Actor, NewScanResult, Role, Transition, Verdict};
 use skillvet_core::{Clock, SubmissionState, SystemClock};
@@ -428,6 +429,11 @@ async fn install_verb_downloads_checks_and_unpacks(db: TestDb) {
     assert_eq!(installed.version, "1");
     assert_eq!(installed.verdict, "PASS");
     assert_eq!(installed.files, 3);
+    let lock = skillvet_client::lock::read(&skills).unwrap();
+    let entry = &lock.skills["md-tables"];
+    assert_eq!(entry.package, "acme/toolbox/md-tables");
+    assert_eq!(entry.sha256, installed.sha256);
+    assert_eq!(entry.files.len(), 3);
     let root = skills.join("md-tables");
     assert_eq!(installed.path, root);
     assert_eq!(
@@ -480,7 +486,8 @@ async fn install_verb_downloads_checks_and_unpacks(db: TestDb) {
     missing.package = "acme/toolbox/nope".into();
     let err = install(&server.http, &missing).await.unwrap_err();
     assert!(
-        matches!(&err, InstallError::Refused { status: 404, message, .. } if message.contains("acme/toolbox/nope")),
+        matches!(&err, InstallError::Api(ApiError::Refused { status: 404, code, message, .. })
+            if code == "not_found" && message.contains("acme/toolbox/nope")),
         "{err}"
     );
 }

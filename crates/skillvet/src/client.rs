@@ -1,0 +1,94 @@
+//! The client verbs: `search`, `submit`, `install`, `audit` against a skillvet server.
+//!
+//! Exit codes: 0 success; 1 the answer is bad news (a submission not published, an audited
+//! skill that needs attention); 2 the verb could not do its job (usage, network, server
+//! refusal, I/O), with the reason on stderr.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use skillvet_client::{audit, http_client, install, search, submit};
+
+fn error(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("skillvet: {e}");
+    ExitCode::from(2)
+}
+
+pub async fn search(args: search::SearchArgs) -> ExitCode {
+    match search::search(&http_client(), &args).await {
+        Ok(found) if args.json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&found).expect("JSON prints")
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(found) => {
+            print!("{}", search::render(&found));
+            ExitCode::SUCCESS
+        }
+        Err(e) => error(e),
+    }
+}
+
+pub async fn submit(args: submit::SubmitArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    match submit::submit(&http_client(), &args, &mut out).await {
+        Ok(items) => {
+            let _ = out.flush();
+            if items.iter().all(|i| i.ok(args.wait)) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => error(e),
+    }
+}
+
+pub async fn install(args: install::InstallArgs) -> ExitCode {
+    match install::install(&http_client(), &args).await {
+        Ok(installed) => {
+            println!(
+                "installed {} version {} ({} files, verdict {}, sha256 {}) in {}",
+                installed.package,
+                installed.version,
+                installed.files,
+                installed.verdict,
+                installed.sha256,
+                installed.path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => error(e),
+    }
+}
+
+/// Scans a folder skillvet did not install with the local scanner (tiers 1 and 2).
+fn scan_locally(path: &Path) -> Result<(String, u8), String> {
+    let report = skillvet_scanner::scan::scan(path, &skillvet_scanner::scan::Options::default())
+        .map_err(|e| e.to_string())?;
+    Ok((report.verdict.as_str().to_owned(), report.score))
+}
+
+pub async fn audit(args: audit::AuditArgs) -> ExitCode {
+    match audit::audit(&http_client(), &args, &scan_locally).await {
+        Ok(skills) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&skills).expect("JSON prints")
+                );
+            } else {
+                print!("{}", audit::render(&skills));
+            }
+            if skills.iter().any(audit::failing) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => error(e),
+    }
+}
