@@ -7,6 +7,7 @@ mod postgres;
 mod queue;
 mod rows;
 mod serving;
+mod sql_ops;
 mod sqlite;
 mod tx;
 
