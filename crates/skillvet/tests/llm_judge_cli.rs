@@ -146,3 +146,29 @@ fn bad_judge_configuration_exits_2() {
     let (code, _, _) = skillvet(&["scan", path, "--llm-judge-url", "https://judge.example.com"]);
     assert_eq!(code, 2, "a model is required with a URL");
 }
+
+#[test]
+fn serve_and_worker_refuse_a_bad_judge_before_starting() {
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", db.path().join("s.db").display());
+    for verb in ["serve", "worker"] {
+        let (code, out, err) = skillvet(&[
+            verb,
+            "--database-url",
+            &url,
+            "--llm-judge-url",
+            "http://judge.example.com",
+            "--llm-judge-model",
+            "m",
+        ]);
+        assert_ne!(code, 0, "{verb}: {out}");
+        assert!(
+            err.contains("LLM judge") && err.contains("https"),
+            "{verb}: {err}"
+        );
+        assert!(
+            !out.contains("listening") && !out.contains("running"),
+            "{out}"
+        );
+    }
+}

@@ -1,5 +1,7 @@
 //! A real HTTP/1.1 server on loopback that records each request and answers with a canned
-//! response, for the LLM judge's tests (also included by the `skillvet` binary's tests).
+//! response, for the LLM judge's tests (also included by the pipeline's and the `skillvet`
+//! binary's tests, each of which uses only part of it).
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
