@@ -86,9 +86,11 @@ pub struct JudgeArgs {
     /// OpenAI-compatible endpoint of an LLM judge: a base URL (`/v1/chat/completions` is
     /// appended; `/chat/completions` after a path ending in `/v1`) or the full URL ending in
     /// `/chat/completions`. https, or http on a loopback address.
+    // `hide_env_values`: a gateway URL may carry a key in its query string.
     #[arg(
         long = "llm-judge-url",
         env = "SKILLVET_LLM_JUDGE_URL",
+        hide_env_values = true,
         requires = "model"
     )]
     pub url: Option<String>,

@@ -118,7 +118,7 @@ fn micros(since: Instant) -> u64 {
 }
 
 /// Scans one skill held in memory. Pure apart from the external tools (which run on a
-/// temporary copy).
+/// temporary copy) and the LLM judge (a network call, only when one is configured).
 pub fn scan_bundle(bundle: &SkillBundle, opts: &Options) -> SkillReport {
     let started = Instant::now();
     let parsed = bundle.parse_manifest();
