@@ -14,11 +14,19 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CORPUS=${CORPUS:-$ROOT/../shared/corpus/benign/trailofbits-skills}
 FIXTURES=$ROOT/crates/skillvet_scanner/tests/fixtures/tier1
 VENV=${PEER_VENV:-$ROOT/target/peer-venv}
+# Pinned so that comparisons are repeatable; bump deliberately (`pip index versions
+# cisco-ai-skill-scanner`) and note the version in results.
+PEER_VERSION=2.3.2
 OUT=${OUT:-$ROOT/target/compare-peer}
 
 if [ ! -x "$VENV/bin/skill-scanner" ]; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet cisco-ai-skill-scanner
+    "$VENV/bin/pip" install --quiet "cisco-ai-skill-scanner==$PEER_VERSION"
+fi
+installed=$("$VENV/bin/pip" show cisco-ai-skill-scanner | sed -n 's/^Version: //p')
+if [ "$installed" != "$PEER_VERSION" ]; then
+    echo "peer venv $VENV holds cisco-ai-skill-scanner $installed, not $PEER_VERSION" >&2
+    exit 2
 fi
 if [ -z "${SKILLVET_BIN:-}" ]; then
     cargo build --quiet --release -p skillvet --manifest-path "$ROOT/Cargo.toml"

@@ -50,6 +50,17 @@ enum Command {
     Audit(skillvet_client::audit::AuditArgs),
 }
 
+/// `skillvet scan`, with the LLM judge its flags configure (none unless a URL is given).
+fn scan(args: skillvet_scanner::cli::ScanArgs) -> ExitCode {
+    match skillvet_client::llm_judge::from_args(&args.judge) {
+        Ok(judge) => skillvet_scanner::cli::run_scan(args, judge),
+        Err(e) => {
+            eprintln!("skillvet scan: LLM judge: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -59,6 +70,13 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // The local scanner is synchronous (its LLM judge blocks on a runtime of its own), so
+    // it runs before and outside the service's runtime.
+    let command = match cli.command {
+        Command::Scan(args) => return scan(args),
+        Command::Rules(args) => return skillvet_scanner::cli::run_rules(args),
+        other => other,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,12 +88,11 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        match cli.command {
+        match command {
             Command::Serve(args) => serve::serve(args).await,
             Command::Migrate(args) => serve::migrate(args).await,
             Command::Admin(command) => serve::admin(command).await,
-            Command::Scan(args) => Ok(skillvet_scanner::cli::run_scan(args)),
-            Command::Rules(args) => Ok(skillvet_scanner::cli::run_rules(args)),
+            Command::Scan(_) | Command::Rules(_) => unreachable!("run before the runtime"),
             Command::Worker(args) => work::worker(args).await,
             Command::ScanAgent(args) => scan_agent::scan_agent(args).await,
             Command::Search(args) => Ok(client::search(args).await),

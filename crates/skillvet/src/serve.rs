@@ -142,6 +142,12 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // Configuration errors first, before anything is opened or bound.
+    let scanners = if args.no_workers {
+        None
+    } else {
+        Some(crate::work::scanners(&args.work)?)
+    };
     let store = skillvet_store::connect(&args.db.database_url)
         .await
         .context("opening the database")?;
@@ -190,12 +196,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let local = listener.local_addr()?;
     let stop = Stop::new();
     stop.on_signals();
-    let workers = (!args.no_workers).then(|| {
+    let workers = scanners.map(|scanners| {
         tokio::spawn(crate::work::run_workers(
             store.clone(),
             clock,
             args.work.clone(),
             args.allow_local_repos,
+            scanners,
             stop.clone(),
         ))
     });

@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use skillvet_core::store::Store;
 use skillvet_core::{Clock, SystemClock};
+use skillvet_pipeline::scan::LlmJudgeScanner;
 use skillvet_pipeline::{Pipeline, PipelineConfig, Scanners};
 use skillvet_worker::{Worker, WorkerConfig, WorkerReport};
 use tokio::sync::watch;
@@ -30,6 +31,25 @@ pub struct WorkerOptions {
     /// `skillvet scan-agent` processes) for every publication. Leave off unless agents run.
     #[arg(long, env = "SKILLVET_EXTERNAL_SCANS")]
     pub external_scans: bool,
+    /// The optional LLM judge added to tier 2 (same flags as `skillvet scan`).
+    #[command(flatten)]
+    pub judge: skillvet_scanner::cli::JudgeArgs,
+}
+
+/// The pipeline's scanners: the defaults, plus the LLM judge when one is configured. A bad
+/// judge configuration stops start-up rather than silently scanning without it.
+pub fn scanners(options: &WorkerOptions) -> anyhow::Result<Scanners> {
+    let mut scanners = Scanners::default();
+    if let Some(judge) =
+        skillvet_client::llm_judge::from_args(&options.judge).context("the LLM judge")?
+    {
+        tracing::info!(judge = %judge.describe(), "tier 2 includes an LLM judge");
+        scanners.tier2.push(Arc::new(LlmJudgeScanner::new(
+            judge,
+            options.judge.max_prompt_bytes,
+        )));
+    }
+    Ok(scanners)
 }
 
 #[derive(Args)]
@@ -93,13 +113,14 @@ pub async fn run_workers(
     clock: Arc<dyn Clock>,
     options: WorkerOptions,
     allow_local_repos: bool,
+    scanners: Scanners,
     stop: Stop,
 ) -> WorkerReport {
     let pipeline = Pipeline::new(
         store.clone(),
         clock.clone(),
         pipeline_config(&options, allow_local_repos),
-        Scanners::default(),
+        scanners,
     );
     // A database hiccup here must not keep the workers from starting: the next start retries.
     match pipeline.schedule_rescan_if_rules_changed().await {
@@ -116,6 +137,7 @@ pub async fn run_workers(
 }
 
 pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    let scanners = scanners(&args.options)?;
     let store = skillvet_store::connect(&args.db.database_url)
         .await
         .context("opening the database")?;
@@ -137,6 +159,7 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         Arc::new(SystemClock),
         args.options,
         args.allow_local_repos,
+        scanners,
         stop,
     )
     .await;

@@ -31,7 +31,7 @@ use tokio::sync::Semaphore;
 
 pub use policy::{Certification, Decision, PolicyConfig, TrustComponents};
 pub use rescan::{RESCAN_JOB, RULESET_SETTING};
-pub use scan::{BehaviourScanner, Scanner, Scanners, StaticRulesScanner};
+pub use scan::{BehaviourScanner, LlmJudgeScanner, Scanner, Scanners, StaticRulesScanner};
 pub use verify::current_run;
 
 /// Kind of the job `submit` enqueues for every new submission.

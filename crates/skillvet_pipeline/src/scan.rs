@@ -6,7 +6,8 @@
 //! * Tier 1 — [`StaticRulesScanner`]: the static rule engine over SKILL.md and every bundled
 //!   file (prompt injection, hidden Unicode, remote code, secrets, binaries…).
 //! * Tier 2 — [`BehaviourScanner`]: data flow from secrets to sinks across the skill's
-//!   Python, shell and JavaScript, and declared-vs-actual behaviour.
+//!   Python, shell and JavaScript, and declared-vs-actual behaviour; and, when the
+//!   operator configures one, [`LlmJudgeScanner`]: a language model's opinion.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use skillvet_core::model::Verdict;
+use skillvet_scanner::tier2::judge::{self, LlmJudge};
 use skillvet_scanner::{model as unified, score, tier1, tier2};
 use skillvet_skill::{ParsedSkillMd, SkillBundle};
 
@@ -220,6 +222,63 @@ impl Scanner for BehaviourScanner {
             &findings,
             json!({ "scripts": analysis.scripts, "truncated": analysis.truncated }),
         )
+    }
+}
+
+/// Tier 2, optional: an LLM judge (`skillvet_scanner::tier2::judge`). Its findings are
+/// capped at high severity, so alone it can send a skill to a human but never reject or
+/// block it. A judge that cannot answer (unreachable, timeout, malformed answer) adds no
+/// findings but makes this result CONCERNS, never PASS: the skill can still be published,
+/// but not as VERIFIED on the strength of an opinion that was never given.
+#[derive(Debug, Clone)]
+pub struct LlmJudgeScanner {
+    judge: Arc<dyn LlmJudge>,
+    prompt_bytes: usize,
+}
+
+impl LlmJudgeScanner {
+    pub fn new(judge: Arc<dyn LlmJudge>, prompt_bytes: usize) -> Self {
+        Self {
+            judge,
+            prompt_bytes,
+        }
+    }
+}
+
+impl Scanner for LlmJudgeScanner {
+    fn tier(&self) -> i32 {
+        2
+    }
+
+    fn name(&self) -> &'static str {
+        "skillvet-llm-judge"
+    }
+
+    fn version(&self) -> String {
+        // Another model, endpoint, budget or prompt is another judge: rescan.
+        let mut hasher = Sha256::new();
+        for part in [
+            self.judge.describe(),
+            self.prompt_bytes.to_string(),
+            skillvet_scanner::catalog::ruleset().hash,
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        format!("llm-judge-{}", &hex::encode(hasher.finalize())[..16])
+    }
+
+    fn scan(&self, bundle: &SkillBundle, _manifest: &ParsedSkillMd) -> TierReport {
+        let (run, mut findings) = judge::run(self.judge.as_ref(), bundle, self.prompt_bytes);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut report = report(
+            &findings,
+            json!({ "status": run.status, "detail": run.detail }),
+        );
+        if run.status != unified::TierStatus::Ran {
+            report.verdict = Verdict::Concerns;
+        }
+        report
     }
 }
 

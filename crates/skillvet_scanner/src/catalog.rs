@@ -121,6 +121,21 @@ static ALL: LazyLock<Vec<RuleDoc>> = LazyLock::new(|| {
         remediation: external_remediation(*t).to_owned(),
         pattern: None,
     }));
+    v.extend(Category::ALL.iter().map(|c| RuleDoc {
+        id: tier2::judge::rule_id(*c),
+        tier: Tier::Behavioural,
+        title: format!("LLM judge: {}", c.title()),
+        category: *c,
+        severity: tier2::judge::MAX_SEVERITY,
+        confidence: Confidence::Medium,
+        description: format!(
+            "Only when an LLM judge is configured (`--llm-judge-url`): the model reported \
+             `{c}` in this skill. Severity is the model's (default from its verdict), capped \
+             at high; confidence follows its 0–1 confidence. An opinion, not a proof."
+        ),
+        remediation: tier2::judge::REMEDIATION.to_owned(),
+        pattern: None,
+    }));
     v
 });
 
@@ -205,7 +220,7 @@ pub fn markdown() -> String {
         for cat in Category::ALL {
             let rules: Vec<&RuleDoc> = ALL
                 .iter()
-                .filter(|r| r.tier == tier && r.category == cat)
+                .filter(|r| r.tier == tier && r.category == cat && !is_judge(r))
                 .collect();
             if rules.is_empty() {
                 continue;
@@ -229,7 +244,28 @@ pub fn markdown() -> String {
             s.push('\n');
         }
     }
+    s.push_str("## Tier 2 — LLM judge (optional)\n\n");
+    s.push_str(
+        "Reported only when a judge is configured; see \
+         [scan-report.md](scan-report.md#llm-judge-optional).\n\n",
+    );
+    s.push_str("| Rule | Category | Highest severity | What it finds |\n");
+    s.push_str("|------|----------|------------------|---------------|\n");
+    for r in ALL.iter().filter(|r| is_judge(r)) {
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            r.id,
+            r.category,
+            r.severity,
+            cell(&r.description)
+        ));
+    }
+    s.push('\n');
     s
+}
+
+fn is_judge(r: &RuleDoc) -> bool {
+    r.id.starts_with(tier2::judge::RULE_PREFIX)
 }
 
 fn cell(text: &str) -> String {
@@ -244,7 +280,11 @@ mod tests {
     fn ids_are_unique_and_prefixed() {
         let mut ids: Vec<&str> = rules().iter().map(|r| r.id.as_str()).collect();
         for id in &ids {
-            assert!(id.starts_with("SV-"), "{id}");
+            // The LLM judge's opinions have a namespace of their own (see tier2::judge).
+            assert!(
+                id.starts_with("SV-") || id.starts_with(tier2::judge::RULE_PREFIX),
+                "{id}"
+            );
         }
         ids.sort();
         let n = ids.len();

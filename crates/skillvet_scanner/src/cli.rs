@@ -10,11 +10,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
 use crate::external::ExternalConfig;
 use crate::model::{Confidence, Report, Severity, Verdict};
+use crate::tier2::judge::{self, LlmJudge};
 use crate::{catalog, output, scan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +74,39 @@ pub struct ScanArgs {
     /// is unset).
     #[arg(long, value_enum, default_value_t = ColourWhen::Auto)]
     pub color: ColourWhen,
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+}
+
+/// The optional LLM judge of tier 2 (off unless a URL is given). The API key is read from
+/// `SKILLVET_LLM_JUDGE_API_KEY` only, never from a flag, so it stays out of shell history
+/// and process listings.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JudgeArgs {
+    /// OpenAI-compatible endpoint of an LLM judge: a base URL (`/v1/chat/completions` is
+    /// appended; `/chat/completions` after a path ending in `/v1`) or the full URL ending in
+    /// `/chat/completions`. https, or http on a loopback address.
+    // `hide_env_values`: a gateway URL may carry a key in its query string.
+    #[arg(
+        long = "llm-judge-url",
+        env = "SKILLVET_LLM_JUDGE_URL",
+        hide_env_values = true,
+        requires = "model"
+    )]
+    pub url: Option<String>,
+    /// Model name sent to the judge's endpoint.
+    #[arg(long = "llm-judge-model", env = "SKILLVET_LLM_JUDGE_MODEL")]
+    pub model: Option<String>,
+    /// Seconds to wait for the judge's answer.
+    #[arg(long = "llm-judge-timeout", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout_secs: u64,
+    /// Bytes of skill content sent to the judge.
+    #[arg(long = "llm-judge-max-bytes", default_value_t = judge::DEFAULT_PROMPT_BYTES)]
+    pub max_prompt_bytes: usize,
+    /// Allow plain http to a non-loopback judge (the skill's content and the API key
+    /// travel unencrypted).
+    #[arg(long = "llm-judge-allow-http")]
+    pub allow_http: bool,
 }
 
 fn parse_confidence(s: &str) -> Result<Confidence, String> {
@@ -131,10 +166,15 @@ fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
     }
 }
 
-pub fn run_scan(args: ScanArgs) -> ExitCode {
+/// Runs `skillvet scan`. `judge` is the LLM judge built from [`ScanArgs::judge`] by the
+/// caller (the HTTP implementation lives in `skillvet_client`, which this crate does not
+/// depend on).
+pub fn run_scan(args: ScanArgs, judge: Option<Arc<dyn LlmJudge>>) -> ExitCode {
     let opts = scan::Options {
         tier2: !args.no_tier2,
         external: args.external.then(ExternalConfig::default),
+        judge,
+        judge_prompt_bytes: args.judge.max_prompt_bytes,
         ..scan::Options::default()
     };
     if !args.path.exists() {

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::catalog;
-use crate::model::{Finding, Report, Severity, Verdict};
+use crate::model::{Finding, Report, Severity, TierStatus, Verdict};
+use crate::tier2::judge;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -69,10 +70,11 @@ pub fn text(report: &Report, colour: bool) -> String {
             finding_text(&mut s, f, colour);
         }
         for t in &skill.tiers {
+            // The judge's answer is always shown: "benign" from a model is worth seeing.
             if let Some(d) = &t.detail
-                && !matches!(t.status, crate::model::TierStatus::Ran)
+                && (!matches!(t.status, TierStatus::Ran) || t.name == judge::RUN_NAME)
             {
-                let _ = writeln!(s, "    note: {} {:?}: {d}", t.name, t.status);
+                let _ = writeln!(s, "    note: {} {}: {d}", t.name, status_word(t.status));
             }
         }
     }
@@ -272,10 +274,7 @@ pub fn sarif(report: &Report) -> String {
             },
             "invocations": [{
                 "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": report.errors.iter().map(|e| json!({
-                    "level": "error",
-                    "message": { "text": format!("{}: {}", e.path, e.message) },
-                })).collect::<Vec<_>>(),
+                "toolExecutionNotifications": notifications(report),
             }],
             "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scanned folder" } } },
             "results": results,
@@ -290,4 +289,49 @@ pub fn sarif(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&doc).expect("sarif serialises");
     s.push('\n');
     s
+}
+
+/// Skill folders that could not be scanned (errors), and analyses that did not run to the
+/// end for a skill (warnings: an unavailable tool, a failed LLM judge…), so that a
+/// missing opinion is never mistaken for a clean one.
+fn notifications(report: &Report) -> Vec<Value> {
+    let errors = report.errors.iter().map(|e| {
+        json!({
+            "level": "error",
+            "message": { "text": format!("{}: {}", e.path, e.message) },
+        })
+    });
+    let runs = report.skills.iter().flat_map(|s| {
+        s.tiers
+            .iter()
+            .filter(|t| matches!(t.status, TierStatus::Failed | TierStatus::Unavailable))
+            .map(move |t| {
+                let place = if s.skill.path.is_empty() {
+                    s.skill.root.as_str()
+                } else {
+                    s.skill.path.as_str()
+                };
+                json!({
+                    "level": "warning",
+                    "descriptor": { "id": t.name },
+                    "message": { "text": format!(
+                        "{place}: {} {}: {}",
+                        t.name,
+                        status_word(t.status),
+                        t.detail.as_deref().unwrap_or("")
+                    ) },
+                })
+            })
+    });
+    errors.chain(runs).collect()
+}
+
+fn status_word(s: TierStatus) -> &'static str {
+    match s {
+        TierStatus::Ran => "ran",
+        TierStatus::Skipped => "skipped",
+        TierStatus::Incomplete => "incomplete",
+        TierStatus::Unavailable => "unavailable",
+        TierStatus::Failed => "failed",
+    }
 }

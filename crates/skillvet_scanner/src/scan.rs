@@ -3,6 +3,7 @@
 //! external tools, maps their findings into [`Finding`]s, and grades them.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use skillvet_skill::{SkillBundle, find_skill_dirs, load_dir};
@@ -15,6 +16,7 @@ use crate::model::{
 };
 use crate::score;
 use crate::tier1;
+use crate::tier2::judge::{self, LlmJudge};
 use crate::tier2::{self, T2Finding};
 
 /// What to run and within which limits.
@@ -26,6 +28,10 @@ pub struct Options {
     pub tier1_limits: tier1::Limits,
     /// Size and file-count limits for loading a skill folder from disk.
     pub load_limits: skillvet_skill::Limits,
+    /// The optional LLM judge of tier 2; `None` (the default) never contacts a model.
+    pub judge: Option<Arc<dyn LlmJudge>>,
+    /// Bytes of skill content sent to the judge (see [`judge::build_request`]).
+    pub judge_prompt_bytes: usize,
 }
 
 impl Default for Options {
@@ -35,6 +41,8 @@ impl Default for Options {
             external: None,
             tier1_limits: tier1::Limits::default(),
             load_limits: skillvet_skill::Limits::default(),
+            judge: None,
+            judge_prompt_bytes: judge::DEFAULT_PROMPT_BYTES,
         }
     }
 }
@@ -110,7 +118,7 @@ fn micros(since: Instant) -> u64 {
 }
 
 /// Scans one skill held in memory. Pure apart from the external tools (which run on a
-/// temporary copy).
+/// temporary copy) and the LLM judge (a network call, only when one is configured).
 pub fn scan_bundle(bundle: &SkillBundle, opts: &Options) -> SkillReport {
     let started = Instant::now();
     let parsed = bundle.parse_manifest();
@@ -150,6 +158,22 @@ pub fn scan_bundle(bundle: &SkillBundle, opts: &Options) -> SkillReport {
             findings: 0,
             duration_us: 0,
         });
+    }
+    if let Some(j) = &opts.judge {
+        if opts.tier2 {
+            let (run, judged) = judge::run(j.as_ref(), bundle, opts.judge_prompt_bytes);
+            tiers.push(run);
+            findings.extend(judged);
+        } else {
+            tiers.push(TierRun {
+                tier: Tier::Behavioural,
+                name: judge::RUN_NAME.into(),
+                status: TierStatus::Skipped,
+                detail: Some("tier 2 is off".into()),
+                findings: 0,
+                duration_us: 0,
+            });
+        }
     }
 
     if let Some(cfg) = &opts.external {

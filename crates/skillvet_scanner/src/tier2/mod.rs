@@ -7,12 +7,14 @@
 //! encodings, functions, sibling modules and script-to-script invocations to sinks
 //! (network, process execution, eval, file writes). `rules` turns what reaches a sink into
 //! findings; `declared` compares the capabilities used with what SKILL.md declares.
+//! `judge` adds an optional language model's opinion when one is configured.
 
 pub mod catalog;
 pub mod declared;
 pub mod engine;
 pub mod ir;
 pub mod js;
+pub mod judge;
 pub mod python;
 pub mod rules;
 pub mod shell;
