@@ -8,6 +8,7 @@ mod queue;
 mod rows;
 mod serving;
 mod sql_ops;
+mod sql_stores;
 mod sqlite;
 mod tx;
 

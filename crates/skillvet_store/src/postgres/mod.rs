@@ -58,6 +58,14 @@ impl PgStore {
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// Reads and writes share one pool on PostgreSQL.
+    fn read_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Nothing to do: jobs enqueued in the transaction sent a `NOTIFY` delivered at commit.
+    fn jobs_committed(&self) {}
 }
 
 impl Cells for PgRow {

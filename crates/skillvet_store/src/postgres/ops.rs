@@ -7,11 +7,11 @@ use sqlx::{Postgres, Transaction};
 
 pub struct PgTx(pub Transaction<'static, Postgres>);
 
-fn json<T: ?Sized>(value: &T) -> Json<&T> {
+pub(super) fn json<T: ?Sized>(value: &T) -> Json<&T> {
     Json(value)
 }
 
-fn time(at: DateTime<Utc>) -> DateTime<Utc> {
+pub(super) fn time(at: DateTime<Utc>) -> DateTime<Utc> {
     at
 }
 

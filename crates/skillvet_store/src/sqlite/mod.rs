@@ -92,6 +92,12 @@ impl SqliteStore {
     pub fn read_pool(&self) -> &SqlitePool {
         &self.reader
     }
+
+    /// Wakes this process's workers after a commit that made jobs ready (SQLite has no
+    /// cross-process notification; other processes poll).
+    fn jobs_committed(&self) {
+        self.wakeups.bump();
+    }
 }
 
 pub fn micros(at: DateTime<Utc>) -> i64 {

@@ -9,7 +9,7 @@ use super::micros;
 pub struct SqliteTx(pub Transaction<'static, Sqlite>);
 
 /// SQLite stores JSON as text.
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
+pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("serialising JSON cannot fail")
 }
 
