@@ -7,8 +7,7 @@ mod postgres;
 mod queue;
 mod rows;
 mod serving;
-mod sql_ops;
-mod sql_stores;
+mod sql;
 mod sqlite;
 mod tx;
 

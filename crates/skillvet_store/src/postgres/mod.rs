@@ -64,6 +64,18 @@ impl PgStore {
         &self.pool
     }
 
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A read transaction whose reads see one snapshot.
+    async fn begin_read(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(db_error)
+    }
+
     /// Nothing to do: jobs enqueued in the transaction sent a `NOTIFY` delivered at commit.
     fn jobs_committed(&self) {}
 }

@@ -1,4 +1,4 @@
-//! The SQL steps of a write transaction on PostgreSQL (`crate::sql_ops`).
+//! The SQL steps of a write transaction on PostgreSQL (`crate::sql::ops`).
 
 use chrono::{DateTime, Utc};
 use skillvet_core::store::StoreResult;
@@ -22,7 +22,7 @@ impl PgTx {
     }
 }
 
-crate::sql_ops::tx_ops!(
+crate::sql::ops::tx_ops!(
     PgTx,
     time = time,
     json = json,

@@ -1,11 +1,11 @@
-//! `SubmissionStore`, `SkillStore` and `Store` on PostgreSQL (`crate::sql_stores`).
+//! `SubmissionStore`, `SkillStore` and `Store` on PostgreSQL (`crate::sql::stores`).
 
 use sqlx::Postgres;
 
 use super::PgStore;
 use super::ops::{PgTx, json, time};
 
-crate::sql_stores::stores!(
+crate::sql::stores::stores!(
     PgStore,
     PgTx,
     Postgres,

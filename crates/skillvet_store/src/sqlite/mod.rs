@@ -93,6 +93,11 @@ impl SqliteStore {
         &self.reader
     }
 
+    /// A read transaction: its reads see one snapshot (WAL).
+    async fn begin_read(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.reader.begin().await.map_err(db_error)
+    }
+
     /// Wakes this process's workers after a commit that made jobs ready (SQLite has no
     /// cross-process notification; other processes poll).
     fn jobs_committed(&self) {

@@ -1,4 +1,4 @@
-//! The SQL steps of a write transaction on SQLite (`crate::sql_ops`).
+//! The SQL steps of a write transaction on SQLite (`crate::sql::ops`).
 
 use serde::Serialize;
 use skillvet_core::store::StoreResult;
@@ -20,4 +20,4 @@ impl SqliteTx {
     }
 }
 
-crate::sql_ops::tx_ops!(SqliteTx, time = micros, json = json, lock_row = "");
+crate::sql::ops::tx_ops!(SqliteTx, time = micros, json = json, lock_row = "");

@@ -1,11 +1,11 @@
-//! `SubmissionStore`, `SkillStore` and `Store` on SQLite (`crate::sql_stores`).
+//! `SubmissionStore`, `SkillStore` and `Store` on SQLite (`crate::sql::stores`).
 
 use sqlx::Sqlite;
 
 use super::ops::{SqliteTx, json};
 use super::{SqliteStore, micros};
 
-crate::sql_stores::stores!(
+crate::sql::stores::stores!(
     SqliteStore,
     SqliteTx,
     Sqlite,

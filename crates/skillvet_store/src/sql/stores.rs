@@ -1,8 +1,4 @@
-//! `SubmissionStore`, `SkillStore` and `Store` written once for both backends, like
-//! [`crate::sql_ops`]: the SQL text is shared; the store, its transaction and database types,
-//! and how timestamps and JSON are bound are the macro's parameters. The store type provides
-//! `read_pool()`, `begin()` and `jobs_committed()` (wakes this process's workers where the
-//! database does not).
+//! `SubmissionStore`, `SkillStore` and `Store` written once for both backends (see [`super`]).
 
 macro_rules! stores {
     (

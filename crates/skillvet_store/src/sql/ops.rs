@@ -1,11 +1,7 @@
-//! The SQL steps of a write transaction ([`crate::tx::TxOps`]), written once for both
-//! backends. The SQL is the same text on SQLite and PostgreSQL; what differs is passed in:
-//! how a timestamp and a JSON value are bound, the row-lock suffix (`FOR UPDATE OF s` on
-//! PostgreSQL; SQLite's write transaction already holds its single write lock), and the
-//! transaction type, whose inherent `jobs_enqueued` tells workers of new jobs.
-//!
-//! A macro rather than generics: sqlx's executor and encoding bounds are not implied by a
-//! trait, so a generic version would repeat a dozen `where` clauses on every function.
+//! The SQL steps of a write transaction ([`crate::tx::TxOps`]), written once (see
+//! [`super`]). Also parameters: the row-lock suffix (`FOR UPDATE OF s` on PostgreSQL;
+//! SQLite's write transaction already holds its single write lock), and the transaction
+//! type's inherent `jobs_enqueued`, which tells workers of new jobs.
 
 /// Implements `TxOps` for `$tx` (a newtype around a `sqlx::Transaction`).
 macro_rules! tx_ops {
