@@ -1,4 +1,4 @@
-//! The client verbs: `search`, `submit`, `install`, `audit` against a skillvet server.
+//! The client verbs: `search`, `info`, `submit`, `install`, `audit` against a skillvet server.
 //!
 //! Exit codes: 0 success; 1 the answer is bad news (a submission not published, an audited
 //! skill that needs attention); 2 the verb could not do its job (usage, network, server
@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use skillvet_client::{audit, http_client, install, search, submit};
+use skillvet_client::{audit, http_client, info, install, search, submit};
 
 fn error(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("skillvet: {e}");
@@ -26,6 +26,23 @@ pub async fn search(args: search::SearchArgs) -> ExitCode {
         }
         Ok(found) => {
             print!("{}", search::render(&found));
+            ExitCode::SUCCESS
+        }
+        Err(e) => error(e),
+    }
+}
+
+pub async fn info(args: info::InfoArgs) -> ExitCode {
+    match info::info(&http_client(), &args).await {
+        Ok(found) if args.json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&found).expect("JSON prints")
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(found) => {
+            print!("{}", info::render(&found));
             ExitCode::SUCCESS
         }
         Err(e) => error(e),

@@ -41,6 +41,8 @@ enum Command {
     ScanAgent(scan_agent::ScanAgentArgs),
     /// Search a skillvet server's verified skills.
     Search(skillvet_client::search::SearchArgs),
+    /// Show a skill's trust tier, versions and security report with every finding.
+    Info(skillvet_client::info::InfoArgs),
     /// Submit a repository's skills for verification (`--wait` follows them to a decision).
     Submit(skillvet_client::submit::SubmitArgs),
     /// Install a verified skill from a skillvet server into an agent's skills folder.
@@ -96,6 +98,7 @@ fn main() -> ExitCode {
             Command::Worker(args) => work::worker(args).await,
             Command::ScanAgent(args) => scan_agent::scan_agent(args).await,
             Command::Search(args) => Ok(client::search(args).await),
+            Command::Info(args) => Ok(client::info(args).await),
             Command::Submit(args) => Ok(client::submit(args).await),
             Command::Install(args) => Ok(client::install(args).await),
             Command::Audit(args) => Ok(client::audit(args).await),

@@ -77,6 +77,22 @@ async fn submit_search_install_audit(db: TestDb) {
     ]))
     .unwrap();
     assert_eq!(json["total"], 2, "{json:#}");
+    let shown = ok(&["info", "acme/skills/tables", s[0], s[1]]);
+    for part in [
+        "acme/skills/tables — Formats Markdown tables",
+        "verdict PASS (verification run 1)",
+        "tier 1 skillvet-static      PASS     100/100  0 finding(s)",
+        &format!("install: skillvet install acme/skills/tables --server {base}"),
+        &format!("page: {base}/skills/acme/skills/tables"),
+    ] {
+        assert!(shown.contains(part), "{part:?} in {shown}");
+    }
+    let (code, _, err) = run(&["info", "acme/skills/nope", s[0], s[1]]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("404") && err.contains("no published skill acme/skills/nope"),
+        "{err}"
+    );
     let (code, _, err) = run(&["search", "--tier", "gold", s[0], s[1]]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown tier"), "{err}");

@@ -1,9 +1,10 @@
 //! The one HTTP client stack of skillvet (reqwest on rustls with the ring provider), and the
-//! client verbs built on it: `install`, `search`, `submit`, `audit`, and the LLM judge
+//! client verbs built on it: `search`, `info`, `submit`, `install`, `audit`, and the LLM judge
 //! client (`llm_judge`).
 
 pub mod api;
 pub mod audit;
+pub mod info;
 pub mod install;
 pub mod llm_judge;
 pub mod lock;

@@ -24,6 +24,8 @@ fn version_json(skill: &Skill, version: &SkillVersion) -> Value {
         "tree_hash": version.tree_hash,
         "yanked": version.yanked,
         "yanked_reason": version.yanked_reason,
+        // The verification that published it: its scan results and history are public.
+        "submission_id": version.submission_id,
         "created_at": version.created_at,
         "url": format!("{}/versions/{}", base(skill), version.version),
         "download_url": format!("{}/versions/{}/download", base(skill), version.version),
