@@ -11,12 +11,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use skillvet_core::model::Id;
 use skillvet_core::queue::{
-    ClaimRequest, Claimed, Enqueued, FailOutcome, Failure, Job, JobCount, JobFilter, JobQueue,
-    Lease, NewJob, Pause,
+    ClaimRequest, Claimed, Enqueued, FailOutcome, Failure, Job, JobCount, JobFilter, Lease, NewJob,
+    Pause,
 };
 use skillvet_core::store::{StoreError, StoreResult};
 use sqlx::postgres::{PgListener, PgPool};
@@ -25,7 +24,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::PgStore;
-use super::ops::PgTx;
+use super::ops::{PgTx, time};
 use crate::queue::{self, ALL_KINDS, LEASE_EXPIRED, Wakeups};
 use crate::rows::Cells;
 use crate::tx::{TxOps, db_error};
@@ -118,6 +117,16 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
 }
 
 impl PgStore {
+    /// Jobs became ready outside a transaction: wake this process and notify the others.
+    async fn jobs_ready(&self) -> StoreResult<()> {
+        self.notify_workers().await
+    }
+
+    /// A retry is scheduled: this process's workers recompute their next wake-up.
+    fn wake_local(&self) {
+        self.wakeups.local.bump();
+    }
+
     async fn notify_workers(&self) -> StoreResult<()> {
         self.wakeups.local.bump();
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
@@ -133,8 +142,7 @@ impl PgStore {
     }
 }
 
-#[async_trait]
-impl JobQueue for PgStore {
+crate::sql::queue::job_queue!(PgStore, Postgres, time = time, {
     async fn enqueue(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<Enqueued> {
         let insert = queue::new_job(job, now)?;
         for _ in 0..ENQUEUE_TRIES {
@@ -197,42 +205,6 @@ impl JobQueue for PgStore {
         Ok(queue::claimed(jobs, request.owner))
     }
 
-    async fn heartbeat(
-        &self,
-        lease: &Lease,
-        extend_by: Duration,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let until = queue::lease_until(now, extend_by)?;
-        self.fenced(
-            sqlx::query(
-                "UPDATE jobs SET lease_expires_at = $1, updated_at = $2 \
-                 WHERE id = $3 AND state = 'running' AND lease_owner = $4 AND attempts = $5",
-            )
-            .bind(until)
-            .bind(now)
-            .bind(lease.job_id)
-            .bind(lease.owner.clone())
-            .bind(lease.attempt),
-        )
-        .await
-    }
-
-    async fn complete(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.fenced(
-            sqlx::query(
-                "UPDATE jobs SET state = 'succeeded', lease_expires_at = NULL, updated_at = $1, \
-                     finished_at = $1 \
-                 WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND attempts = $4",
-            )
-            .bind(now)
-            .bind(lease.job_id)
-            .bind(lease.owner.clone())
-            .bind(lease.attempt),
-        )
-        .await
-    }
-
     async fn complete_many(&self, leases: &[Lease], now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
         if leases.is_empty() {
             return Ok(vec![]);
@@ -254,176 +226,6 @@ impl JobQueue for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)
-    }
-
-    async fn fail(
-        &self,
-        lease: &Lease,
-        error: &str,
-        failure: Failure,
-        now: DateTime<Utc>,
-    ) -> StoreResult<FailOutcome> {
-        let (state, run_at, outcome) = match failure {
-            Failure::Retry { at } => ("queued", Some(at), FailOutcome::Retrying { at }),
-            Failure::Permanent => ("failed", None, FailOutcome::Failed),
-            Failure::Exhausted => ("dead", None, FailOutcome::Dead),
-        };
-        let held = self
-            .fenced(
-                sqlx::query(
-                    "UPDATE jobs SET state = $1::text, run_at = COALESCE($2, run_at), \
-                         last_error = $3, \
-                         lease_owner = CASE WHEN $1::text = 'queued' THEN NULL ELSE lease_owner END, \
-                         lease_expires_at = NULL, updated_at = $4, \
-                         finished_at = CASE WHEN $1::text = 'queued' THEN NULL ELSE $4 END \
-                     WHERE id = $5 AND state = 'running' AND lease_owner = $6 AND attempts = $7",
-                )
-                .bind(state)
-                .bind(run_at)
-                .bind(error)
-                .bind(now)
-                .bind(lease.job_id)
-                .bind(lease.owner.clone())
-                .bind(lease.attempt),
-            )
-            .await?;
-        if !held {
-            return Ok(FailOutcome::LeaseLost);
-        }
-        if state == "queued" {
-            self.wakeups.local.bump();
-        }
-        Ok(outcome)
-    }
-
-    async fn release(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool> {
-        let held = self
-            .fenced(
-                sqlx::query(
-                    "UPDATE jobs SET state = 'queued', run_at = $1, max_attempts = max_attempts + 1, \
-                         last_error = 'released by ' || lease_owner || ' (shutting down)', \
-                         lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
-                     WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND attempts = $4",
-                )
-                .bind(now)
-                .bind(lease.job_id)
-                .bind(lease.owner.clone())
-                .bind(lease.attempt),
-            )
-            .await?;
-        if held {
-            self.notify_workers().await?;
-        }
-        Ok(held)
-    }
-
-    async fn reclaim_expired(&self, now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
-        let ids: Vec<Id> = sqlx::query_scalar(
-            "UPDATE jobs SET state = 'queued', run_at = $1, \
-                 last_error = $2::text || lease_owner || ' stopped renewing its lease (attempt ' \
-                     || attempts || ')', \
-                 lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
-             WHERE state = 'running' AND lease_expires_at < $1 \
-             RETURNING id",
-        )
-        .bind(now)
-        .bind(LEASE_EXPIRED)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        if !ids.is_empty() {
-            self.notify_workers().await?;
-        }
-        Ok(ids)
-    }
-
-    async fn pause(&self, pause: &Pause) -> StoreResult<()> {
-        let kind = match &pause.kind {
-            Some(kind) => {
-                queue::check_kind(kind)?;
-                kind.as_str()
-            }
-            None => ALL_KINDS,
-        };
-        sqlx::query(
-            "INSERT INTO queue_pauses (kind, reason, actor, actor_kind, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (kind) DO UPDATE SET reason = excluded.reason, actor = excluded.actor, \
-                 actor_kind = excluded.actor_kind, at = excluded.at",
-        )
-        .bind(kind)
-        .bind(&pause.reason)
-        .bind(&pause.actor.id)
-        .bind(pause.actor.kind.as_str())
-        .bind(pause.at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn resume(&self, kind: Option<&str>) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM queue_pauses WHERE kind = $1")
-            .bind(kind.unwrap_or(ALL_KINDS))
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let resumed = done.rows_affected() == 1;
-        if resumed {
-            self.notify_workers().await?;
-        }
-        Ok(resumed)
-    }
-
-    async fn pauses(&self) -> StoreResult<Vec<Pause>> {
-        let rows = sqlx::query("SELECT * FROM queue_pauses ORDER BY kind")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(queue::pause).collect()
-    }
-
-    async fn requeue(&self, id: Id, extra_attempts: i32, now: DateTime<Utc>) -> StoreResult<Job> {
-        let row = sqlx::query(
-            "UPDATE jobs SET state = 'queued', run_at = $1, \
-                 max_attempts = GREATEST(max_attempts, attempts) + $2, lease_owner = NULL, \
-                 lease_expires_at = NULL, finished_at = NULL, updated_at = $1 \
-             WHERE id = $3 AND state IN ('queued', 'failed', 'dead') \
-             RETURNING *",
-        )
-        .bind(now)
-        .bind(extra_attempts.max(0))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => {
-                self.notify_workers().await?;
-                queue::job(&row)
-            }
-            None => Err(queue::not_applicable(id, self.job(id).await?, "requeued")),
-        }
-    }
-
-    async fn reprioritise(&self, id: Id, priority: i32, now: DateTime<Utc>) -> StoreResult<Job> {
-        let row = sqlx::query(
-            "UPDATE jobs SET priority = $1, updated_at = $2 \
-             WHERE id = $3 AND state IN ('queued', 'running') RETURNING *",
-        )
-        .bind(priority)
-        .bind(now)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => queue::job(&row),
-            None => Err(queue::not_applicable(
-                id,
-                self.job(id).await?,
-                "reprioritised",
-            )),
-        }
     }
 
     async fn job(&self, id: Id) -> StoreResult<Option<Job>> {
@@ -450,51 +252,6 @@ impl JobQueue for PgStore {
         rows.iter().map(queue::job).collect()
     }
 
-    async fn list_jobs(
-        &self,
-        filter: &JobFilter,
-        before: Option<Id>,
-        limit: u32,
-    ) -> StoreResult<Vec<Job>> {
-        let mut query = QueryBuilder::<Postgres>::new("SELECT * FROM jobs WHERE 1 = 1");
-        if let Some(kind) = &filter.kind {
-            query.push(" AND kind = ").push_bind(kind.clone());
-        }
-        if let Some(state) = filter.state {
-            query.push(" AND state = ").push_bind(state.as_str());
-        }
-        if let Some(before) = before {
-            query.push(" AND id < ").push_bind(before);
-        }
-        query
-            .push(" ORDER BY id DESC LIMIT ")
-            .push_bind(i64::from(limit.min(1000)));
-        let rows = query
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(queue::job).collect()
-    }
-
-    async fn job_counts(&self) -> StoreResult<Vec<JobCount>> {
-        let rows = sqlx::query(
-            "SELECT kind, state, COUNT(*) AS n FROM jobs GROUP BY kind, state ORDER BY kind, state",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        rows.iter()
-            .map(|row| {
-                Ok(JobCount {
-                    kind: row.text("kind")?,
-                    state: row.parsed("state")?,
-                    count: row.big("n")?,
-                })
-            })
-            .collect()
-    }
-
     async fn next_run_at(&self, kinds: &[String]) -> StoreResult<Option<DateTime<Utc>>> {
         sqlx::query_scalar(
             "SELECT MIN(j.run_at) FROM jobs j \
@@ -511,7 +268,7 @@ impl JobQueue for PgStore {
     fn wakeups(&self) -> watch::Receiver<u64> {
         self.wakeups.subscribe(&self.pool)
     }
-}
+});
 
 /// Keeps the type in the signature of `PgStore` private to this module's users.
 pub(crate) type SharedWakeups = Arc<PgWakeups>;

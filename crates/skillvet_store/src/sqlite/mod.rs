@@ -103,6 +103,17 @@ impl SqliteStore {
     fn jobs_committed(&self) {
         self.wakeups.bump();
     }
+
+    /// Jobs became ready outside a transaction (released, requeued, resumed).
+    async fn jobs_ready(&self) -> StoreResult<()> {
+        self.wakeups.bump();
+        Ok(())
+    }
+
+    /// A retry is scheduled: this process's workers recompute their next wake-up.
+    fn wake_local(&self) {
+        self.wakeups.bump();
+    }
 }
 
 pub fn micros(at: DateTime<Utc>) -> i64 {

@@ -5,12 +5,11 @@
 
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use skillvet_core::model::Id;
 use skillvet_core::queue::{
-    ClaimRequest, Claimed, Enqueued, FailOutcome, Failure, Job, JobCount, JobFilter, JobQueue,
-    Lease, NewJob, Pause,
+    ClaimRequest, Claimed, Enqueued, FailOutcome, Failure, Job, JobCount, JobFilter, Lease, NewJob,
+    Pause,
 };
 use skillvet_core::store::{StoreError, StoreResult};
 use sqlx::{QueryBuilder, Sqlite};
@@ -55,8 +54,7 @@ impl SqliteStore {
     }
 }
 
-#[async_trait]
-impl JobQueue for SqliteStore {
+crate::sql::queue::job_queue!(SqliteStore, Sqlite, time = micros, {
     async fn enqueue(&self, job: &NewJob, now: DateTime<Utc>) -> StoreResult<Enqueued> {
         let insert = queue::new_job(job, now)?;
         for _ in 0..ENQUEUE_TRIES {
@@ -113,42 +111,6 @@ impl JobQueue for SqliteStore {
         Ok(queue::claimed(jobs, request.owner))
     }
 
-    async fn heartbeat(
-        &self,
-        lease: &Lease,
-        extend_by: Duration,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let until = queue::lease_until(now, extend_by)?;
-        self.fenced(
-            sqlx::query(
-                "UPDATE jobs SET lease_expires_at = $1, updated_at = $2 \
-                 WHERE id = $3 AND state = 'running' AND lease_owner = $4 AND attempts = $5",
-            )
-            .bind(micros(until))
-            .bind(micros(now))
-            .bind(lease.job_id)
-            .bind(lease.owner.clone())
-            .bind(lease.attempt),
-        )
-        .await
-    }
-
-    async fn complete(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool> {
-        self.fenced(
-            sqlx::query(
-                "UPDATE jobs SET state = 'succeeded', lease_expires_at = NULL, updated_at = $1, \
-                     finished_at = $1 \
-                 WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND attempts = $4",
-            )
-            .bind(micros(now))
-            .bind(lease.job_id)
-            .bind(lease.owner.clone())
-            .bind(lease.attempt),
-        )
-        .await
-    }
-
     async fn complete_many(&self, leases: &[Lease], now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
         if leases.is_empty() {
             return Ok(vec![]);
@@ -179,174 +141,6 @@ impl JobQueue for SqliteStore {
             .map_err(db_error)
     }
 
-    async fn fail(
-        &self,
-        lease: &Lease,
-        error: &str,
-        failure: Failure,
-        now: DateTime<Utc>,
-    ) -> StoreResult<FailOutcome> {
-        let (state, run_at, outcome) = match failure {
-            Failure::Retry { at } => ("queued", Some(at), FailOutcome::Retrying { at }),
-            Failure::Permanent => ("failed", None, FailOutcome::Failed),
-            Failure::Exhausted => ("dead", None, FailOutcome::Dead),
-        };
-        let held = self
-            .fenced(
-                sqlx::query(
-                    "UPDATE jobs SET state = $1, run_at = COALESCE($2, run_at), last_error = $3, \
-                         lease_owner = CASE WHEN $1 = 'queued' THEN NULL ELSE lease_owner END, \
-                         lease_expires_at = NULL, updated_at = $4, \
-                         finished_at = CASE WHEN $1 = 'queued' THEN NULL ELSE $4 END \
-                     WHERE id = $5 AND state = 'running' AND lease_owner = $6 AND attempts = $7",
-                )
-                .bind(state)
-                .bind(run_at.map(micros))
-                .bind(error)
-                .bind(micros(now))
-                .bind(lease.job_id)
-                .bind(lease.owner.clone())
-                .bind(lease.attempt),
-            )
-            .await?;
-        if !held {
-            return Ok(FailOutcome::LeaseLost);
-        }
-        if state == "queued" {
-            self.wakeups.bump();
-        }
-        Ok(outcome)
-    }
-
-    async fn release(&self, lease: &Lease, now: DateTime<Utc>) -> StoreResult<bool> {
-        let held = self
-            .fenced(
-                sqlx::query(
-                    "UPDATE jobs SET state = 'queued', run_at = $1, max_attempts = max_attempts + 1, \
-                         last_error = 'released by ' || lease_owner || ' (shutting down)', \
-                         lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
-                     WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND attempts = $4",
-                )
-                .bind(micros(now))
-                .bind(lease.job_id)
-                .bind(lease.owner.clone())
-                .bind(lease.attempt),
-            )
-            .await?;
-        if held {
-            self.wakeups.bump();
-        }
-        Ok(held)
-    }
-
-    async fn reclaim_expired(&self, now: DateTime<Utc>) -> StoreResult<Vec<Id>> {
-        let ids: Vec<Id> = sqlx::query_scalar(
-            "UPDATE jobs SET state = 'queued', run_at = $1, \
-                 last_error = $2 || lease_owner || ' stopped renewing its lease (attempt ' || attempts || ')', \
-                 lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
-             WHERE state = 'running' AND lease_expires_at < $1 \
-             RETURNING id",
-        )
-        .bind(micros(now))
-        .bind(LEASE_EXPIRED)
-        .fetch_all(&self.writer)
-        .await
-        .map_err(db_error)?;
-        if !ids.is_empty() {
-            self.wakeups.bump();
-        }
-        Ok(ids)
-    }
-
-    async fn pause(&self, pause: &Pause) -> StoreResult<()> {
-        let kind = match &pause.kind {
-            Some(kind) => {
-                queue::check_kind(kind)?;
-                kind.as_str()
-            }
-            None => ALL_KINDS,
-        };
-        sqlx::query(
-            "INSERT INTO queue_pauses (kind, reason, actor, actor_kind, at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (kind) DO UPDATE SET reason = excluded.reason, actor = excluded.actor, \
-                 actor_kind = excluded.actor_kind, at = excluded.at",
-        )
-        .bind(kind)
-        .bind(&pause.reason)
-        .bind(&pause.actor.id)
-        .bind(pause.actor.kind.as_str())
-        .bind(micros(pause.at))
-        .execute(&self.writer)
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn resume(&self, kind: Option<&str>) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM queue_pauses WHERE kind = $1")
-            .bind(kind.unwrap_or(ALL_KINDS))
-            .execute(&self.writer)
-            .await
-            .map_err(db_error)?;
-        let resumed = done.rows_affected() == 1;
-        if resumed {
-            self.wakeups.bump();
-        }
-        Ok(resumed)
-    }
-
-    async fn pauses(&self) -> StoreResult<Vec<Pause>> {
-        let rows = sqlx::query("SELECT * FROM queue_pauses ORDER BY kind")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(queue::pause).collect()
-    }
-
-    async fn requeue(&self, id: Id, extra_attempts: i32, now: DateTime<Utc>) -> StoreResult<Job> {
-        let row = sqlx::query(
-            "UPDATE jobs SET state = 'queued', run_at = $1, \
-                 max_attempts = MAX(max_attempts, attempts) + $2, lease_owner = NULL, \
-                 lease_expires_at = NULL, finished_at = NULL, updated_at = $1 \
-             WHERE id = $3 AND state IN ('queued', 'failed', 'dead') \
-             RETURNING *",
-        )
-        .bind(micros(now))
-        .bind(extra_attempts.max(0))
-        .bind(id)
-        .fetch_optional(&self.writer)
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => {
-                self.wakeups.bump();
-                queue::job(&row)
-            }
-            None => Err(queue::not_applicable(id, self.job(id).await?, "requeued")),
-        }
-    }
-
-    async fn reprioritise(&self, id: Id, priority: i32, now: DateTime<Utc>) -> StoreResult<Job> {
-        let row = sqlx::query(
-            "UPDATE jobs SET priority = $1, updated_at = $2 \
-             WHERE id = $3 AND state IN ('queued', 'running') RETURNING *",
-        )
-        .bind(priority)
-        .bind(micros(now))
-        .bind(id)
-        .fetch_optional(&self.writer)
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => queue::job(&row),
-            None => Err(queue::not_applicable(
-                id,
-                self.job(id).await?,
-                "reprioritised",
-            )),
-        }
-    }
-
     async fn job(&self, id: Id) -> StoreResult<Option<Job>> {
         self.job_rows("SELECT * FROM jobs WHERE id = $1", id).await
     }
@@ -368,51 +162,6 @@ impl JobQueue for SqliteStore {
         rows.iter().map(queue::job).collect()
     }
 
-    async fn list_jobs(
-        &self,
-        filter: &JobFilter,
-        before: Option<Id>,
-        limit: u32,
-    ) -> StoreResult<Vec<Job>> {
-        let mut query = QueryBuilder::<Sqlite>::new("SELECT * FROM jobs WHERE 1 = 1");
-        if let Some(kind) = &filter.kind {
-            query.push(" AND kind = ").push_bind(kind.clone());
-        }
-        if let Some(state) = filter.state {
-            query.push(" AND state = ").push_bind(state.as_str());
-        }
-        if let Some(before) = before {
-            query.push(" AND id < ").push_bind(before);
-        }
-        query
-            .push(" ORDER BY id DESC LIMIT ")
-            .push_bind(i64::from(limit.min(1000)));
-        let rows = query
-            .build()
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(queue::job).collect()
-    }
-
-    async fn job_counts(&self) -> StoreResult<Vec<JobCount>> {
-        let rows = sqlx::query(
-            "SELECT kind, state, COUNT(*) AS n FROM jobs GROUP BY kind, state ORDER BY kind, state",
-        )
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_error)?;
-        rows.iter()
-            .map(|row| {
-                Ok(JobCount {
-                    kind: row.text("kind")?,
-                    state: row.parsed("state")?,
-                    count: row.big("n")?,
-                })
-            })
-            .collect()
-    }
-
     async fn next_run_at(&self, kinds: &[String]) -> StoreResult<Option<DateTime<Utc>>> {
         let kinds = serde_json::to_string(kinds).expect("strings serialise");
         let next: Option<i64> = sqlx::query_scalar(
@@ -431,4 +180,4 @@ impl JobQueue for SqliteStore {
     fn wakeups(&self) -> watch::Receiver<u64> {
         self.wakeups.subscribe()
     }
-}
+});
