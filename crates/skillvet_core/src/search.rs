@@ -120,6 +120,19 @@ impl SearchPage {
     }
 }
 
+/// A category of listed (ACTIVE) skills with its exact number of skills: the facet of the
+/// search page. `name` is lower-cased, as the category filter compares case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryCount {
+    pub name: String,
+    pub count: u64,
+}
+
+impl CategoryCount {
+    /// Categories are free text from SKILL.md; a facet lists at most this many, most used first.
+    pub const MAX_LISTED: u32 = 100;
+}
+
 /// The text of a query split the way both backends index it.
 ///
 /// - Terms that look like a repository (`owner/repo`, a URL, `github.com`) match as

@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::pipeline::PipelineStore;
 use crate::queue::JobQueue;
-use crate::search::{SearchPage, SearchQuery};
+use crate::search::{CategoryCount, SearchPage, SearchQuery};
 use crate::serving::ServingStore;
 use crate::state::{IllegalTransition, SubmissionState};
 
@@ -147,6 +147,10 @@ pub trait SkillStore: Send + Sync {
 
     /// Marketplace search over ACTIVE skills, with the exact number of matches.
     async fn search(&self, query: &SearchQuery) -> StoreResult<SearchPage>;
+
+    /// Categories of ACTIVE skills with their exact counts, most used first (then by name),
+    /// at most `limit`. Blank categories are not listed.
+    async fn categories(&self, limit: u32) -> StoreResult<Vec<CategoryCount>>;
 }
 
 #[async_trait]

@@ -32,6 +32,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0004_queue_maintenance.sql"),
         include_str!("../migrations/postgres/0004_queue_maintenance.sql"),
     ),
+    (
+        5,
+        "search_at_scale",
+        include_str!("../migrations/sqlite/0005_search_at_scale.sql"),
+        include_str!("../migrations/postgres/0005_search_at_scale.sql"),
+    ),
 ];
 
 fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {

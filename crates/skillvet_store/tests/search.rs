@@ -8,7 +8,7 @@ use serde_json::json;
 use skillvet_core::model::{
     Actor, CertTier, NewSubmission, Publication, PublishedFile, RepoRef, SubmitOutcome, Transition,
 };
-use skillvet_core::search::{SearchQuery, SearchSort};
+use skillvet_core::search::{CategoryCount, SearchQuery, SearchSort};
 use skillvet_core::store::Store;
 use skillvet_core::{Clock, ManualClock, SubmissionState as S};
 use skillvet_test_db::{Backend, TestDb, backend_tests};
@@ -333,9 +333,139 @@ async fn blocked_skills_are_never_listed_and_edits_are_reindexed(db: TestDb) {
     assert_eq!(found, vec!["docx"]);
 }
 
+async fn execute(db: &TestDb, sql: &'static str) {
+    let sql = sqlx::AssertSqlSafe(sql).into_sql_str();
+    match db.backend() {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(db.url()).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+async fn categories_count_listed_skills_case_insensitively(db: TestDb) {
+    let store = catalogue(&db).await;
+    let clock = clock();
+    clock.advance(Duration::hours(1));
+    for (name, category) in [("ui-checks", "Testing"), ("untitled", "  ")] {
+        let entry = Entry {
+            owner: "acme",
+            repo: "toolbox",
+            name,
+            description: "Checks user interfaces",
+            category,
+            labels: &[],
+            tier: CertTier::Scanned,
+            author: None,
+            installs: 0,
+            trending: 0.0,
+        };
+        publish(&store, &clock, &entry).await;
+    }
+    let listed = |found: Vec<CategoryCount>| -> Vec<(String, u64)> {
+        found.into_iter().map(|c| (c.name, c.count)).collect()
+    };
+    let expected = |pairs: &[(&str, u64)]| -> Vec<(String, u64)> {
+        pairs.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+    };
+    // Most used first; "Testing" and "testing" are one category (the filter ignores case);
+    // a blank category is not a category.
+    assert_eq!(
+        listed(store.categories(100).await.unwrap()),
+        expected(&[("documents", 3), ("testing", 2), ("data", 1)])
+    );
+    assert_eq!(
+        listed(store.categories(1).await.unwrap()),
+        expected(&[("documents", 3)])
+    );
+    // Only listed skills count; equal counts are ordered by name.
+    execute(
+        &db,
+        "UPDATE skills SET status = 'BLOCKED' WHERE name = 'pdf'",
+    )
+    .await;
+    let found = store.categories(100).await.unwrap();
+    assert_eq!(
+        listed(found.clone()),
+        expected(&[("documents", 2), ("testing", 2), ("data", 1)])
+    );
+    // Each count is the total of the search filtered by that category.
+    for category in found {
+        let mut query = q("");
+        query.category = Some(category.name.clone());
+        assert_eq!(store.search(&query).await.unwrap().total, category.count);
+    }
+}
+
+/// Single-word counts (kept by triggers on PostgreSQL) follow blocks, unblocks and edits.
+async fn word_and_category_counts_follow_every_change(db: TestDb) {
+    let store = catalogue(&db).await;
+    let total = |text: &'static str| {
+        let store = store.clone();
+        async move { store.search(&q(text)).await.unwrap().total }
+    };
+    let documents = |store: Arc<dyn Store>| async move {
+        store
+            .categories(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == "documents")
+            .map_or(0, |c| c.count)
+    };
+    // Category of three skills, and in two descriptions.
+    assert_eq!(total("documents").await, 3);
+    assert_eq!(total("Documents documents").await, 3, "one word twice");
+    execute(
+        &db,
+        "UPDATE skills SET status = 'BLOCKED' WHERE name = 'pdf'",
+    )
+    .await;
+    assert_eq!(total("documents").await, 2);
+    assert_eq!(documents(store.clone()).await, 2);
+    execute(
+        &db,
+        "UPDATE skills SET status = 'ACTIVE' WHERE name = 'pdf'",
+    )
+    .await;
+    assert_eq!(total("documents").await, 3);
+    // docx keeps the word in its description, then loses it.
+    execute(
+        &db,
+        "UPDATE skills SET category = 'Office' WHERE name = 'docx'",
+    )
+    .await;
+    assert_eq!(total("documents").await, 3);
+    assert_eq!(total("office").await, 2, "pdf's label and docx's category");
+    assert_eq!(documents(store.clone()).await, 2);
+    execute(
+        &db,
+        "UPDATE skills SET description = 'Edits Word files' WHERE name = 'docx'",
+    )
+    .await;
+    assert_eq!(total("documents").await, 2);
+    // Counters (installs) change nothing; several rows in one statement are all counted.
+    execute(&db, "UPDATE skills SET install_count = install_count + 1").await;
+    assert_eq!(total("documents").await, 2);
+    execute(&db, "UPDATE skills SET status = 'BLOCKED'").await;
+    assert_eq!(total("documents").await, 0);
+    assert!(store.categories(100).await.unwrap().is_empty());
+    execute(&db, "UPDATE skills SET status = 'ACTIVE'").await;
+    assert_eq!(total("documents").await, 2);
+    assert_eq!(total("zzzunknown").await, 0);
+}
+
 backend_tests!(
     words_match_name_description_labels_with_stemming,
     repository_substrings_find_every_skill_of_a_repository,
     filters_sorts_and_pages,
     blocked_skills_are_never_listed_and_edits_are_reindexed,
+    categories_count_listed_skills_case_insensitively,
+    word_and_category_counts_follow_every_change,
 );

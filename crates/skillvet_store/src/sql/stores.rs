@@ -16,7 +16,7 @@ macro_rules! stores {
                 ScanResult, Skill, SkillVersion, Submission, SubmissionDetail, SubmissionFilter,
                 SubmitOutcome, Transition, VersionFile,
             };
-            use ::skillvet_core::search::{SearchPage, SearchQuery};
+            use ::skillvet_core::search::{CategoryCount, SearchPage, SearchQuery};
             use ::skillvet_core::store::{
                 PathState, SkillStore, Store, StoreResult, SubmissionStore,
             };
@@ -348,6 +348,10 @@ macro_rules! stores {
 
             async fn search(&self, query: &SearchQuery) -> StoreResult<SearchPage> {
                 super::search::search(self, query).await
+            }
+
+            async fn categories(&self, limit: u32) -> StoreResult<Vec<CategoryCount>> {
+                super::search::categories(self, limit).await
             }
         }
 

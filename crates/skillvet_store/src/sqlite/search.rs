@@ -2,7 +2,7 @@
 //! table for repository substrings. The exact count comes first; it also decides whether
 //! relevance is ranked by bm25 (few matches) or by popularity (a very common word).
 
-use skillvet_core::search::{ParsedText, SearchPage, SearchQuery, SearchSort};
+use skillvet_core::search::{CategoryCount, ParsedText, SearchPage, SearchQuery, SearchSort};
 use skillvet_core::store::StoreResult;
 use sqlx::{QueryBuilder, Sqlite};
 
@@ -20,13 +20,16 @@ fn fts_phrase(term: &str) -> String {
 /// `WHERE …` of both the count and the page, on `skills k` alone (repository conditions are
 /// subqueries, so counting never joins). `words` is false when the caller already joins
 /// the word index.
-/// How the word condition is written: `In` materialises the matches (best when few match),
-/// `Probe` checks each row met while walking the sort index (best when most rows match).
+/// How the word condition is written: `In` materialises the matches and looks each one up
+/// (best when few match), `Probe` checks each row met while walking the sort index (best when
+/// most rows match), `Filter` materialises the matches but only tests the candidates of the
+/// other filters against them (best when a word is common and a filter is selective).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Words {
     Skip,
     In,
     Probe,
+    Filter,
 }
 
 fn push_conditions(
@@ -50,6 +53,16 @@ fn push_conditions(
                     .push(" AND EXISTS (SELECT 1 FROM skill_search WHERE skill_search MATCH ")
                     .push_bind(fts)
                     .push(" AND skill_search.rowid = k.id)");
+            }
+            Words::Filter => {
+                // The unary `+` is SQLite's documented way to keep a term from driving the
+                // plan: the planner cannot know a word's match count and would otherwise look
+                // up every match (30,000 for a common word) instead of testing the few
+                // thousand rows that an index on the other filters yields.
+                query
+                    .push(" AND +k.id IN (SELECT rowid FROM skill_search WHERE skill_search MATCH ")
+                    .push_bind(fts)
+                    .push(")");
             }
         }
     }
@@ -114,6 +127,24 @@ pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreRe
         && search.tier.is_none()
         && search.author.is_none()
         && search.repository.is_none();
+    // With other filters, the word's own match count (read from the index) decides whether
+    // the matches drive the query or only test the other filters' candidates.
+    let filtered_words = match text.fts5_query() {
+        Some(fts) if !only_words => {
+            let matches: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM skill_search WHERE skill_search MATCH $1")
+                    .bind(fts)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+            if matches.max(0) as u64 > SearchQuery::RANKED_MATCH_LIMIT {
+                Words::Filter
+            } else {
+                Words::In
+            }
+        }
+        _ => Words::In,
+    };
     let total: i64 = match text.fts5_query() {
         // Counting the index's own matches avoids a row lookup per match; the few non-ACTIVE
         // skills that match are subtracted.
@@ -133,7 +164,7 @@ pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreRe
         }
         _ => {
             let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM skills k WHERE");
-            push_conditions(&mut count, search, &text, Words::In);
+            push_conditions(&mut count, search, &text, filtered_words);
             count.build_query_scalar().fetch_one(&mut *conn).await
         }
     }
@@ -170,7 +201,9 @@ pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreRe
         query = QueryBuilder::<Sqlite>::new(concat!(skill_select!(), "WHERE"));
         // Walking the sort index meets about (offset + page) * active / total rows, each
         // probed in the word index; materialising costs one step per match. Pick the cheaper.
-        let words = if text.fts5_query().is_some() && total > SearchQuery::RANKED_MATCH_LIMIT {
+        let words = if !only_words {
+            filtered_words
+        } else if text.fts5_query().is_some() && total > SearchQuery::RANKED_MATCH_LIMIT {
             let active: i64 =
                 sqlx::query_scalar("SELECT count(*) FROM skills WHERE status = 'ACTIVE'")
                     .fetch_one(&mut *conn)
@@ -180,7 +213,9 @@ pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreRe
             if walked * PROBE_COST < total {
                 Words::Probe
             } else {
-                Words::In
+                // Deep pages: walk the sort index, testing rows against the materialised
+                // matches rather than looking up every match and sorting them.
+                Words::Filter
             }
         } else {
             Words::In
@@ -200,4 +235,27 @@ pub(super) async fn search(store: &SqliteStore, search: &SearchQuery) -> StoreRe
         .map_err(db_error)?;
     page.items = found.iter().map(rows::skill).collect::<StoreResult<_>>()?;
     Ok(page)
+}
+
+/// Categories of ACTIVE skills with exact counts, most used first: grouped in the order of the
+/// covering index `skills_by_listed_category`, whose first column the range `> ''` selects
+/// (a condition on `status` first would walk a sort index and read every row).
+pub(super) async fn categories(store: &SqliteStore, limit: u32) -> StoreResult<Vec<CategoryCount>> {
+    let found: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT lower(category), count(*) FROM skills \
+         WHERE lower(category) > '' AND status = 'ACTIVE' \
+         GROUP BY lower(category) HAVING trim(lower(category)) <> '' \
+         ORDER BY 2 DESC, 1 LIMIT $1",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(&store.reader)
+    .await
+    .map_err(db_error)?;
+    Ok(found
+        .into_iter()
+        .map(|(name, count)| CategoryCount {
+            name,
+            count: count.max(0) as u64,
+        })
+        .collect())
 }
