@@ -20,6 +20,7 @@ pub fn api() -> Router<AppState> {
             post(submissions::create).get(submissions::list),
         )
         .route("/skills", get(skills::list))
+        .route("/categories", get(skills::categories))
         .route("/submissions/bulk", post(submissions::bulk))
         .route("/submissions/discover", post(submissions::discover))
         .route("/submissions/stats", get(submissions::stats))

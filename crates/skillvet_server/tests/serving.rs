@@ -492,6 +492,89 @@ async fn install_verb_downloads_checks_and_unpacks(db: TestDb) {
     );
 }
 
+async fn category_facet_in_the_api_and_the_search_page(db: TestDb) {
+    let server = Server::start(db).await;
+    let acme = repo_with_skill("acme", "toolbox");
+    for (name, category) in [("csv", "Data"), ("xlsx", "data"), ("pdf", "documents")] {
+        acme.write(
+            &format!("skills/{name}/SKILL.md"),
+            format!(
+                "---\nname: {name}\ndescription: Reads {name} files.\nmetadata:\n  category: {category}\n---\n\nRead them.\n"
+            ),
+        );
+    }
+    acme.commit("three categorised skills");
+    for path in [
+        "skills/md-tables",
+        "skills/csv",
+        "skills/xlsx",
+        "skills/pdf",
+    ] {
+        server.publish(&acme, "acme", "toolbox", path).await;
+    }
+
+    let response = server.get("/api/v1/categories").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, "cache-control"), "public, max-age=60");
+    let etag = header(&response, "etag").to_owned();
+    // Case-insensitive, like the filter; most used first; no entry for the uncategorised one.
+    assert_eq!(
+        json_of(response).await,
+        json!({ "categories": [
+            { "name": "data", "count": 2 },
+            { "name": "documents", "count": 1 },
+        ] })
+    );
+    let again = server
+        .http
+        .get(format!("{}/api/v1/categories", server.base))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let one = json_of(server.get("/api/v1/categories?limit=1").await).await;
+    assert_eq!(one["categories"].as_array().unwrap().len(), 1);
+    for bad in ["limit=0", "limit=101", "limit=x", "sort=name"] {
+        let response = server.get(&format!("/api/v1/categories?{bad}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(json_of(response).await["error"]["code"], "invalid_query");
+    }
+
+    // The search page offers them in a labelled dropdown that keeps the current choice.
+    let page = server.get("/skills?category=DATA").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"<label for="category">Category</label>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<select id="category" name="category">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<option value="data" selected>data (2)</option>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<option value="documents">documents (1)</option>"#),
+        "{html}"
+    );
+    assert!(html.contains("<strong>2</strong> skills"), "{html}");
+    let html = server
+        .get("/skills?category=Nothing")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"<option value="nothing" selected>nothing</option>"#),
+        "{html}"
+    );
+    assert!(html.contains("<strong>0</strong> skills"), "{html}");
+}
+
 backend_tests!(
     detail_version_and_download,
     well_known_layout_with_name_collisions,
@@ -499,4 +582,5 @@ backend_tests!(
     administrators_yank_versions_over_http,
     badges_show_tier_and_unknown_skills,
     install_verb_downloads_checks_and_unpacks,
+    category_facet_in_the_api_and_the_search_page,
 );

@@ -1,14 +1,16 @@
-//! `GET /api/v1/skills`: the marketplace search as JSON.
+//! `GET /api/v1/skills`: the marketplace search as JSON; `GET /api/v1/categories`: its
+//! category facet.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use skillvet_core::model::CertTier;
-use skillvet_core::search::{SearchQuery, SearchSort, parse_repository};
+use skillvet_core::search::{CategoryCount, SearchQuery, SearchSort, parse_repository};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::serving::http_cache;
 use crate::state::AppState;
 
 /// Query parameters shared by the JSON listing and the web pages.
@@ -104,4 +106,29 @@ pub async fn list(
         })),
     )
         .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryParams {
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// Categories of listed skills with their exact counts, most used first; revalidated by ETag
+/// like the other read-only routes.
+pub async fn categories(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Query(params): Query<CategoryParams>,
+    request: HeaderMap,
+) -> ApiResult<Response> {
+    let limit = params.limit.unwrap_or(CategoryCount::MAX_LISTED);
+    if limit == 0 || limit > CategoryCount::MAX_LISTED {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("limit must be between 1 and {}", CategoryCount::MAX_LISTED),
+        ));
+    }
+    let found = state.registry().store().categories(limit).await?;
+    Ok(http_cache::json(&request, &json!({ "categories": found })))
 }

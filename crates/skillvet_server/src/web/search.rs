@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use skillvet_core::model::{CertTier, Skill};
-use skillvet_core::search::{SearchPage, SearchSort};
+use skillvet_core::search::{CategoryCount, SearchPage, SearchSort};
 
 use super::layout::{Nav, html_response, page, tier_badge};
 use super::{WebError, WebResult};
@@ -21,14 +21,18 @@ pub async fn index(
         .map_err(|e| WebError(ApiError::bad_request("invalid_query", e.body_text())))?
         .0;
     let query = params.query()?;
-    let found = state.registry().store().search(&query).await?;
+    let store = state.registry().store();
+    let (found, categories) = tokio::try_join!(
+        store.search(&query),
+        store.categories(CategoryCount::MAX_LISTED)
+    )?;
     let title = match params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => format!("Skills matching “{q}”"),
         None => "Verified agent skills".to_owned(),
     };
     let body = html! {
         h1 { (title) }
-        (search_form(&params, query.sort))
+        (search_form(&params, query.sort, &categories))
         (results(&params, &found))
     };
     Ok(html_response(
@@ -37,9 +41,12 @@ pub async fn index(
     ))
 }
 
-fn search_form(params: &SearchParams, sort: SearchSort) -> Markup {
+fn search_form(params: &SearchParams, sort: SearchSort, categories: &[CategoryCount]) -> Markup {
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let tier = value(&params.tier).to_ascii_uppercase();
+    let category = value(&params.category).trim().to_lowercase();
+    // A category typed into the URL that has no listed skill stays selected, with no count.
+    let unlisted = !category.is_empty() && !categories.iter().any(|c| c.name == category);
     html! {
         form.search role="search" action="/skills" method="get"
             hx-get="/skills" hx-target="#results" hx-select="#results" hx-swap="outerHTML"
@@ -52,7 +59,17 @@ fn search_form(params: &SearchParams, sort: SearchSort) -> Markup {
             div.filters {
                 div.field {
                     label for="category" { "Category" }
-                    input #category name="category" value=(value(&params.category)) placeholder="any";
+                    select #category name="category" {
+                        option value="" { "any" }
+                        @if unlisted {
+                            option value=(category) selected { (category) }
+                        }
+                        @for c in categories {
+                            option value=(c.name) selected[c.name == category] {
+                                (c.name) " (" (c.count) ")"
+                            }
+                        }
+                    }
                 }
                 div.field {
                     label for="tier" { "Trust tier" }
