@@ -564,7 +564,7 @@ impl Pipeline {
                 .unwrap_or_else(|| sub.skill_name.clone()),
             description: manifest.description.clone().unwrap_or_default(),
             author: meta("author"),
-            category: meta("category"),
+            category: category(meta("category")),
             labels: meta("tags")
                 .map(|t| {
                     t.split(',')
@@ -630,5 +630,28 @@ impl Pipeline {
             }
             Err(err) => Err(err.into()),
         }
+    }
+}
+
+/// Categories are stored trimmed and lower-cased here, with Unicode rules: SQLite's `lower()`
+/// folds only ASCII, so folding in the database would make `Données` and `DONNÉES` two
+/// categories on SQLite and one on PostgreSQL.
+fn category(raw: Option<String>) -> Option<String> {
+    raw.map(|c| c.trim().to_lowercase())
+        .filter(|c| !c.is_empty())
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::category;
+
+    #[test]
+    fn categories_fold_with_unicode_rules() {
+        assert_eq!(
+            category(Some(" DONNÉES ".into())).as_deref(),
+            Some("données")
+        );
+        assert_eq!(category(Some("   ".into())), None);
+        assert_eq!(category(None), None);
     }
 }
