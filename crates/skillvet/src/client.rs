@@ -15,38 +15,42 @@ fn error(e: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-pub async fn search(args: search::SearchArgs) -> ExitCode {
-    match search::search(&http_client(), &args).await {
-        Ok(found) if args.json => {
+/// Prints a JSON answer as JSON or through `render`.
+fn show<E: std::fmt::Display>(
+    answer: Result<serde_json::Value, E>,
+    json: bool,
+    render: fn(&serde_json::Value) -> String,
+) -> ExitCode {
+    match answer {
+        Ok(value) if json => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&found).expect("JSON prints")
+                serde_json::to_string_pretty(&value).expect("JSON prints")
             );
             ExitCode::SUCCESS
         }
-        Ok(found) => {
-            print!("{}", search::render(&found));
+        Ok(value) => {
+            print!("{}", render(&value));
             ExitCode::SUCCESS
         }
         Err(e) => error(e),
     }
 }
 
+pub async fn search(args: search::SearchArgs) -> ExitCode {
+    show(
+        search::search(&http_client(), &args).await,
+        args.json,
+        search::render,
+    )
+}
+
 pub async fn info(args: info::InfoArgs) -> ExitCode {
-    match info::info(&http_client(), &args).await {
-        Ok(found) if args.json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&found).expect("JSON prints")
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(found) => {
-            print!("{}", info::render(&found));
-            ExitCode::SUCCESS
-        }
-        Err(e) => error(e),
-    }
+    show(
+        info::info(&http_client(), &args).await,
+        args.json,
+        info::render,
+    )
 }
 
 pub async fn submit(args: submit::SubmitArgs) -> ExitCode {

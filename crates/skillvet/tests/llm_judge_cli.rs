@@ -3,9 +3,9 @@
 
 #[path = "../../skillvet_client/tests/support/canned.rs"]
 mod canned;
+mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use canned::{Answer, Canned};
 use serde_json::Value;
@@ -19,20 +19,13 @@ fn skill() -> PathBuf {
 }
 
 fn skillvet(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_skillvet"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("SKILLVET_LLM_JUDGE_URL")
-        .env_remove("SKILLVET_LLM_JUDGE_MODEL")
-        .env("SKILLVET_LLM_JUDGE_API_KEY", KEY)
-        .env("SKILLVET_TEST_MARKER", MARKER)
-        .output()
-        .expect("run skillvet");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::run_with(args, |command| {
+        command
+            .env_remove("SKILLVET_LLM_JUDGE_URL")
+            .env_remove("SKILLVET_LLM_JUDGE_MODEL")
+            .env("SKILLVET_LLM_JUDGE_API_KEY", KEY)
+            .env("SKILLVET_TEST_MARKER", MARKER);
+    })
 }
 
 #[test]

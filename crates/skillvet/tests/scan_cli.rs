@@ -1,24 +1,14 @@
 //! `skillvet scan` and `skillvet rules` as CI runs them: the real binary, its exit codes and
 //! its output formats.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use support::run as skillvet;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../skillvet_scanner/tests/fixtures/tier1")
-}
-
-fn skillvet(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_skillvet"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run skillvet");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

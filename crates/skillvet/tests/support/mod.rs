@@ -104,13 +104,20 @@ pub fn serve(db: &TestDb, extra: &[&str]) -> (Proc, String) {
 
 /// Runs `skillvet args…` to completion: exit code, stdout, stderr.
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_skillvet"))
+    run_with(args, |_| {})
+}
+
+/// [`run`] with the command adjusted first (environment, working directory).
+pub fn run_with(args: &[&str], adjust: impl FnOnce(&mut Command)) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_skillvet"));
+    command
         .args(args)
+        .env("NO_COLOR", "1")
         .env_remove("SKILLVET_DATABASE_URL")
         .env_remove("SKILLVET_SERVER")
-        .env_remove("SKILLVET_TOKEN")
-        .output()
-        .expect("running skillvet");
+        .env_remove("SKILLVET_TOKEN");
+    adjust(&mut command);
+    let out = command.output().expect("running skillvet");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
