@@ -5,7 +5,6 @@
 //! refusal, I/O), with the reason on stderr.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use skillvet_client::{audit, http_client, info, install, search, submit};
@@ -86,15 +85,8 @@ pub async fn install(args: install::InstallArgs) -> ExitCode {
     }
 }
 
-/// Scans a folder skillvet did not install with the local scanner (tiers 1 and 2).
-fn scan_locally(path: &Path) -> Result<(String, u8), String> {
-    let report = skillvet_scanner::scan::scan(path, &skillvet_scanner::scan::Options::default())
-        .map_err(|e| e.to_string())?;
-    Ok((report.verdict.as_str().to_owned(), report.score))
-}
-
 pub async fn audit(args: audit::AuditArgs) -> ExitCode {
-    match audit::audit(&http_client(), &args, &scan_locally).await {
+    match audit::audit(&http_client(), &args).await {
         Ok(skills) => {
             if args.json {
                 println!(

@@ -4,8 +4,8 @@
 //! checks the files on disk against the recorded digests, then asks the server that served
 //! it whether the skill was blocked, the version yanked or its verdict changed by a rescan,
 //! and whether a newer version exists. Folders skillvet did not install are scanned locally
-//! (the caller passes the scanner in, so this crate stays free of it). Symlinks are never
-//! followed: a linked skill folder or file is itself a finding.
+//! with the scanner's tiers 1 and 2. Symlinks are never followed: a linked skill folder or
+//! file is itself a finding.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use skillvet_scanner::model::{Severity, Verdict};
+use skillvet_scanner::scan;
 
 use crate::api::{ApiError, Server, printable};
 use crate::lock::{self, LockEntry, LockError};
@@ -36,16 +39,6 @@ pub struct AuditArgs {
     /// Print the findings as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,9 +64,6 @@ impl AuditedSkill {
         self.issues.iter().map(|i| i.severity).max()
     }
 }
-
-/// What the local scanner said of a folder skillvet did not install: verdict and score.
-pub type LocalScan<'a> = &'a (dyn Fn(&Path) -> Result<(String, u8), String> + Sync);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
@@ -101,7 +91,6 @@ fn issue(severity: Severity, code: &'static str, message: impl Into<String>) -> 
 pub async fn audit(
     http: &reqwest::Client,
     args: &AuditArgs,
-    scan: LocalScan<'_>,
 ) -> Result<Vec<AuditedSkill>, AuditError> {
     let locked = lock::read(&args.dir)?;
     let on_disk = skill_folders(&args.dir)?;
@@ -142,14 +131,15 @@ pub async fn audit(
             }
             None if is_link => skill.issues.push(link_issue()),
             None => {
-                // A CLI run: blocking this task for a local scan is fine.
-                let scanned = scan(&path);
+                // A CLI run: blocking this task for a local scan (tiers 1 and 2) is fine.
+                let scanned = skillvet_scanner::scan::scan(&path, &scan::Options::default());
                 skill.issues.push(match scanned {
-                    Ok((verdict, score)) => {
-                        let severity = match verdict.as_str() {
-                            "PASS" => Severity::Info,
-                            "CONCERNS" => Severity::Medium,
-                            _ => Severity::High,
+                    Ok(report) => {
+                        let (verdict, score) = (report.verdict, report.score);
+                        let severity = match verdict {
+                            Verdict::Pass => Severity::Info,
+                            Verdict::Concerns => Severity::Medium,
+                            Verdict::Fail => Severity::High,
                         };
                         issue(
                             severity,
@@ -395,7 +385,7 @@ pub fn render(skills: &[AuditedSkill]) -> String {
         };
         let state = match skill.worst() {
             None => "ok".to_owned(),
-            Some(s) => format!("{s:?}").to_lowercase(),
+            Some(s) => s.as_str().to_owned(),
         };
         out.push_str(&format!(
             "{:<32} {:<48} {state}\n",

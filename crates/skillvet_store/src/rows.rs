@@ -211,3 +211,14 @@ pub fn api_token(row: &impl Cells) -> StoreResult<ApiToken> {
         revoked_at: row.opt_time("revoked_at")?,
     })
 }
+
+/// `(category, count)` rows of the category facet, as both backends select them.
+pub fn category_counts(found: Vec<(String, i64)>) -> Vec<skillvet_core::search::CategoryCount> {
+    found
+        .into_iter()
+        .map(|(name, count)| skillvet_core::search::CategoryCount {
+            name,
+            count: count.max(0) as u64,
+        })
+        .collect()
+}

@@ -166,19 +166,7 @@ async fn set_counters(db: &TestDb, id: i64, e: &Entry) {
         "UPDATE skills SET install_count = {}, trending_score = {} WHERE id = {id}",
         e.installs, e.trending
     );
-    let sql = sqlx::AssertSqlSafe(sql).into_sql_str();
-    match db.backend() {
-        Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(db.url()).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-        Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-    }
+    execute(db, sql).await;
 }
 
 async fn catalogue(db: &TestDb) -> Arc<dyn Store> {
@@ -333,8 +321,8 @@ async fn blocked_skills_are_never_listed_and_edits_are_reindexed(db: TestDb) {
     assert_eq!(found, vec!["docx"]);
 }
 
-async fn execute(db: &TestDb, sql: &'static str) {
-    let sql = sqlx::AssertSqlSafe(sql).into_sql_str();
+async fn execute(db: &TestDb, sql: impl Into<String>) {
+    let sql = sqlx::AssertSqlSafe(sql.into()).into_sql_str();
     match db.backend() {
         Backend::Sqlite => {
             let pool = sqlx::SqlitePool::connect(db.url()).await.unwrap();

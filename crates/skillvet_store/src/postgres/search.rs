@@ -183,11 +183,5 @@ pub(super) async fn categories(store: &PgStore, limit: u32) -> StoreResult<Vec<C
     .fetch_all(&store.pool)
     .await
     .map_err(db_error)?;
-    Ok(found
-        .into_iter()
-        .map(|(name, count)| CategoryCount {
-            name,
-            count: count.max(0) as u64,
-        })
-        .collect())
+    Ok(crate::rows::category_counts(found))
 }

@@ -251,11 +251,5 @@ pub(super) async fn categories(store: &SqliteStore, limit: u32) -> StoreResult<V
     .fetch_all(&store.reader)
     .await
     .map_err(db_error)?;
-    Ok(found
-        .into_iter()
-        .map(|(name, count)| CategoryCount {
-            name,
-            count: count.max(0) as u64,
-        })
-        .collect())
+    Ok(crate::rows::category_counts(found))
 }
