@@ -1,0 +1,3 @@
+module github.com/kctx-tools/kctx
+
+go 1.22
