@@ -15,9 +15,8 @@ use skillvet_git::{FetchPolicy, RepoUrl};
 use skillvet_pipeline::external::{
     AgentReport, Assignment, SIGNATURE_HEADER, TIMESTAMP_HEADER, ToolReport, sign,
 };
-use skillvet_pipeline::scan::{Confidence, Finding, Severity};
+use skillvet_pipeline::scan::{Confidence, Finding};
 use skillvet_scanner::external::{self, ExternalConfig, ExternalFinding, Tool, ToolOutcome};
-use skillvet_scanner::tier2::Sev;
 
 use crate::work::Stop;
 
@@ -392,13 +391,7 @@ fn finding(tool: Tool, f: &ExternalFinding) -> Finding {
             Tool::Semgrep | Tool::Njsscan => "sast",
         }
         .into(),
-        severity: match f.severity {
-            Sev::Info => Severity::Info,
-            Sev::Low => Severity::Low,
-            Sev::Medium => Severity::Medium,
-            Sev::High => Severity::High,
-            Sev::Critical => Severity::Critical,
-        },
+        severity: f.severity,
         confidence: Confidence::High,
         file: f.file.clone(),
         line: f.line,
@@ -410,8 +403,9 @@ fn finding(tool: Tool, f: &ExternalFinding) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use skillvet_pipeline::scan::Severity;
 
-    fn ext(tool: Tool, severity: Sev, n: usize) -> ExternalFinding {
+    fn ext(tool: Tool, severity: Severity, n: usize) -> ExternalFinding {
         ExternalFinding {
             tool,
             rule_id: format!("{}-r{n}", tool.rule_prefix()),
@@ -454,7 +448,7 @@ mod tests {
     #[test]
     fn findings_are_mapped_and_capped() {
         let findings: Vec<ExternalFinding> = (0..MAX_FINDINGS_PER_TOOL + 5)
-            .map(|n| ext(Tool::Trufflehog, Sev::Critical, n))
+            .map(|n| ext(Tool::Trufflehog, Severity::Critical, n))
             .collect();
         let report = tool_report(
             ToolOutcome::Ran {
@@ -476,7 +470,7 @@ mod tests {
         assert_eq!(first.category, "secrets");
         assert!(first.is_confirmed_critical());
         assert_eq!(first.message.chars().count(), 500);
-        let sast = finding(Tool::Semgrep, &ext(Tool::Semgrep, Sev::Medium, 1));
+        let sast = finding(Tool::Semgrep, &ext(Tool::Semgrep, Severity::Medium, 1));
         assert_eq!(
             (sast.category.as_str(), sast.severity),
             ("sast", Severity::Medium)

@@ -19,23 +19,8 @@ use skillvet_scanner::tier2::judge::{self, LlmJudge};
 use skillvet_scanner::{model as unified, score, tier1, tier2};
 use skillvet_skill::{ParsedSkillMd, SkillBundle};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
+/// The scanner's types: stored findings serialise them exactly as reports do.
+pub use skillvet_scanner::model::{Confidence, Severity};
 
 /// One finding as stored in a ScanResult's `findings` JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,18 +66,8 @@ impl From<&unified::Finding> for Finding {
         Finding {
             rule_id: f.rule_id.clone(),
             category: f.category.as_str().to_owned(),
-            severity: match f.severity {
-                unified::Severity::Info => Severity::Info,
-                unified::Severity::Low => Severity::Low,
-                unified::Severity::Medium => Severity::Medium,
-                unified::Severity::High => Severity::High,
-                unified::Severity::Critical => Severity::Critical,
-            },
-            confidence: match f.confidence {
-                unified::Confidence::Low => Confidence::Low,
-                unified::Confidence::Medium => Confidence::Medium,
-                unified::Confidence::High => Confidence::High,
-            },
+            severity: f.severity,
+            confidence: f.confidence,
             file: f.file.clone(),
             line: f.line,
             message: f.explanation.clone(),
@@ -109,18 +84,8 @@ pub fn grade(findings: &[Finding]) -> (Verdict, i32) {
         .map(|f| unified::Finding {
             rule_id: f.rule_id.clone(),
             category: unified::Category::DangerousCode,
-            severity: match f.severity {
-                Severity::Info => unified::Severity::Info,
-                Severity::Low => unified::Severity::Low,
-                Severity::Medium => unified::Severity::Medium,
-                Severity::High => unified::Severity::High,
-                Severity::Critical => unified::Severity::Critical,
-            },
-            confidence: match f.confidence {
-                Confidence::Low => unified::Confidence::Low,
-                Confidence::Medium => unified::Confidence::Medium,
-                Confidence::High => unified::Confidence::High,
-            },
+            severity: f.severity,
+            confidence: f.confidence,
             tier: unified::Tier::External,
             file: f.file.clone(),
             line: f.line,

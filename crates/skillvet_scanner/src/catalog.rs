@@ -29,36 +29,6 @@ pub struct RuleDoc {
     pub pattern: Option<String>,
 }
 
-pub fn category_of_kind(k: tier2::Kind) -> Category {
-    match k {
-        tier2::Kind::Exfiltration => Category::Exfiltration,
-        tier2::Kind::CredentialAccess => Category::CredentialAccess,
-        tier2::Kind::RemoteCode => Category::RemoteCodeExecution,
-        tier2::Kind::Obfuscation => Category::Obfuscation,
-        tier2::Kind::Persistence => Category::Persistence,
-        tier2::Kind::FileSystem => Category::FileSystem,
-        tier2::Kind::Capability => Category::CapabilityMismatch,
-    }
-}
-
-pub fn severity_of(s: tier2::Sev) -> Severity {
-    match s {
-        tier2::Sev::Info => Severity::Info,
-        tier2::Sev::Low => Severity::Low,
-        tier2::Sev::Medium => Severity::Medium,
-        tier2::Sev::High => Severity::High,
-        tier2::Sev::Critical => Severity::Critical,
-    }
-}
-
-pub fn confidence_of(c: tier2::Conf) -> Confidence {
-    match c {
-        tier2::Conf::Low => Confidence::Low,
-        tier2::Conf::Medium => Confidence::Medium,
-        tier2::Conf::High => Confidence::High,
-    }
-}
-
 /// Category of an external tool's findings.
 pub fn external_category(tool: Tool) -> Category {
     match tool {
@@ -100,8 +70,8 @@ static ALL: LazyLock<Vec<RuleDoc>> = LazyLock::new(|| {
         id: r.id.to_owned(),
         tier: Tier::Behavioural,
         title: r.title.to_owned(),
-        category: category_of_kind(r.kind),
-        severity: severity_of(r.severity),
+        category: r.category,
+        severity: r.severity,
         confidence: Confidence::High,
         description: r.description.to_owned(),
         remediation: r.remediation.to_owned(),

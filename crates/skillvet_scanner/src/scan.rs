@@ -221,9 +221,9 @@ pub fn from_tier2(f: &T2Finding) -> Finding {
     let info = f.info();
     Finding {
         rule_id: f.rule.to_owned(),
-        category: catalog::category_of_kind(info.kind),
-        severity: catalog::severity_of(f.severity),
-        confidence: catalog::confidence_of(f.confidence),
+        category: info.category,
+        severity: f.severity,
+        confidence: f.confidence,
         tier: Tier::Behavioural,
         file: f.file.clone(),
         line: f.line,
@@ -241,7 +241,7 @@ pub fn from_external(f: &external::ExternalFinding) -> Finding {
     Finding {
         rule_id: f.rule_id.clone(),
         category: catalog::external_category(f.tool),
-        severity: catalog::severity_of(f.severity),
+        severity: f.severity,
         confidence: Confidence::Medium,
         tier: Tier::External,
         file: f.file.clone(),

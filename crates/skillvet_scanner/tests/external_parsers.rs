@@ -12,8 +12,8 @@
 
 use std::path::{Path, PathBuf};
 
+use skillvet_scanner::Severity;
 use skillvet_scanner::external::{self, Tool};
-use skillvet_scanner::tier2::Sev;
 
 fn fixture(name: &str) -> (String, PathBuf) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tier2/external");
@@ -28,7 +28,7 @@ fn semgrep_results_map_to_findings() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tier2/evasion-split-strings");
     let (findings, warnings) = external::semgrep::parse(&json, &scanned).expect("parse");
     assert!(warnings.is_empty(), "{warnings:?}");
-    let got: Vec<(&str, &str, u32, Sev)> = findings
+    let got: Vec<(&str, &str, u32, Severity)> = findings
         .iter()
         .map(|f| (f.rule_id.as_str(), f.file.as_str(), f.line, f.severity))
         .collect();
@@ -39,13 +39,13 @@ fn semgrep_results_map_to_findings() {
                 "SV-EXT-SEMGREP-skillvet.python.dynamic-dangerous-import",
                 "scripts/count.py",
                 2,
-                Sev::Medium
+                Severity::Medium
             ),
             (
                 "SV-EXT-SEMGREP-skillvet.python.dynamic-dangerous-import",
                 "scripts/count.py",
                 3,
-                Sev::Medium
+                Severity::Medium
             ),
         ]
     );
@@ -65,7 +65,10 @@ fn semgrep_error_severity_is_high() {
         findings[0].rule_id,
         "SV-EXT-SEMGREP-skillvet.python.exec-of-decoded-data"
     );
-    assert_eq!((findings[0].line, findings[0].severity), (11, Sev::High));
+    assert_eq!(
+        (findings[0].line, findings[0].severity),
+        (11, Severity::High)
+    );
     assert_eq!(
         findings[0].message,
         "Decoded data is executed (hidden payload)."
@@ -87,16 +90,16 @@ fn njsscan_report_maps_rules_and_severities() {
     let (mut findings, warnings) = external::njsscan::parse(&json, &scanned).expect("parse");
     assert!(warnings.is_empty());
     findings.sort_by_key(|f| f.line);
-    let got: Vec<(&str, u32, Sev)> = findings
+    let got: Vec<(&str, u32, Severity)> = findings
         .iter()
         .map(|f| (f.rule_id.as_str(), f.line, f.severity))
         .collect();
     assert_eq!(
         got,
         vec![
-            ("SV-EXT-NJSSCAN-generic_os_command_exec", 5, Sev::High),
-            ("SV-EXT-NJSSCAN-express_xss", 6, Sev::High),
-            ("SV-EXT-NJSSCAN-eval_nodejs", 8, Sev::High),
+            ("SV-EXT-NJSSCAN-generic_os_command_exec", 5, Severity::High),
+            ("SV-EXT-NJSSCAN-express_xss", 6, Severity::High),
+            ("SV-EXT-NJSSCAN-eval_nodejs", 8, Severity::High),
         ]
     );
     assert!(findings.iter().all(|f| f.file == "scripts/preview.js"));
@@ -117,7 +120,7 @@ fn gitleaks_report_is_parsed_and_secrets_redacted() {
     assert_eq!(aws.rule_id, "SV-EXT-GITLEAKS-aws-access-token");
     assert_eq!(
         (aws.file.as_str(), aws.line, aws.column, aws.severity),
-        ("scripts/deploy.sh", 3, 19, Sev::High)
+        ("scripts/deploy.sh", 3, 19, Severity::High)
     );
     assert!(
         !aws.evidence.contains("AKIAZ7Q3EXAMPLEKEY42"),
@@ -137,19 +140,24 @@ fn gitleaks_report_is_parsed_and_secrets_redacted() {
 fn trufflehog_lines_are_parsed_logs_skipped() {
     let (jsonl, dir) = fixture("trufflehog-documented.jsonl");
     let findings = external::trufflehog::parse(&jsonl, &dir).expect("parse");
-    let got: Vec<(&str, &str, u32, Sev)> = findings
+    let got: Vec<(&str, &str, u32, Severity)> = findings
         .iter()
         .map(|f| (f.rule_id.as_str(), f.file.as_str(), f.line, f.severity))
         .collect();
     assert_eq!(
         got,
         vec![
-            ("SV-EXT-TRUFFLEHOG-AWS", "scripts/deploy.sh", 3, Sev::High),
+            (
+                "SV-EXT-TRUFFLEHOG-AWS",
+                "scripts/deploy.sh",
+                3,
+                Severity::High
+            ),
             (
                 "SV-EXT-TRUFFLEHOG-SlackWebhook",
                 "scripts/notify.py",
                 12,
-                Sev::Critical
+                Severity::Critical
             ),
         ]
     );

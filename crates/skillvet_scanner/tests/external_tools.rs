@@ -10,8 +10,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use skillvet_scanner::Severity;
 use skillvet_scanner::external::{self, ExternalConfig, Tool, ToolOutcome};
-use skillvet_scanner::tier2::Sev;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -151,7 +151,7 @@ fn semgrep_runs_bundled_rules_offline() {
             findings, warnings, ..
         } => {
             assert!(warnings.is_empty(), "{warnings:?}");
-            let got: Vec<(&str, &str, u32, Sev)> = findings
+            let got: Vec<(&str, &str, u32, Severity)> = findings
                 .iter()
                 .map(|f| (f.rule_id.as_str(), f.file.as_str(), f.line, f.severity))
                 .collect();
@@ -161,7 +161,7 @@ fn semgrep_runs_bundled_rules_offline() {
                     "SV-EXT-SEMGREP-skillvet.python.exec-of-decoded-data",
                     "scripts/titles.py",
                     11,
-                    Sev::High
+                    Severity::High
                 )]
             );
         }

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use skillvet_scanner::tier2::{self, Sev};
+use skillvet_scanner::Severity;
+use skillvet_scanner::tier2;
 use skillvet_skill::{FileKind, SkillBundle, SkillFile};
 
 fn corpus() -> PathBuf {
@@ -28,7 +29,7 @@ fn no_critical_or_high_findings_on_benign_skills() {
         let r = tier2::analyze_bundle(&bundle);
         assert!(!r.truncated, "{}: budget exhausted", d.display());
         scripts += r.scripts.len();
-        for f in r.findings.iter().filter(|f| f.severity >= Sev::High) {
+        for f in r.findings.iter().filter(|f| f.severity >= Severity::High) {
             bad.push(format!(
                 "{}: {} {}:{} {}",
                 d.display(),
@@ -62,7 +63,7 @@ fn no_critical_or_high_findings_on_any_corpus_script() {
         for f in r
             .findings
             .iter()
-            .filter(|f| f.severity >= Sev::High && !f.rule.starts_with("SV-T2-UNDECLARED"))
+            .filter(|f| f.severity >= Severity::High && !f.rule.starts_with("SV-T2-UNDECLARED"))
         {
             bad.push(format!(
                 "{}: {} {}:{} {}",

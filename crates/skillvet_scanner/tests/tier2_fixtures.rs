@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use skillvet_scanner::tier2::{self, Sev, T2Finding};
+use skillvet_scanner::Severity;
+use skillvet_scanner::tier2::{self, T2Finding};
 
 fn scan(name: &str) -> Vec<T2Finding> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,7 +43,7 @@ fn env_exfiltration_through_variable_indirection() {
         &["SV-T2-EXFIL-ENVIRONMENT", "SV-T2-UNDECLARED-NETWORK"],
     );
     let x = find(&f, "SV-T2-EXFIL-ENVIRONMENT");
-    assert_eq!(x.severity, Sev::Critical);
+    assert_eq!(x.severity, Severity::Critical);
     assert_eq!((x.file.as_str(), x.line), ("scripts/format.py", 17));
     assert!(
         x.message.contains("webhook.site") && x.message.contains("request-capture"),
@@ -68,7 +69,7 @@ fn ssh_key_theft_in_shell() {
         ],
     );
     let x = find(&f, "SV-T2-EXFIL-CREDENTIALS");
-    assert_eq!(x.severity, Sev::Critical);
+    assert_eq!(x.severity, Severity::Critical);
     assert!(
         x.message.contains("SSH private keys")
             && x.message.contains("base64-encoded")
@@ -139,7 +140,11 @@ fn shell_script_feeding_python_script() {
 fn declared_vs_actual_pdf_formatter_opening_sockets() {
     let f = expect("pdf-formatter-socket", &["SV-T2-UNDECLARED-NETWORK"]);
     let x = find(&f, "SV-T2-UNDECLARED-NETWORK");
-    assert_eq!(x.severity, Sev::High, "raw sockets in an undeclared skill");
+    assert_eq!(
+        x.severity,
+        Severity::High,
+        "raw sockets in an undeclared skill"
+    );
     assert!(x.message.contains("fonts-cdn.example.org"), "{}", x.message);
 }
 
@@ -225,7 +230,7 @@ fn benign_api_client_is_info_only() {
         "benign-github-client",
         &["SV-T2-DECLARED-NETWORK", "SV-T2-SECRET-TO-DECLARED-API"],
     );
-    assert!(f.iter().all(|x| x.severity == Sev::Info), "{f:#?}");
+    assert!(f.iter().all(|x| x.severity == Severity::Info), "{f:#?}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{ExternalConfig, ExternalFinding, ParseError, Tool, process, redact, relative};
-use crate::tier2::Sev;
+use crate::model::Severity;
 
 pub fn run(
     bin: &Path,
@@ -78,7 +78,7 @@ pub fn parse(json: &str, dir: &Path) -> Result<Vec<ExternalFinding>, ParseError>
         out.push(ExternalFinding {
             tool: Tool::Gitleaks,
             rule_id: format!("{}-{rule}", Tool::Gitleaks.rule_prefix()),
-            severity: Sev::High,
+            severity: Severity::High,
             message: format!("{} (gitleaks rule {rule})", s("Description")),
             file: relative(dir, &s("File")),
             line: n("StartLine"),

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use skillvet_skill::{FileKind, SkillBundle};
 
-use crate::tier2::Sev;
+use crate::model::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tool {
@@ -123,7 +123,7 @@ pub struct ExternalFinding {
     pub tool: Tool,
     /// `SV-EXT-<TOOL>-<tool's rule id>`.
     pub rule_id: String,
-    pub severity: Sev,
+    pub severity: Severity,
     pub message: String,
     /// Path relative to the scanned folder.
     pub file: String,

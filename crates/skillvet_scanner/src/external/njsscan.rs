@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{ExternalConfig, ExternalFinding, ParseError, Tool, process, relative};
-use crate::tier2::Sev;
+use crate::model::Severity;
 
 pub fn run(
     bin: &Path,
@@ -49,12 +49,12 @@ pub fn run(
     parse(&text, dir).map_err(|e| e.to_string())
 }
 
-fn severity(s: &str) -> Sev {
+fn severity(s: &str) -> Severity {
     match s.to_ascii_uppercase().as_str() {
-        "ERROR" => Sev::High,
-        "WARNING" => Sev::Medium,
-        "INFO" => Sev::Low,
-        _ => Sev::Info,
+        "ERROR" => Severity::High,
+        "WARNING" => Severity::Medium,
+        "INFO" => Severity::Low,
+        _ => Severity::Info,
     }
 }
 

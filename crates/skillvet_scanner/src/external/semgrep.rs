@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{ExternalConfig, ExternalFinding, ParseError, Tool, line_of, process, relative};
-use crate::tier2::Sev;
+use crate::model::Severity;
 
 /// The rules Semgrep runs, shipped inside the binary.
 pub const RULES: &str = include_str!("rules/skillvet.semgrep.yml");
@@ -58,13 +58,13 @@ pub fn run(
     parse(&text, dir).map_err(|e| format!("{e}; stderr: {}", out.stderr_tail.trim()))
 }
 
-fn severity(s: &str) -> Sev {
+fn severity(s: &str) -> Severity {
     match s.to_ascii_uppercase().as_str() {
-        "CRITICAL" => Sev::Critical,
-        "ERROR" | "HIGH" => Sev::High,
-        "WARNING" | "MEDIUM" => Sev::Medium,
-        "INFO" | "LOW" => Sev::Low,
-        _ => Sev::Info,
+        "CRITICAL" => Severity::Critical,
+        "ERROR" | "HIGH" => Severity::High,
+        "WARNING" | "MEDIUM" => Severity::Medium,
+        "INFO" | "LOW" => Severity::Low,
+        _ => Severity::Info,
     }
 }
 

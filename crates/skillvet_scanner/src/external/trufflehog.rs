@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{ExternalConfig, ExternalFinding, ParseError, Tool, process, redact, relative};
-use crate::tier2::Sev;
+use crate::model::Severity;
 
 pub fn run(
     bin: &Path,
@@ -69,7 +69,11 @@ pub fn parse(jsonl: &str, dir: &Path) -> Result<Vec<ExternalFinding>, ParseError
         out.push(ExternalFinding {
             tool: Tool::Trufflehog,
             rule_id: format!("{}-{detector}", Tool::Trufflehog.rule_prefix()),
-            severity: if verified { Sev::Critical } else { Sev::High },
+            severity: if verified {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
             message: format!(
                 "{detector} credential{}",
                 if verified {

@@ -12,7 +12,8 @@ use std::collections::BTreeSet;
 
 use super::catalog::{self, HostClass};
 use super::engine::{Analysis, CapKind, SourceKind};
-use super::rules::{self, Conf, Ctx, Sev, T2Finding};
+use super::rules::{self, Ctx, T2Finding};
+use crate::model::{Confidence, Severity};
 
 pub const NETWORK_WORDS: &[&str] = &[
     "api",
@@ -323,8 +324,8 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
             out.push(rules::make(
                 ctx,
                 rules::DECLARED_NETWORK,
-                Sev::Info,
-                Conf::High,
+                Severity::Info,
+                Confidence::High,
                 cap.file,
                 cap.pos.line,
                 cap.pos.col,
@@ -334,11 +335,11 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
         } else {
             let at = raw_socket.unwrap_or(cap);
             let (sev, conf) = if raw_socket.is_some() {
-                (Sev::High, Conf::Medium)
+                (Severity::High, Confidence::Medium)
             } else if d.body_mentions_any(NETWORK_WORDS) {
-                (Sev::Low, Conf::Low)
+                (Severity::Low, Confidence::Low)
             } else {
-                (Sev::Medium, Conf::Medium)
+                (Severity::Medium, Confidence::Medium)
             };
             let what = if raw_socket.is_some() {
                 "opens raw network connections"
@@ -360,15 +361,15 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
         let (sev, what) = match kind {
             SourceKind::Cred { class, path } => (
                 if *class == catalog::CredClass::DotEnv {
-                    Sev::Medium
+                    Severity::Medium
                 } else {
-                    Sev::High
+                    Severity::High
                 },
                 format!("reads {} ({path})", class.describe()),
             ),
-            SourceKind::Clipboard => (Sev::Medium, "reads the clipboard".to_string()),
+            SourceKind::Clipboard => (Severity::Medium, "reads the clipboard".to_string()),
             SourceKind::HomeListing { path } => {
-                (Sev::Low, format!("lists the home directory ({path})"))
+                (Severity::Low, format!("lists the home directory ({path})"))
             }
             SourceKind::CloudMetadata { .. } => continue,
             _ => continue,
@@ -377,7 +378,7 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
             ctx,
             rules::UNDECLARED_SECRETS,
             sev,
-            Conf::Medium,
+            Confidence::Medium,
             cap.file,
             cap.pos.line,
             cap.pos.col,

@@ -23,7 +23,7 @@ pub mod token;
 use skillvet_skill::{FileKind, SkillBundle};
 
 pub use declared::Declared;
-pub use rules::{Conf, Kind, RULES, RuleInfo, Sev, T2Finding};
+pub use rules::{RULES, RuleInfo, T2Finding};
 
 /// Files larger than this are left to tier 1 (which flags oversized files).
 pub const MAX_SCRIPT_BYTES: usize = 512 * 1024;

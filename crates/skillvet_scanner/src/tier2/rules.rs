@@ -7,41 +7,15 @@ use std::collections::HashSet;
 use super::catalog::{self, HostClass, WriteTarget};
 use super::declared::{self, Declared};
 use super::engine::{Analysis, CapKind, Label, Origin, SinkHit, SinkKind, SourceKind, Unit};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Sev {
-    Info,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Conf {
-    Low,
-    Medium,
-    High,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Exfiltration,
-    CredentialAccess,
-    RemoteCode,
-    Obfuscation,
-    Persistence,
-    FileSystem,
-    Capability,
-}
+use crate::model::{Category, Confidence, Severity};
 
 /// One catalogue entry.
 pub struct RuleInfo {
     pub id: &'static str,
     pub title: &'static str,
-    pub kind: Kind,
+    pub category: Category,
     /// Highest severity the rule reports.
-    pub severity: Sev,
+    pub severity: Severity,
     pub description: &'static str,
     pub remediation: &'static str,
 }
@@ -65,112 +39,112 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: EXFIL_CREDENTIALS,
         title: "Credential files sent over the network",
-        kind: Kind::Exfiltration,
-        severity: Sev::Critical,
+        category: Category::Exfiltration,
+        severity: Severity::Critical,
         description: "Data read from SSH keys, cloud/CLI credential files, browser profiles, keychains, wallets or .env files reaches a network call (possibly through variables, functions, other scripts of the skill, or encodings).",
         remediation: "Remove the code that reads credential stores; a skill must never send them anywhere.",
     },
     RuleInfo {
         id: EXFIL_ENVIRONMENT,
         title: "Whole environment sent over the network",
-        kind: Kind::Exfiltration,
-        severity: Sev::Critical,
+        category: Category::Exfiltration,
+        severity: Severity::Critical,
         description: "The complete process environment (os.environ, process.env, `env`/`printenv`) reaches a network call. Environments hold API keys and tokens.",
         remediation: "Send only the specific, documented values the remote service needs.",
     },
     RuleInfo {
         id: EXFIL_SECRET,
         title: "Secret value sent to an unexpected destination",
-        kind: Kind::Exfiltration,
-        severity: Sev::Critical,
+        category: Category::Exfiltration,
+        severity: Severity::Critical,
         description: "A secret-named environment variable or a token printed by a credential CLI reaches a network call whose destination is an exfiltration service or raw IP (critical), a host unrelated to the secret and not mentioned by the skill (medium), or cannot be determined (medium, low confidence).",
         remediation: "Send credentials only to the service they belong to, over HTTPS, and say so in SKILL.md.",
     },
     RuleInfo {
         id: SECRET_TO_API,
         title: "Credential used for the API it belongs to",
-        kind: Kind::Exfiltration,
-        severity: Sev::Info,
+        category: Category::Exfiltration,
+        severity: Severity::Info,
         description: "A secret reaches a host that matches the secret's name or that SKILL.md mentions: ordinary API authentication, reported for transparency.",
         remediation: "None needed; document the required credential in SKILL.md.",
     },
     RuleInfo {
         id: EXFIL_RECON,
         title: "Host reconnaissance sent over the network",
-        kind: Kind::Exfiltration,
-        severity: Sev::High,
+        category: Category::Exfiltration,
+        severity: Severity::High,
         description: "A listing of the home directory, clipboard contents or host identity (user, hostname, network interfaces) reaches a network call.",
         remediation: "Do not collect or transmit information about the user's machine.",
     },
     RuleInfo {
         id: CLOUD_METADATA,
         title: "Cloud instance metadata access",
-        kind: Kind::CredentialAccess,
-        severity: Sev::Critical,
+        category: Category::CredentialAccess,
+        severity: Severity::Critical,
         description: "The script contacts a cloud metadata service (169.254.169.254, metadata.google.internal…), which hands out instance credentials; critical when the response is sent elsewhere.",
         remediation: "Skills have no reason to query instance metadata; remove it.",
     },
     RuleInfo {
         id: REMOTE_CODE,
         title: "Downloaded code is executed",
-        kind: Kind::RemoteCode,
-        severity: Sev::Critical,
+        category: Category::RemoteCodeExecution,
+        severity: Severity::Critical,
         description: "Data fetched from the network reaches eval/exec, a shell, an interpreter, or a file that is then executed.",
         remediation: "Bundle the code with the skill so it can be reviewed; never execute downloads.",
     },
     RuleInfo {
         id: OBFUSCATED_EXEC,
         title: "Decoded data is executed",
-        kind: Kind::Obfuscation,
-        severity: Sev::High,
+        category: Category::Obfuscation,
+        severity: Severity::High,
         description: "Constant data decoded at run time (base64, hex, rot13, char codes) reaches eval/exec or a shell: the classic way to hide a payload from review.",
         remediation: "Ship readable code; do not execute encoded payloads.",
     },
     RuleInfo {
         id: EVASION,
         title: "Dangerous call hidden by string assembly",
-        kind: Kind::Obfuscation,
-        severity: Sev::High,
+        category: Category::Obfuscation,
+        severity: Severity::High,
         description: "A network, execution or file API is reached through a name assembled at run time: split strings (\"cu\"+\"rl\"), getattr(os, \"sys\"+\"tem\"), __import__(\"o\"+\"s\"), computed require(), reversed or decoded names.",
         remediation: "Call APIs by their literal names so reviewers and scanners can see them.",
     },
     RuleInfo {
         id: PERSISTENCE,
         title: "Persistence outside the skill",
-        kind: Kind::Persistence,
-        severity: Sev::Critical,
+        category: Category::Persistence,
+        severity: Severity::Critical,
         description: "A script writes shell start-up files, crontabs, SSH authorized_keys, launch agents, systemd units, autostart entries or git hooks, or registers a service; critical when the written data comes from the network.",
         remediation: "A skill must not make itself (or anything) run again later; print instructions for the user instead.",
     },
     RuleInfo {
         id: WRITE_OUTSIDE,
         title: "Writes outside the skill folder",
-        kind: Kind::FileSystem,
-        severity: Sev::Low,
+        category: Category::FileSystem,
+        severity: Severity::Low,
         description: "A script writes to an absolute or home-relative path outside the skill and the temp directory.",
         remediation: "Write into the working directory or a temp directory, or document why another location is needed.",
     },
     RuleInfo {
         id: UNDECLARED_NETWORK,
         title: "Network use the skill does not declare",
-        kind: Kind::Capability,
-        severity: Sev::High,
+        category: Category::CapabilityMismatch,
+        severity: Severity::High,
         description: "Scripts use the network but neither the description nor allowed-tools says the skill talks to a service (raw sockets: high; HTTP: medium; low when only the body hints at it).",
         remediation: "Say in the description which services the skill contacts, or remove the network code.",
     },
     RuleInfo {
         id: DECLARED_NETWORK,
         title: "Declared network use",
-        kind: Kind::Capability,
-        severity: Sev::Info,
+        category: Category::CapabilityMismatch,
+        severity: Severity::Info,
         description: "Scripts use the network and the skill says so; the contacted hosts are listed.",
         remediation: "None needed.",
     },
     RuleInfo {
         id: UNDECLARED_SECRETS,
         title: "Credential access the skill does not declare",
-        kind: Kind::CredentialAccess,
-        severity: Sev::High,
+        category: Category::CredentialAccess,
+        severity: Severity::High,
         description: "Scripts read credential stores, the whole environment, the clipboard or list the home directory while the description says nothing about credentials or such data.",
         remediation: "Remove the access, or state in the description what is read and why.",
     },
@@ -183,8 +157,8 @@ pub fn rule(id: &str) -> &'static RuleInfo {
 #[derive(Debug, Clone)]
 pub struct T2Finding {
     pub rule: &'static str,
-    pub severity: Sev,
-    pub confidence: Conf,
+    pub severity: Severity,
+    pub confidence: Confidence,
     pub file: String,
     pub line: u32,
     pub column: u32,
@@ -213,7 +187,7 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
     }
     for ev in &a.sources {
         if let SourceKind::CloudMetadata { url } = &ev.kind {
-            out.push(make(ctx, CLOUD_METADATA, Sev::High, Conf::High, ev.file, ev.pos.line, ev.pos.col, format!("Queries the cloud metadata service at {url}, which hands out the machine's cloud credentials."), vec![]));
+            out.push(make(ctx, CLOUD_METADATA, Severity::High, Confidence::High, ev.file, ev.pos.line, ev.pos.col, format!("Queries the cloud metadata service at {url}, which hands out the machine's cloud credentials."), vec![]));
         }
     }
     for cap in &a.caps {
@@ -222,20 +196,20 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
                 let declared = ctx.declared.mentions_any(declared::PERSISTENCE_WORDS);
                 let (sev, note) = if declared {
                     (
-                        Sev::Medium,
+                        Severity::Medium,
                         " The skill's description mentions installation/set-up, so this may be intended; review what is installed.",
                     )
                 } else {
-                    (Sev::High, "")
+                    (Severity::High, "")
                 };
-                out.push(make(ctx, PERSISTENCE, sev, Conf::High, cap.file, cap.pos.line, cap.pos.col, format!("Writes a {what} ({path}) via {}: code placed there runs again later without the agent.{note}", cap.api), vec![]));
+                out.push(make(ctx, PERSISTENCE, sev, Confidence::High, cap.file, cap.pos.line, cap.pos.col, format!("Writes a {what} ({path}) via {}: code placed there runs again later without the agent.{note}", cap.api), vec![]));
             }
             CapKind::WriteOutside { path } => {
                 out.push(make(
                     ctx,
                     WRITE_OUTSIDE,
-                    Sev::Low,
-                    Conf::Medium,
+                    Severity::Low,
+                    Confidence::Medium,
                     cap.file,
                     cap.pos.line,
                     cap.pos.col,
@@ -273,8 +247,8 @@ fn dedupe(mut v: Vec<T2Finding>) -> Vec<T2Finding> {
 pub fn make(
     ctx: &Ctx,
     rule: &'static str,
-    severity: Sev,
-    confidence: Conf,
+    severity: Severity,
+    confidence: Confidence,
     file: usize,
     line: u32,
     column: u32,
@@ -368,8 +342,8 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
         out.push(make(
             ctx,
             EVASION,
-            Sev::High,
-            Conf::High,
+            Severity::High,
+            Confidence::High,
             file,
             line,
             col,
@@ -419,15 +393,15 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                 match kind {
                     SourceKind::Cred { class: c, .. } => {
                         let sev = if *c == catalog::CredClass::DotEnv && !to_exfil {
-                            Sev::High
+                            Severity::High
                         } else {
-                            Sev::Critical
+                            Severity::Critical
                         };
                         out.push(make(
                             ctx,
                             EXFIL_CREDENTIALS,
                             sev,
-                            Conf::High,
+                            Confidence::High,
                             file,
                             line,
                             col,
@@ -440,7 +414,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         ));
                     }
                     SourceKind::EnvAll => {
-                        out.push(make(ctx, EXFIL_ENVIRONMENT, Sev::Critical, Conf::High, file, line, col, format!("Sends the whole environment — {from} — via {} to {where_}.{tr}{multi}", hit.api), flow));
+                        out.push(make(ctx, EXFIL_ENVIRONMENT, Severity::Critical, Confidence::High, file, line, col, format!("Sends the whole environment — {from} — via {} to {where_}.{tr}{multi}", hit.api), flow));
                     }
                     SourceKind::EnvVar { name, secret: true }
                     | SourceKind::CredTool { command: name } => {
@@ -450,17 +424,20 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         let (rule, sev, conf, why) = match class {
                             Some(HostClass::Exfil(_)) => (
                                 EXFIL_SECRET,
-                                Sev::Critical,
-                                Conf::High,
+                                Severity::Critical,
+                                Confidence::High,
                                 "an exfiltration-type destination",
                             ),
-                            Some(HostClass::Loopback) => {
-                                (SECRET_TO_API, Sev::Info, Conf::High, "a local service")
-                            }
+                            Some(HostClass::Loopback) => (
+                                SECRET_TO_API,
+                                Severity::Info,
+                                Confidence::High,
+                                "a local service",
+                            ),
                             Some(HostClass::Named) if related => (
                                 SECRET_TO_API,
-                                Sev::Info,
-                                Conf::Medium,
+                                Severity::Info,
+                                Confidence::Medium,
                                 "a host matching the credential or named in SKILL.md",
                             ),
                             Some(HostClass::Named)
@@ -468,33 +445,37 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                             {
                                 (
                                     EXFIL_SECRET,
-                                    Sev::High,
-                                    Conf::Medium,
+                                    Severity::High,
+                                    Confidence::Medium,
                                     "an unrelated host over plain HTTP",
                                 )
                             }
                             Some(HostClass::Named) => (
                                 EXFIL_SECRET,
-                                Sev::Medium,
-                                Conf::Medium,
+                                Severity::Medium,
+                                Confidence::Medium,
                                 "a host unrelated to the credential and not mentioned in SKILL.md",
                             ),
                             None => (
                                 EXFIL_SECRET,
-                                Sev::Medium,
-                                Conf::Low,
+                                Severity::Medium,
+                                Confidence::Low,
                                 "a destination computed at run time",
                             ),
                         };
                         out.push(make(ctx, rule, sev, conf, file, line, col, format!("Sends the secret {name} — {from} — via {} to {where_}: {why}.{tr}{multi}", hit.api), flow));
                     }
                     SourceKind::HomeListing { .. } | SourceKind::Clipboard => {
-                        let sev = if to_exfil { Sev::Critical } else { Sev::High };
+                        let sev = if to_exfil {
+                            Severity::Critical
+                        } else {
+                            Severity::High
+                        };
                         out.push(make(
                             ctx,
                             EXFIL_RECON,
                             sev,
-                            Conf::High,
+                            Confidence::High,
                             file,
                             line,
                             col,
@@ -504,9 +485,9 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                     }
                     SourceKind::HostInfo => {
                         let (sev, conf) = if to_exfil {
-                            (Sev::High, Conf::High)
+                            (Severity::High, Confidence::High)
                         } else {
-                            (Sev::Low, Conf::Low)
+                            (Severity::Low, Confidence::Low)
                         };
                         out.push(make(
                             ctx,
@@ -524,7 +505,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         ));
                     }
                     SourceKind::CloudMetadata { .. } => {
-                        out.push(make(ctx, CLOUD_METADATA, Sev::Critical, Conf::High, file, line, col, format!("Forwards cloud instance metadata — {from} — via {} to {where_}.{multi}", hit.api), flow));
+                        out.push(make(ctx, CLOUD_METADATA, Severity::Critical, Confidence::High, file, line, col, format!("Forwards cloud instance metadata — {from} — via {} to {where_}.{multi}", hit.api), flow));
                     }
                     _ => {}
                 }
@@ -537,8 +518,8 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                 out.push(make(
                     ctx,
                     REMOTE_CODE,
-                    Sev::Critical,
-                    Conf::High,
+                    Severity::Critical,
+                    Confidence::High,
                     file,
                     line,
                     col,
@@ -553,8 +534,8 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                 out.push(make(
                     ctx,
                     OBFUSCATED_EXEC,
-                    Sev::High,
-                    Conf::High,
+                    Severity::High,
+                    Confidence::High,
                     file,
                     line,
                     col,
@@ -575,8 +556,8 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                 out.push(make(
                     ctx,
                     PERSISTENCE,
-                    Sev::Critical,
-                    Conf::High,
+                    Severity::Critical,
+                    Confidence::High,
                     file,
                     line,
                     col,
