@@ -165,7 +165,7 @@ impl Scanner for BehaviourScanner {
         // The rule catalogue itself: any change to a rule changes the version.
         let mut hasher = Sha256::new();
         for rule in tier2::RULES {
-            hasher.update(rule.id.as_bytes());
+            hasher.update(rule.id.code().as_bytes());
             hasher.update([0]);
             hasher.update(format!("{:?}", rule.severity).as_bytes());
             hasher.update([0]);

@@ -52,7 +52,7 @@ static ALL: LazyLock<Vec<RuleDoc>> = LazyLock::new(|| {
     let mut v: Vec<RuleDoc> = t1::RULES
         .iter()
         .map(|r| RuleDoc {
-            id: r.id.to_owned(),
+            id: r.id.code().to_owned(),
             tier: Tier::Static,
             title: r.title.to_owned(),
             category: r.category,
@@ -67,7 +67,7 @@ static ALL: LazyLock<Vec<RuleDoc>> = LazyLock::new(|| {
         })
         .collect();
     v.extend(tier2::RULES.iter().map(|r| RuleDoc {
-        id: r.id.to_owned(),
+        id: r.id.code().to_owned(),
         tier: Tier::Behavioural,
         title: r.title.to_owned(),
         category: r.category,
@@ -245,6 +245,7 @@ fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::RuleId;
 
     #[test]
     fn ids_are_unique_and_prefixed() {
@@ -270,6 +271,6 @@ mod tests {
             find("SV-EXT-SEMGREP-skillvet.py-eval").map(|r| r.tier),
             Some(Tier::External)
         );
-        assert!(find("SV-T1-DES-RM-ROOT").is_some());
+        assert!(find(RuleId::T1DesRmRoot.code()).is_some());
     }
 }

@@ -5,7 +5,8 @@
 //! * [`tier2`] — behavioural analysis (data flow) of the bundled scripts.
 //! * [`external`] — Semgrep, njsscan, gitleaks, trufflehog when installed.
 //! * [`model`] — the one finding/report model every tier writes into; [`score`] grades it;
-//!   [`catalog`] documents and hashes every rule; [`scan`](mod@scan) runs it all;
+//!   [`registry`] names every built-in rule ([`RuleId`]); [`catalog`] documents and hashes
+//!   every rule; [`scan`](mod@scan) runs it all;
 //!   [`output`] writes text, JSON and SARIF; [`cli`] is `skillvet scan` / `skillvet rules`.
 
 pub mod catalog;
@@ -13,10 +14,12 @@ pub mod cli;
 pub mod external;
 pub mod model;
 pub mod output;
+pub mod registry;
 pub mod scan;
 pub mod score;
 pub mod tier1;
 pub mod tier2;
 
 pub use model::{Category, Confidence, Finding, Report, Severity, SkillReport, Tier, Verdict};
+pub use registry::RuleId;
 pub use scan::{Options, scan, scan_bundle};

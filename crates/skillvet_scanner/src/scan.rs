@@ -218,10 +218,10 @@ pub fn scan_bundle(bundle: &SkillBundle, opts: &Options) -> SkillReport {
 
 /// A tier-2 finding in the unified model.
 pub fn from_tier2(f: &T2Finding) -> Finding {
-    let info = f.info();
+    let doc = f.rule.doc();
     Finding {
-        rule_id: f.rule.to_owned(),
-        category: info.category,
+        rule_id: f.rule.code().to_owned(),
+        category: doc.category,
         severity: f.severity,
         confidence: f.confidence,
         tier: Tier::Behavioural,
@@ -230,7 +230,7 @@ pub fn from_tier2(f: &T2Finding) -> Finding {
         column: f.column,
         evidence: sanitize_evidence(&f.evidence, MAX_EVIDENCE_CHARS),
         explanation: f.message.clone(),
-        remediation: info.remediation.to_owned(),
+        remediation: doc.remediation.to_owned(),
         context: None,
         flow: f.flow.clone(),
     }

@@ -43,7 +43,7 @@ fn every_rule_example_triggers_its_rule() {
         };
         let parsed = b.parse_manifest();
         let found = tier1::scan_bundle(&b, &parsed, &Default::default());
-        if !found.iter().any(|f| f.rule_id == rule.id) {
+        if !found.iter().any(|f| f.rule_id == rule.id.code()) {
             missed.push(format!(
                 "{}: example {:?} gave {:?}",
                 rule.id,
@@ -58,7 +58,7 @@ fn every_rule_example_triggers_its_rule() {
 #[test]
 fn every_rule_is_in_the_catalogue_with_docs() {
     for r in RULES {
-        let doc = catalog::find(r.id).expect("catalogued");
+        let doc = catalog::find(r.id.code()).expect("catalogued");
         assert!(
             !doc.description.is_empty() && !doc.remediation.is_empty(),
             "{}",

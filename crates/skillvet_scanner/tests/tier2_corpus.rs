@@ -60,11 +60,9 @@ fn no_critical_or_high_findings_on_any_corpus_script() {
         collect(&root, &root, &mut bundle.files);
         let r = tier2::analyze_with(&bundle, &Default::default());
         total += r.scripts.len();
-        for f in r
-            .findings
-            .iter()
-            .filter(|f| f.severity >= Severity::High && !f.rule.starts_with("SV-T2-UNDECLARED"))
-        {
+        for f in r.findings.iter().filter(|f| {
+            f.severity >= Severity::High && !f.rule.code().starts_with("SV-T2-UNDECLARED")
+        }) {
             bad.push(format!(
                 "{}: {} {}:{} {}",
                 root.display(),

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use skillvet_scanner::Severity;
 use skillvet_scanner::tier2::{self, T2Finding};
+use skillvet_scanner::{RuleId, Severity};
 
 fn scan(name: &str) -> Vec<T2Finding> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +19,7 @@ fn scan(name: &str) -> Vec<T2Finding> {
 }
 
 fn rules(findings: &[T2Finding]) -> BTreeSet<&'static str> {
-    findings.iter().map(|f| f.rule).collect()
+    findings.iter().map(|f| f.rule.code()).collect()
 }
 
 fn expect(name: &str, expected: &[&str]) -> Vec<T2Finding> {
@@ -32,7 +32,7 @@ fn expect(name: &str, expected: &[&str]) -> Vec<T2Finding> {
 
 fn find<'a>(f: &'a [T2Finding], rule: &str) -> &'a T2Finding {
     f.iter()
-        .find(|x| x.rule == rule)
+        .find(|x| x.rule.code() == rule)
         .unwrap_or_else(|| panic!("no {rule} in {f:#?}"))
 }
 
@@ -161,7 +161,7 @@ fn split_string_and_indirection_evasions() {
     );
     let ev: Vec<_> = f
         .iter()
-        .filter(|x| x.rule == "SV-T2-EVASION")
+        .filter(|x| x.rule == RuleId::T2Evasion)
         .map(|x| x.file.as_str())
         .collect();
     assert_eq!(ev, vec!["scripts/count.py", "scripts/count.sh"]);

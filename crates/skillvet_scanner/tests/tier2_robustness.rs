@@ -1,7 +1,7 @@
 //! Hostile input never panics or hangs the front-ends and engine.
 
 use proptest::prelude::*;
-use skillvet_scanner::tier2;
+use skillvet_scanner::{RuleId, tier2};
 use skillvet_skill::{FileKind, SkillBundle, SkillFile};
 
 fn bundle(path: &str, content: &str) -> SkillBundle {
@@ -52,7 +52,7 @@ fn deep_nesting_and_recursion() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "SV-T2-EXFIL-ENVIRONMENT"),
+            .any(|f| f.rule == RuleId::T2ExfilEnvironment),
         "{:#?}",
         r.findings
     );

@@ -11,9 +11,10 @@ use aho_corasick::AhoCorasick;
 use base64::Engine;
 use regex::Regex;
 
-use super::rules::{self, known};
+use super::rules::known;
 use super::{Doc, Limits, Origin, SkillContext, make_finding, scan_patterns, scan_text, unicode};
 use crate::model::{Confidence, Finding, Severity, sanitize_evidence};
+use crate::registry::RuleId;
 
 static BLOB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -220,7 +221,7 @@ pub(crate) fn scan(
         if signals.is_empty() {
             continue;
         }
-        let rule = known(rules::OBF_ENCODED);
+        let rule = known(RuleId::T1ObfEncodedPayload);
         let only_url = signals.iter().all(|s| s.starts_with("http"));
         let mut f = make_finding(
             rule,
@@ -453,10 +454,10 @@ pub(crate) fn scan_normalised(
         let Some(worst) = new.iter().map(|f| f.severity).max() else {
             continue;
         };
-        let rule = known(rules::OBF_SPLIT);
+        let rule = known(RuleId::T1ObfSplitStrings);
         let titles: Vec<&str> = new
             .iter()
-            .filter_map(|f| rules::rule(&f.rule_id).map(|r| r.title))
+            .filter_map(|f| RuleId::from_code(&f.rule_id).map(|r| r.doc().title))
             .collect();
         let mut f = make_finding(
             rule,

@@ -6,9 +6,10 @@ use std::borrow::Cow;
 
 use skillvet_skill::{FileKind, ParsedSkillMd, SKILL_MD, SkillBundle, bundle::symlink_escapes};
 
-use super::rules::{self, Rule, known};
+use super::rules::{Rule, known};
 use super::{Doc, Role, SkillContext, unicode};
 use crate::model::{Finding, MAX_EVIDENCE_CHARS, Severity, Tier, sanitize_evidence};
+use crate::registry::RuleId;
 
 /// Files over this are reported (low); over [`HUGE_FILE_BYTES`] medium.
 pub const LARGE_FILE_BYTES: usize = 1_000_000;
@@ -70,7 +71,7 @@ pub(crate) fn file_finding(
     explanation: String,
 ) -> Finding {
     Finding {
-        rule_id: rule.id.to_owned(),
+        rule_id: rule.id.code().to_owned(),
         category: rule.category,
         severity: rule.severity,
         confidence: rule.confidence,
@@ -202,9 +203,9 @@ pub(crate) fn scan_structure(
             FileKind::Symlink { target } => {
                 let escapes = symlink_escapes(&f.path, target);
                 let rule = known(if escapes {
-                    rules::STRUCT_SYMLINK_ESCAPE
+                    RuleId::T1StructSymlinkEscape
                 } else {
-                    rules::STRUCT_SYMLINK
+                    RuleId::T1StructSymlink
                 });
                 out.push(file_finding(
                     rule,
@@ -215,7 +216,7 @@ pub(crate) fn scan_structure(
                 ));
             }
             FileKind::Submodule => {
-                let rule = known(rules::STRUCT_SUBMODULE);
+                let rule = known(RuleId::T1StructSubmodule);
                 let commit = String::from_utf8_lossy(&f.content);
                 out.push(file_finding(
                     rule,
@@ -236,7 +237,7 @@ pub(crate) fn scan_structure(
 fn file_content(path: &str, c: &[u8], out: &mut Vec<Finding>) {
     let size = c.len();
     if path == SKILL_MD && size > LARGE_SKILL_MD_BYTES {
-        let rule = known(rules::SIZE_SKILL_MD);
+        let rule = known(RuleId::T1SizeSkillMd);
         out.push(file_finding(
             rule,
             path,
@@ -245,7 +246,7 @@ fn file_content(path: &str, c: &[u8], out: &mut Vec<Finding>) {
             format!("{} This one is {size} bytes.", rule.description),
         ));
     } else if size > LARGE_FILE_BYTES {
-        let rule = known(rules::SIZE_FILE);
+        let rule = known(RuleId::T1SizeFile);
         let mut f = file_finding(
             rule,
             path,
@@ -260,17 +261,21 @@ fn file_content(path: &str, c: &[u8], out: &mut Vec<Finding>) {
     }
     let e = ext(path);
     let (rule, what, severity) = if let Some(what) = native_executable(c) {
-        (rules::BIN_EXECUTABLE, what, None)
+        (RuleId::T1BinExecutable, what, None)
     } else if let Some(what) = archive(c) {
         let package = matches!(
             e.as_str(),
             "jar" | "whl" | "apk" | "egg" | "nupkg" | "vsix" | "crx" | "xpi" | "war"
         );
-        (rules::BIN_ARCHIVE, what, package.then_some(Severity::High))
+        (
+            RuleId::T1BinArchive,
+            what,
+            package.then_some(Severity::High),
+        )
     } else if let Some(what) = bytecode(c, &e) {
-        (rules::BIN_BYTECODE, what, None)
+        (RuleId::T1BinBytecode, what, None)
     } else if as_text(c).is_none() && !known_media(c, &e) {
-        (rules::BIN_OPAQUE, "binary", None)
+        (RuleId::T1BinOpaque, "binary", None)
     } else {
         return;
     };
@@ -289,7 +294,7 @@ fn file_content(path: &str, c: &[u8], out: &mut Vec<Finding>) {
 }
 
 fn manifest(bundle: &SkillBundle, parsed: &ParsedSkillMd, out: &mut Vec<Finding>) {
-    let rule = known(rules::MAN_INVALID);
+    let rule = known(RuleId::T1ManInvalid);
     match bundle.file(SKILL_MD).map(|f| &f.kind) {
         None => {
             out.push(file_finding(
@@ -329,7 +334,7 @@ fn manifest(bundle: &SkillBundle, parsed: &ParsedSkillMd, out: &mut Vec<Finding>
     }
     let Some(m) = &parsed.manifest else { return };
     if let Some(hooks) = m.extra.get("hooks") {
-        let rule = known(rules::MAN_HOOKS);
+        let rule = known(RuleId::T1ManHooks);
         let shown = hooks.to_string();
         out.push(file_finding(
             rule,
@@ -346,7 +351,7 @@ fn manifest(bundle: &SkillBundle, parsed: &ParsedSkillMd, out: &mut Vec<Finding>
     if let Some(name) = &m.name
         && let Some(why) = unicode::check_name(name)
     {
-        let rule = known(rules::CONF_NAME);
+        let rule = known(RuleId::T1ConfSkillName);
         out.push(file_finding(
             rule,
             SKILL_MD,
@@ -382,7 +387,7 @@ pub(crate) fn scan_long_lines(doc: &Doc, out: &mut Vec<Finding>) {
     for idx in 0..doc.line_starts.len() {
         let line = doc.line_text(idx);
         if line.len() > LONG_LINE_CHARS && line.chars().count() > LONG_LINE_CHARS {
-            let rule = known(rules::OBF_LONG_LINE);
+            let rule = known(RuleId::T1ObfLongLine);
             let n = line.chars().count();
             out.push(file_finding(
                 rule,

@@ -21,6 +21,7 @@ use regex::Regex;
 use skillvet_skill::{FileKind, ParsedSkillMd, SKILL_MD, SkillBundle};
 
 use crate::model::{Confidence, Finding, MAX_EVIDENCE_CHARS, Severity, Tier, sanitize_evidence};
+use crate::registry::RuleId;
 use markdown::{Layout, Region};
 use rules::{Detector, Post, RULES, Rule, Scope};
 
@@ -565,7 +566,7 @@ pub(crate) fn finding_with(
         why.insert(0, o.note.clone());
     }
     Finding {
-        rule_id: rule.id.to_owned(),
+        rule_id: rule.id.code().to_owned(),
         category: rule.category,
         severity: severity.lowered(adj.severity),
         confidence: confidence.lowered(adj.confidence),
@@ -741,7 +742,7 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static EXFIL_HOST: LazyLock<Regex> = LazyLock::new(|| {
-    let r = rules::rule("SV-T1-EXF-COLLECTION-SERVICE").expect("exfil rule");
+    let r = rules::known(RuleId::T1ExfCollectionService);
     match r.detector {
         Detector::Pattern(p) => Regex::new(&ascii_boundaries(p.regex)).expect("exfil regex"),
         Detector::Builtin => unreachable!("exfil rule is a pattern"),
@@ -829,7 +830,7 @@ fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Opt
             if is_placeholder(matched) || shannon_entropy(matched) < 3.0 {
                 return None;
             }
-            if rule.id == "SV-T1-SEC-JWT" && jwt_is_example(matched) {
+            if rule.id == RuleId::T1SecJwt && jwt_is_example(matched) {
                 return None;
             }
             out.evidence = Some(redact_in_line(line, matched));

@@ -7,6 +7,7 @@
 //! change here is visible in the `ruleset.hash` of new reports.
 
 use crate::model::{Category, Confidence, Severity};
+use crate::registry::RuleId;
 
 /// Where a pattern applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub enum Detector {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    pub id: &'static str,
+    pub id: RuleId,
     pub title: &'static str,
     pub category: Category,
     pub severity: Severity,
@@ -94,37 +95,10 @@ const fn pat(
 const ANY: Scope = Scope::Any;
 const CODE: Scope = Scope::Code;
 
-// Rule ids referenced from code.
-pub const INJ_HTML_COMMENT: &str = "SV-T1-INJ-HTML-COMMENT";
-pub const INJ_HIDDEN_MARKDOWN: &str = "SV-T1-INJ-HIDDEN-MARKDOWN";
-pub const UNI_TAG: &str = "SV-T1-UNI-TAG-SMUGGLING";
-pub const UNI_BIDI: &str = "SV-T1-UNI-BIDI";
-pub const UNI_ZERO_WIDTH: &str = "SV-T1-UNI-ZERO-WIDTH";
-pub const UNI_VARIATION: &str = "SV-T1-UNI-VARIATION-SELECTOR";
-pub const UNI_INVISIBLE: &str = "SV-T1-UNI-INVISIBLE";
-pub const UNI_PRIVATE_USE: &str = "SV-T1-UNI-PRIVATE-USE";
-pub const UNI_ANSI: &str = "SV-T1-UNI-ANSI-ESCAPE";
-pub const CONF_NAME: &str = "SV-T1-CONF-SKILL-NAME";
-pub const CONF_MIXED: &str = "SV-T1-CONF-MIXED-SCRIPT";
-pub const OBF_ENCODED: &str = "SV-T1-OBF-ENCODED-PAYLOAD";
-pub const OBF_SPLIT: &str = "SV-T1-OBF-SPLIT-STRINGS";
-pub const OBF_LONG_LINE: &str = "SV-T1-OBF-LONG-LINE";
-pub const BIN_EXECUTABLE: &str = "SV-T1-BIN-EXECUTABLE";
-pub const BIN_ARCHIVE: &str = "SV-T1-BIN-ARCHIVE";
-pub const BIN_BYTECODE: &str = "SV-T1-BIN-BYTECODE";
-pub const BIN_OPAQUE: &str = "SV-T1-BIN-OPAQUE";
-pub const SIZE_FILE: &str = "SV-T1-SIZE-FILE";
-pub const SIZE_SKILL_MD: &str = "SV-T1-SIZE-SKILL-MD";
-pub const STRUCT_SYMLINK: &str = "SV-T1-STRUCT-SYMLINK";
-pub const STRUCT_SYMLINK_ESCAPE: &str = "SV-T1-STRUCT-SYMLINK-ESCAPE";
-pub const STRUCT_SUBMODULE: &str = "SV-T1-STRUCT-SUBMODULE";
-pub const MAN_INVALID: &str = "SV-T1-MAN-INVALID";
-pub const MAN_HOOKS: &str = "SV-T1-MAN-HOOKS";
-
 pub static RULES: &[Rule] = &[
     // ---------------------------------------------------------------- prompt injection
     Rule {
-        id: "SV-T1-INJ-IGNORE-INSTRUCTIONS",
+        id: RuleId::T1InjIgnoreInstructions,
         title: "Instruction override",
         category: C::PromptInjection,
         severity: S::High,
@@ -141,7 +115,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-INJ-ROLE-HIJACK",
+        id: RuleId::T1InjRoleHijack,
         title: "Role hijack or fake system message",
         category: C::PromptInjection,
         severity: S::High,
@@ -167,7 +141,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-INJ-CONCEALMENT",
+        id: RuleId::T1InjConcealment,
         title: "Hiding actions from the user",
         category: C::PromptInjection,
         severity: S::High,
@@ -186,7 +160,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-INJ-SAFETY-BYPASS",
+        id: RuleId::T1InjSafetyBypass,
         title: "Safety bypass",
         category: C::PromptInjection,
         severity: S::High,
@@ -211,7 +185,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: INJ_HTML_COMMENT,
+        id: RuleId::T1InjHtmlComment,
         title: "Hidden directive in an HTML comment",
         category: C::PromptInjection,
         severity: S::High,
@@ -223,7 +197,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: INJ_HIDDEN_MARKDOWN,
+        id: RuleId::T1InjHiddenMarkdown,
         title: "Hidden directive in markdown metadata",
         category: C::PromptInjection,
         severity: S::High,
@@ -236,7 +210,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- hidden unicode
     Rule {
-        id: UNI_TAG,
+        id: RuleId::T1UniTagSmuggling,
         title: "ASCII smuggled in Unicode tag characters",
         category: C::HiddenUnicode,
         severity: S::Critical,
@@ -248,7 +222,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: UNI_BIDI,
+        id: RuleId::T1UniBidi,
         title: "Bidirectional control characters",
         category: C::HiddenUnicode,
         severity: S::High,
@@ -260,7 +234,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: UNI_ZERO_WIDTH,
+        id: RuleId::T1UniZeroWidth,
         title: "Zero-width characters",
         category: C::HiddenUnicode,
         severity: S::Medium,
@@ -272,7 +246,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: UNI_VARIATION,
+        id: RuleId::T1UniVariationSelector,
         title: "Variation selectors used to hide data",
         category: C::HiddenUnicode,
         severity: S::High,
@@ -284,7 +258,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: UNI_INVISIBLE,
+        id: RuleId::T1UniInvisible,
         title: "Other invisible characters",
         category: C::HiddenUnicode,
         severity: S::Medium,
@@ -296,7 +270,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: UNI_PRIVATE_USE,
+        id: RuleId::T1UniPrivateUse,
         title: "Private-use characters",
         category: C::HiddenUnicode,
         severity: S::Low,
@@ -308,7 +282,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: UNI_ANSI,
+        id: RuleId::T1UniAnsiEscape,
         title: "Terminal escape sequences",
         category: C::HiddenUnicode,
         severity: S::Medium,
@@ -321,7 +295,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- confusables
     Rule {
-        id: CONF_NAME,
+        id: RuleId::T1ConfSkillName,
         title: "Confusable skill name",
         category: C::Confusable,
         severity: S::High,
@@ -333,7 +307,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: CONF_MIXED,
+        id: RuleId::T1ConfMixedScript,
         title: "Mixed-script word (homoglyphs)",
         category: C::Confusable,
         severity: S::Medium,
@@ -346,7 +320,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- remote code
     Rule {
-        id: "SV-T1-RCE-PIPE-TO-SHELL",
+        id: RuleId::T1RcePipeToShell,
         title: "Download piped into a shell or interpreter",
         category: C::RemoteCodeExecution,
         severity: S::Critical,
@@ -363,7 +337,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-RCE-SHELL-SUBSTITUTION",
+        id: RuleId::T1RceShellSubstitution,
         title: "Download executed through command substitution",
         category: C::RemoteCodeExecution,
         severity: S::Critical,
@@ -380,7 +354,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-RCE-POWERSHELL",
+        id: RuleId::T1RcePowershell,
         title: "PowerShell download-and-execute",
         category: C::RemoteCodeExecution,
         severity: S::Critical,
@@ -397,7 +371,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-RCE-DOWNLOAD-CHMOD-RUN",
+        id: RuleId::T1RceDownloadChmodRun,
         title: "Download made executable",
         category: C::RemoteCodeExecution,
         severity: S::Critical,
@@ -414,7 +388,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-RCE-EVAL-DOWNLOAD",
+        id: RuleId::T1RceEvalDownload,
         title: "Downloaded code evaluated",
         category: C::RemoteCodeExecution,
         severity: S::Critical,
@@ -431,7 +405,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-RCE-INSTALL-FROM-URL",
+        id: RuleId::T1RceInstallFromUrl,
         title: "Package installed from an arbitrary URL",
         category: C::RemoteCodeExecution,
         severity: S::Medium,
@@ -449,7 +423,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- obfuscation
     Rule {
-        id: "SV-T1-OBF-DECODE-EXEC",
+        id: RuleId::T1ObfDecodeExec,
         title: "Decoded data executed",
         category: C::Obfuscation,
         severity: S::Critical,
@@ -477,7 +451,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: OBF_ENCODED,
+        id: RuleId::T1ObfEncodedPayload,
         title: "Encoded payload",
         category: C::Obfuscation,
         severity: S::High,
@@ -489,7 +463,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: OBF_SPLIT,
+        id: RuleId::T1ObfSplitStrings,
         title: "Command hidden by string splitting",
         category: C::Obfuscation,
         severity: S::High,
@@ -501,7 +475,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: "SV-T1-OBF-CHAR-CODES",
+        id: RuleId::T1ObfCharCodes,
         title: "Strings built from character codes",
         category: C::Obfuscation,
         severity: S::Medium,
@@ -518,7 +492,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: OBF_LONG_LINE,
+        id: RuleId::T1ObfLongLine,
         title: "Minified or packed script",
         category: C::Obfuscation,
         severity: S::Low,
@@ -531,7 +505,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- credential access
     Rule {
-        id: "SV-T1-CRED-SSH-KEYS",
+        id: RuleId::T1CredSshKeys,
         title: "SSH keys accessed",
         category: C::CredentialAccess,
         severity: S::High,
@@ -548,7 +522,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-CLOUD-CONFIG",
+        id: RuleId::T1CredCloudConfig,
         title: "Cloud or package-manager credentials accessed",
         category: C::CredentialAccess,
         severity: S::High,
@@ -576,7 +550,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-DOTENV",
+        id: RuleId::T1CredDotenv,
         title: ".env file read",
         category: C::CredentialAccess,
         severity: S::Medium,
@@ -593,7 +567,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-KEYCHAIN",
+        id: RuleId::T1CredKeychain,
         title: "OS keychain or credential store accessed",
         category: C::CredentialAccess,
         severity: S::High,
@@ -619,7 +593,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-BROWSER-DATA",
+        id: RuleId::T1CredBrowserData,
         title: "Browser profiles or crypto wallets accessed",
         category: C::CredentialAccess,
         severity: S::Critical,
@@ -651,7 +625,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-CLOUD-METADATA",
+        id: RuleId::T1CredCloudMetadata,
         title: "Cloud metadata endpoint",
         category: C::CredentialAccess,
         severity: S::Critical,
@@ -674,7 +648,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-ENV-DUMP",
+        id: RuleId::T1CredEnvDump,
         title: "Whole environment collected",
         category: C::CredentialAccess,
         severity: S::Medium,
@@ -691,7 +665,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CRED-SYSTEM-SECRETS",
+        id: RuleId::T1CredSystemSecrets,
         title: "System password or history files",
         category: C::CredentialAccess,
         severity: S::High,
@@ -709,7 +683,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- exfiltration
     Rule {
-        id: "SV-T1-EXF-COLLECTION-SERVICE",
+        id: RuleId::T1ExfCollectionService,
         title: "Webhook, paste or tunnel service",
         category: C::Exfiltration,
         severity: S::High,
@@ -752,7 +726,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-EXF-UPLOAD-SECRETS",
+        id: RuleId::T1ExfUploadSecrets,
         title: "Secrets or files uploaded",
         category: C::Exfiltration,
         severity: S::High,
@@ -769,7 +743,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-EXF-RAW-IP",
+        id: RuleId::T1ExfRawIp,
         title: "Network address given as a raw public IP",
         category: C::Exfiltration,
         severity: S::Medium,
@@ -786,7 +760,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-EXF-REVERSE-SHELL",
+        id: RuleId::T1ExfReverseShell,
         title: "Reverse shell",
         category: C::Exfiltration,
         severity: S::Critical,
@@ -813,7 +787,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- destructive
     Rule {
-        id: "SV-T1-DES-RM-ROOT",
+        id: RuleId::T1DesRmRoot,
         title: "Recursive delete of root, home or system folders",
         category: C::Destructive,
         severity: S::Critical,
@@ -830,7 +804,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-DES-DISK-WIPE",
+        id: RuleId::T1DesDiskWipe,
         title: "Disk formatted or overwritten",
         category: C::Destructive,
         severity: S::Critical,
@@ -847,7 +821,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-DES-FORK-BOMB",
+        id: RuleId::T1DesForkBomb,
         title: "Fork bomb",
         category: C::Destructive,
         severity: S::Critical,
@@ -864,7 +838,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-DES-DELETE-HOME-CODE",
+        id: RuleId::T1DesDeleteHomeCode,
         title: "Code deleting the home folder or a drive",
         category: C::Destructive,
         severity: S::Critical,
@@ -888,7 +862,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-DES-PERMISSIONS-ROOT",
+        id: RuleId::T1DesPermissionsRoot,
         title: "Ownership or permissions of the whole system changed",
         category: C::Destructive,
         severity: S::Critical,
@@ -906,7 +880,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- persistence
     Rule {
-        id: "SV-T1-PER-CRONTAB",
+        id: RuleId::T1PerCrontab,
         title: "Crontab installed",
         category: C::Persistence,
         severity: S::High,
@@ -923,7 +897,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-SHELL-RC",
+        id: RuleId::T1PerShellRc,
         title: "Shell start-up file modified",
         category: C::Persistence,
         severity: S::Medium,
@@ -947,7 +921,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-LAUNCH-AGENT",
+        id: RuleId::T1PerLaunchAgent,
         title: "macOS launch agent or daemon",
         category: C::Persistence,
         severity: S::High,
@@ -964,7 +938,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-SYSTEM-SERVICE",
+        id: RuleId::T1PerSystemService,
         title: "System service or autostart entry",
         category: C::Persistence,
         severity: S::Medium,
@@ -981,7 +955,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-GIT-HOOKS",
+        id: RuleId::T1PerGitHooks,
         title: "Git hooks installed",
         category: C::Persistence,
         severity: S::Medium,
@@ -998,7 +972,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-AUTHORIZED-KEYS",
+        id: RuleId::T1PerAuthorizedKeys,
         title: "SSH authorized_keys modified",
         category: C::Persistence,
         severity: S::Critical,
@@ -1015,7 +989,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-WINDOWS-AUTORUN",
+        id: RuleId::T1PerWindowsAutorun,
         title: "Windows autorun",
         category: C::Persistence,
         severity: S::High,
@@ -1032,7 +1006,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PER-AGENT-CONFIG",
+        id: RuleId::T1PerAgentConfig,
         title: "Agent configuration or other skills modified",
         category: C::Persistence,
         severity: S::Medium,
@@ -1058,7 +1032,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- privilege escalation
     Rule {
-        id: "SV-T1-PRIV-SUDO",
+        id: RuleId::T1PrivSudo,
         title: "sudo",
         category: C::PrivilegeEscalation,
         severity: S::Low,
@@ -1075,7 +1049,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PRIV-SUDO-PASSWORD",
+        id: RuleId::T1PrivSudoPassword,
         title: "Password fed to sudo or ssh non-interactively",
         category: C::PrivilegeEscalation,
         severity: S::High,
@@ -1092,7 +1066,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PRIV-SUDOERS",
+        id: RuleId::T1PrivSudoers,
         title: "sudoers modified",
         category: C::PrivilegeEscalation,
         severity: S::Critical,
@@ -1109,7 +1083,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PRIV-SETUID",
+        id: RuleId::T1PrivSetuid,
         title: "setuid/setgid bit set",
         category: C::PrivilegeEscalation,
         severity: S::High,
@@ -1126,7 +1100,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PRIV-DISABLE-SECURITY",
+        id: RuleId::T1PrivDisableSecurity,
         title: "Security controls disabled",
         category: C::PrivilegeEscalation,
         severity: S::High,
@@ -1156,7 +1130,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-PRIV-WORLD-WRITABLE",
+        id: RuleId::T1PrivWorldWritable,
         title: "World-writable permissions",
         category: C::PrivilegeEscalation,
         severity: S::Low,
@@ -1174,7 +1148,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- embedded secrets
     Rule {
-        id: "SV-T1-SEC-AWS-KEY",
+        id: RuleId::T1SecAwsKey,
         title: "AWS access key",
         category: C::EmbeddedSecret,
         severity: S::Critical,
@@ -1191,7 +1165,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-GITHUB-TOKEN",
+        id: RuleId::T1SecGithubToken,
         title: "GitHub token",
         category: C::EmbeddedSecret,
         severity: S::Critical,
@@ -1208,7 +1182,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-SLACK-TOKEN",
+        id: RuleId::T1SecSlackToken,
         title: "Slack token or webhook",
         category: C::EmbeddedSecret,
         severity: S::High,
@@ -1225,7 +1199,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-STRIPE-KEY",
+        id: RuleId::T1SecStripeKey,
         title: "Stripe live key",
         category: C::EmbeddedSecret,
         severity: S::Critical,
@@ -1242,7 +1216,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-OPENAI-KEY",
+        id: RuleId::T1SecOpenaiKey,
         title: "OpenAI API key",
         category: C::EmbeddedSecret,
         severity: S::Critical,
@@ -1259,7 +1233,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-ANTHROPIC-KEY",
+        id: RuleId::T1SecAnthropicKey,
         title: "Anthropic API key",
         category: C::EmbeddedSecret,
         severity: S::Critical,
@@ -1276,7 +1250,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-GOOGLE-KEY",
+        id: RuleId::T1SecGoogleKey,
         title: "Google API key",
         category: C::EmbeddedSecret,
         severity: S::High,
@@ -1288,7 +1262,7 @@ pub static RULES: &[Rule] = &[
         detector: pat(&["aiza"], r"\bAIza[0-9A-Za-z_-]{35}\b", ANY, Post::Secret),
     },
     Rule {
-        id: "SV-T1-SEC-PRIVATE-KEY",
+        id: RuleId::T1SecPrivateKey,
         title: "Private key",
         category: C::EmbeddedSecret,
         severity: S::Critical,
@@ -1305,7 +1279,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-JWT",
+        id: RuleId::T1SecJwt,
         title: "JSON Web Token",
         category: C::EmbeddedSecret,
         severity: S::Medium,
@@ -1322,7 +1296,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-OTHER-TOKEN",
+        id: RuleId::T1SecOtherToken,
         title: "Other service token",
         category: C::EmbeddedSecret,
         severity: S::High,
@@ -1339,7 +1313,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-SEC-GENERIC",
+        id: RuleId::T1SecGeneric,
         title: "Hard-coded secret",
         category: C::EmbeddedSecret,
         severity: S::Medium,
@@ -1357,7 +1331,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- dangerous code
     Rule {
-        id: "SV-T1-CODE-EVAL-INPUT",
+        id: RuleId::T1CodeEvalInput,
         title: "eval/exec of external input",
         category: C::DangerousCode,
         severity: S::High,
@@ -1374,7 +1348,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CODE-SHELL-TRUE",
+        id: RuleId::T1CodeShellTrue,
         title: "subprocess with shell=True",
         category: C::DangerousCode,
         severity: S::Medium,
@@ -1391,7 +1365,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CODE-OS-SYSTEM",
+        id: RuleId::T1CodeOsSystem,
         title: "Shell command from code",
         category: C::DangerousCode,
         severity: S::Medium,
@@ -1414,7 +1388,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CODE-SQL-CONCAT",
+        id: RuleId::T1CodeSqlConcat,
         title: "SQL built by string concatenation",
         category: C::DangerousCode,
         severity: S::Medium,
@@ -1431,7 +1405,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CODE-PATH-TRAVERSAL",
+        id: RuleId::T1CodePathTraversal,
         title: "Path traversal",
         category: C::DangerousCode,
         severity: S::Low,
@@ -1448,7 +1422,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CODE-UNSAFE-DESERIALIZE",
+        id: RuleId::T1CodeUnsafeDeserialize,
         title: "Unsafe deserialisation",
         category: C::DangerousCode,
         severity: S::Medium,
@@ -1465,7 +1439,7 @@ pub static RULES: &[Rule] = &[
         ),
     },
     Rule {
-        id: "SV-T1-CODE-TLS-DISABLED",
+        id: RuleId::T1CodeTlsDisabled,
         title: "TLS verification disabled",
         category: C::DangerousCode,
         severity: S::Medium,
@@ -1490,7 +1464,7 @@ pub static RULES: &[Rule] = &[
     },
     // ---------------------------------------------------------------- bundled files
     Rule {
-        id: BIN_EXECUTABLE,
+        id: RuleId::T1BinExecutable,
         title: "Native executable bundled",
         category: C::BundledBinary,
         severity: S::High,
@@ -1502,7 +1476,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: BIN_ARCHIVE,
+        id: RuleId::T1BinArchive,
         title: "Archive bundled",
         category: C::BundledBinary,
         severity: S::Medium,
@@ -1514,7 +1488,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: BIN_BYTECODE,
+        id: RuleId::T1BinBytecode,
         title: "Compiled bytecode bundled",
         category: C::BundledBinary,
         severity: S::High,
@@ -1526,7 +1500,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: BIN_OPAQUE,
+        id: RuleId::T1BinOpaque,
         title: "Unrecognised binary file",
         category: C::BundledBinary,
         severity: S::Low,
@@ -1538,7 +1512,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: SIZE_FILE,
+        id: RuleId::T1SizeFile,
         title: "Oversized file",
         category: C::OversizedFile,
         severity: S::Low,
@@ -1550,7 +1524,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: SIZE_SKILL_MD,
+        id: RuleId::T1SizeSkillMd,
         title: "Oversized SKILL.md",
         category: C::OversizedFile,
         severity: S::Medium,
@@ -1562,7 +1536,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: STRUCT_SYMLINK,
+        id: RuleId::T1StructSymlink,
         title: "Symbolic link",
         category: C::BundleStructure,
         severity: S::Low,
@@ -1574,7 +1548,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: STRUCT_SYMLINK_ESCAPE,
+        id: RuleId::T1StructSymlinkEscape,
         title: "Symbolic link leaving the skill",
         category: C::BundleStructure,
         severity: S::High,
@@ -1586,7 +1560,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: STRUCT_SUBMODULE,
+        id: RuleId::T1StructSubmodule,
         title: "Git submodule",
         category: C::BundleStructure,
         severity: S::Medium,
@@ -1598,7 +1572,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: MAN_INVALID,
+        id: RuleId::T1ManInvalid,
         title: "SKILL.md missing or invalid",
         category: C::Manifest,
         severity: S::Medium,
@@ -1610,7 +1584,7 @@ pub static RULES: &[Rule] = &[
         detector: Detector::Builtin,
     },
     Rule {
-        id: MAN_HOOKS,
+        id: RuleId::T1ManHooks,
         title: "Skill declares hooks",
         category: C::Manifest,
         severity: S::Medium,
@@ -1623,13 +1597,14 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
-/// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+/// The rule with this code, if it is a tier-1 rule.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RuleId::from_code(code).and_then(RuleId::tier1)
 }
 
-/// Like [`rule`], for ids this crate defines (a missing one is a programming error caught
-/// by the catalogue tests).
-pub(crate) fn known(id: &str) -> &'static Rule {
-    rule(id).unwrap_or_else(|| panic!("rule {id} is not in the catalogue"))
+/// The table entry of a tier-1 id (a tier-2 id here is a programming error caught by the
+/// catalogue tests).
+pub(crate) fn known(id: RuleId) -> &'static Rule {
+    id.tier1()
+        .unwrap_or_else(|| panic!("{id} is not a tier-1 rule"))
 }

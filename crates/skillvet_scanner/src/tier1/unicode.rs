@@ -8,9 +8,10 @@ use regex::Regex;
 use unicode_security::MixedScript;
 
 use super::markdown::Layout;
-use super::rules::{self, known};
+use super::rules::known;
 use super::{Doc, Limits, Origin, Role, SkillContext, make_finding, scan_text};
 use crate::model::{Confidence, Finding, Severity};
+use crate::registry::RuleId;
 
 fn is_tag(c: char) -> bool {
     ('\u{E0000}'..='\u{E007F}').contains(&c)
@@ -172,7 +173,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
 
     let cap = limits.max_findings_per_rule;
     for (off, decoded, n) in tags.iter().take(cap) {
-        let rule = known(rules::UNI_TAG);
+        let rule = known(RuleId::T1UniTagSmuggling);
         // The evidence is what was smuggled, so reviewers see it at once.
         let shown = if decoded.is_empty() {
             format!("{n} tag characters")
@@ -209,7 +210,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
         }
     }
     for h in bidi.iter().take(cap) {
-        let rule = known(rules::UNI_BIDI);
+        let rule = known(RuleId::T1UniBidi);
         out.push(make_finding(
             rule,
             doc,
@@ -220,7 +221,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
         ));
     }
     for &(off, n) in zw.iter().take(cap) {
-        let rule = known(rules::UNI_ZERO_WIDTH);
+        let rule = known(RuleId::T1UniZeroWidth);
         let mut f = make_finding(
             rule,
             doc,
@@ -239,7 +240,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
         out.push(f);
     }
     for &(off, n) in vs.iter().take(cap) {
-        let rule = known(rules::UNI_VARIATION);
+        let rule = known(RuleId::T1UniVariationSelector);
         let mut f = make_finding(
             rule,
             doc,
@@ -254,7 +255,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
         out.push(f);
     }
     for h in invisible.iter().take(cap) {
-        let rule = known(rules::UNI_INVISIBLE);
+        let rule = known(RuleId::T1UniInvisible);
         out.push(make_finding(
             rule,
             doc,
@@ -265,7 +266,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
         ));
     }
     if let Some(&off) = private.first() {
-        let rule = known(rules::UNI_PRIVATE_USE);
+        let rule = known(RuleId::T1UniPrivateUse);
         out.push(make_finding(
             rule,
             doc,
@@ -281,7 +282,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
     }
     // Scripts may legitimately contain a raw ESC in a string; text files should not.
     if let Some(&off) = controls.first() {
-        let rule = known(rules::UNI_ANSI);
+        let rule = known(RuleId::T1UniAnsiEscape);
         let mut f = make_finding(
             rule,
             doc,
@@ -303,7 +304,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
     for &line in mixed_lines.iter().take(cap) {
         let start = doc.line_starts[line];
         let l = doc.line_text(line);
-        let rule = known(rules::CONF_MIXED);
+        let rule = known(RuleId::T1ConfMixedScript);
         let plain = dehomoglyph(l);
         out.push(make_finding(
             rule,
@@ -401,7 +402,7 @@ pub(crate) fn scan_hidden_markdown(
         let inner = &doc.text[r.clone()];
         let (n, strong) = directive_score(inner);
         if n >= 2 || strong {
-            let rule = known(rules::INJ_HTML_COMMENT);
+            let rule = known(RuleId::T1InjHtmlComment);
             let mut f = make_finding(
                 rule,
                 doc,
@@ -442,7 +443,7 @@ pub(crate) fn scan_hidden_markdown(
         }
         let (n, strong) = directive_score(m.as_str());
         if n >= 2 || strong {
-            let rule = known(rules::INJ_HIDDEN_MARKDOWN);
+            let rule = known(RuleId::T1InjHiddenMarkdown);
             let mut f = make_finding(
                 rule,
                 doc,

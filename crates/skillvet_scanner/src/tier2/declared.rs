@@ -14,6 +14,7 @@ use super::catalog::{self, HostClass};
 use super::engine::{Analysis, CapKind, SourceKind};
 use super::rules::{self, Ctx, T2Finding};
 use crate::model::{Confidence, Severity};
+use crate::registry::RuleId;
 
 pub const NETWORK_WORDS: &[&str] = &[
     "api",
@@ -323,7 +324,7 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
         if declared {
             out.push(rules::make(
                 ctx,
-                rules::DECLARED_NETWORK,
+                RuleId::T2DeclaredNetwork,
                 Severity::Info,
                 Confidence::High,
                 cap.file,
@@ -346,7 +347,7 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
             } else {
                 "uses the network"
             };
-            out.push(rules::make(ctx, rules::UNDECLARED_NETWORK, sev, conf, at.file, at.pos.line, at.pos.col, format!("The skill {what} ({host_list}, first via {}) but its description and allowed-tools declare no network access.", at.api), vec![]));
+            out.push(rules::make(ctx, RuleId::T2UndeclaredNetwork, sev, conf, at.file, at.pos.line, at.pos.col, format!("The skill {what} ({host_list}, first via {}) but its description and allowed-tools declare no network access.", at.api), vec![]));
         }
     }
     // Credential stores and other private data.
@@ -376,7 +377,7 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
         };
         out.push(rules::make(
             ctx,
-            rules::UNDECLARED_SECRETS,
+            RuleId::T2UndeclaredCredentialAccess,
             sev,
             Confidence::Medium,
             cap.file,

@@ -8,10 +8,11 @@ use super::catalog::{self, HostClass, WriteTarget};
 use super::declared::{self, Declared};
 use super::engine::{Analysis, CapKind, Label, Origin, SinkHit, SinkKind, SourceKind, Unit};
 use crate::model::{Category, Confidence, Severity};
+use crate::registry::RuleId;
 
 /// One catalogue entry.
 pub struct RuleInfo {
-    pub id: &'static str,
+    pub id: RuleId,
     pub title: &'static str,
     pub category: Category,
     /// Highest severity the rule reports.
@@ -20,24 +21,9 @@ pub struct RuleInfo {
     pub remediation: &'static str,
 }
 
-pub const EXFIL_CREDENTIALS: &str = "SV-T2-EXFIL-CREDENTIALS";
-pub const EXFIL_ENVIRONMENT: &str = "SV-T2-EXFIL-ENVIRONMENT";
-pub const EXFIL_SECRET: &str = "SV-T2-EXFIL-SECRET";
-pub const SECRET_TO_API: &str = "SV-T2-SECRET-TO-DECLARED-API";
-pub const EXFIL_RECON: &str = "SV-T2-EXFIL-RECON";
-pub const CLOUD_METADATA: &str = "SV-T2-CLOUD-METADATA";
-pub const REMOTE_CODE: &str = "SV-T2-REMOTE-CODE-EXEC";
-pub const OBFUSCATED_EXEC: &str = "SV-T2-OBFUSCATED-EXEC";
-pub const EVASION: &str = "SV-T2-EVASION";
-pub const PERSISTENCE: &str = "SV-T2-PERSISTENCE";
-pub const WRITE_OUTSIDE: &str = "SV-T2-WRITE-OUTSIDE-SKILL";
-pub const UNDECLARED_NETWORK: &str = "SV-T2-UNDECLARED-NETWORK";
-pub const DECLARED_NETWORK: &str = "SV-T2-DECLARED-NETWORK";
-pub const UNDECLARED_SECRETS: &str = "SV-T2-UNDECLARED-CREDENTIAL-ACCESS";
-
 pub const RULES: &[RuleInfo] = &[
     RuleInfo {
-        id: EXFIL_CREDENTIALS,
+        id: RuleId::T2ExfilCredentials,
         title: "Credential files sent over the network",
         category: Category::Exfiltration,
         severity: Severity::Critical,
@@ -45,7 +31,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Remove the code that reads credential stores; a skill must never send them anywhere.",
     },
     RuleInfo {
-        id: EXFIL_ENVIRONMENT,
+        id: RuleId::T2ExfilEnvironment,
         title: "Whole environment sent over the network",
         category: Category::Exfiltration,
         severity: Severity::Critical,
@@ -53,7 +39,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Send only the specific, documented values the remote service needs.",
     },
     RuleInfo {
-        id: EXFIL_SECRET,
+        id: RuleId::T2ExfilSecret,
         title: "Secret value sent to an unexpected destination",
         category: Category::Exfiltration,
         severity: Severity::Critical,
@@ -61,7 +47,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Send credentials only to the service they belong to, over HTTPS, and say so in SKILL.md.",
     },
     RuleInfo {
-        id: SECRET_TO_API,
+        id: RuleId::T2SecretToDeclaredApi,
         title: "Credential used for the API it belongs to",
         category: Category::Exfiltration,
         severity: Severity::Info,
@@ -69,7 +55,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "None needed; document the required credential in SKILL.md.",
     },
     RuleInfo {
-        id: EXFIL_RECON,
+        id: RuleId::T2ExfilRecon,
         title: "Host reconnaissance sent over the network",
         category: Category::Exfiltration,
         severity: Severity::High,
@@ -77,7 +63,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Do not collect or transmit information about the user's machine.",
     },
     RuleInfo {
-        id: CLOUD_METADATA,
+        id: RuleId::T2CloudMetadata,
         title: "Cloud instance metadata access",
         category: Category::CredentialAccess,
         severity: Severity::Critical,
@@ -85,7 +71,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Skills have no reason to query instance metadata; remove it.",
     },
     RuleInfo {
-        id: REMOTE_CODE,
+        id: RuleId::T2RemoteCodeExec,
         title: "Downloaded code is executed",
         category: Category::RemoteCodeExecution,
         severity: Severity::Critical,
@@ -93,7 +79,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Bundle the code with the skill so it can be reviewed; never execute downloads.",
     },
     RuleInfo {
-        id: OBFUSCATED_EXEC,
+        id: RuleId::T2ObfuscatedExec,
         title: "Decoded data is executed",
         category: Category::Obfuscation,
         severity: Severity::High,
@@ -101,7 +87,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Ship readable code; do not execute encoded payloads.",
     },
     RuleInfo {
-        id: EVASION,
+        id: RuleId::T2Evasion,
         title: "Dangerous call hidden by string assembly",
         category: Category::Obfuscation,
         severity: Severity::High,
@@ -109,7 +95,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Call APIs by their literal names so reviewers and scanners can see them.",
     },
     RuleInfo {
-        id: PERSISTENCE,
+        id: RuleId::T2Persistence,
         title: "Persistence outside the skill",
         category: Category::Persistence,
         severity: Severity::Critical,
@@ -117,7 +103,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "A skill must not make itself (or anything) run again later; print instructions for the user instead.",
     },
     RuleInfo {
-        id: WRITE_OUTSIDE,
+        id: RuleId::T2WriteOutsideSkill,
         title: "Writes outside the skill folder",
         category: Category::FileSystem,
         severity: Severity::Low,
@@ -125,7 +111,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Write into the working directory or a temp directory, or document why another location is needed.",
     },
     RuleInfo {
-        id: UNDECLARED_NETWORK,
+        id: RuleId::T2UndeclaredNetwork,
         title: "Network use the skill does not declare",
         category: Category::CapabilityMismatch,
         severity: Severity::High,
@@ -133,7 +119,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "Say in the description which services the skill contacts, or remove the network code.",
     },
     RuleInfo {
-        id: DECLARED_NETWORK,
+        id: RuleId::T2DeclaredNetwork,
         title: "Declared network use",
         category: Category::CapabilityMismatch,
         severity: Severity::Info,
@@ -141,7 +127,7 @@ pub const RULES: &[RuleInfo] = &[
         remediation: "None needed.",
     },
     RuleInfo {
-        id: UNDECLARED_SECRETS,
+        id: RuleId::T2UndeclaredCredentialAccess,
         title: "Credential access the skill does not declare",
         category: Category::CredentialAccess,
         severity: Severity::High,
@@ -150,13 +136,9 @@ pub const RULES: &[RuleInfo] = &[
     },
 ];
 
-pub fn rule(id: &str) -> &'static RuleInfo {
-    RULES.iter().find(|r| r.id == id).unwrap_or(&RULES[0])
-}
-
 #[derive(Debug, Clone)]
 pub struct T2Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub confidence: Confidence,
     pub file: String,
@@ -166,12 +148,6 @@ pub struct T2Finding {
     pub message: String,
     /// Source→sink path, one step per entry (`file:line what`).
     pub flow: Vec<String>,
-}
-
-impl T2Finding {
-    pub fn info(&self) -> &'static RuleInfo {
-        rule(self.rule)
-    }
 }
 
 pub struct Ctx<'a> {
@@ -187,7 +163,7 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
     }
     for ev in &a.sources {
         if let SourceKind::CloudMetadata { url } = &ev.kind {
-            out.push(make(ctx, CLOUD_METADATA, Severity::High, Confidence::High, ev.file, ev.pos.line, ev.pos.col, format!("Queries the cloud metadata service at {url}, which hands out the machine's cloud credentials."), vec![]));
+            out.push(make(ctx, RuleId::T2CloudMetadata, Severity::High, Confidence::High, ev.file, ev.pos.line, ev.pos.col, format!("Queries the cloud metadata service at {url}, which hands out the machine's cloud credentials."), vec![]));
         }
     }
     for cap in &a.caps {
@@ -202,12 +178,12 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
                 } else {
                     (Severity::High, "")
                 };
-                out.push(make(ctx, PERSISTENCE, sev, Confidence::High, cap.file, cap.pos.line, cap.pos.col, format!("Writes a {what} ({path}) via {}: code placed there runs again later without the agent.{note}", cap.api), vec![]));
+                out.push(make(ctx, RuleId::T2Persistence, sev, Confidence::High, cap.file, cap.pos.line, cap.pos.col, format!("Writes a {what} ({path}) via {}: code placed there runs again later without the agent.{note}", cap.api), vec![]));
             }
             CapKind::WriteOutside { path } => {
                 out.push(make(
                     ctx,
-                    WRITE_OUTSIDE,
+                    RuleId::T2WriteOutsideSkill,
                     Severity::Low,
                     Confidence::Medium,
                     cap.file,
@@ -227,8 +203,8 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
 /// Keeps the most severe finding per (rule, file, line).
 fn dedupe(mut v: Vec<T2Finding>) -> Vec<T2Finding> {
     v.sort_by(|a, b| {
-        (a.rule, &a.file, a.line)
-            .cmp(&(b.rule, &b.file, b.line))
+        (a.rule.code(), &a.file, a.line)
+            .cmp(&(b.rule.code(), &b.file, b.line))
             .then(b.severity.cmp(&a.severity))
             .then(b.confidence.cmp(&a.confidence))
     });
@@ -246,7 +222,7 @@ fn dedupe(mut v: Vec<T2Finding>) -> Vec<T2Finding> {
 #[allow(clippy::too_many_arguments)]
 pub fn make(
     ctx: &Ctx,
-    rule: &'static str,
+    rule: RuleId,
     severity: Severity,
     confidence: Confidence,
     file: usize,
@@ -341,7 +317,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
     if let Some(how) = &hit.evasion {
         out.push(make(
             ctx,
-            EVASION,
+            RuleId::T2Evasion,
             Severity::High,
             Confidence::High,
             file,
@@ -399,7 +375,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         };
                         out.push(make(
                             ctx,
-                            EXFIL_CREDENTIALS,
+                            RuleId::T2ExfilCredentials,
                             sev,
                             Confidence::High,
                             file,
@@ -414,7 +390,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         ));
                     }
                     SourceKind::EnvAll => {
-                        out.push(make(ctx, EXFIL_ENVIRONMENT, Severity::Critical, Confidence::High, file, line, col, format!("Sends the whole environment — {from} — via {} to {where_}.{tr}{multi}", hit.api), flow));
+                        out.push(make(ctx, RuleId::T2ExfilEnvironment, Severity::Critical, Confidence::High, file, line, col, format!("Sends the whole environment — {from} — via {} to {where_}.{tr}{multi}", hit.api), flow));
                     }
                     SourceKind::EnvVar { name, secret: true }
                     | SourceKind::CredTool { command: name } => {
@@ -423,19 +399,19 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                             .is_some_and(|h| ctx.declared.host_related(name, h));
                         let (rule, sev, conf, why) = match class {
                             Some(HostClass::Exfil(_)) => (
-                                EXFIL_SECRET,
+                                RuleId::T2ExfilSecret,
                                 Severity::Critical,
                                 Confidence::High,
                                 "an exfiltration-type destination",
                             ),
                             Some(HostClass::Loopback) => (
-                                SECRET_TO_API,
+                                RuleId::T2SecretToDeclaredApi,
                                 Severity::Info,
                                 Confidence::High,
                                 "a local service",
                             ),
                             Some(HostClass::Named) if related => (
-                                SECRET_TO_API,
+                                RuleId::T2SecretToDeclaredApi,
                                 Severity::Info,
                                 Confidence::Medium,
                                 "a host matching the credential or named in SKILL.md",
@@ -444,20 +420,20 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                                 if dest.as_deref().is_some_and(|d| d.starts_with("http://")) =>
                             {
                                 (
-                                    EXFIL_SECRET,
+                                    RuleId::T2ExfilSecret,
                                     Severity::High,
                                     Confidence::Medium,
                                     "an unrelated host over plain HTTP",
                                 )
                             }
                             Some(HostClass::Named) => (
-                                EXFIL_SECRET,
+                                RuleId::T2ExfilSecret,
                                 Severity::Medium,
                                 Confidence::Medium,
                                 "a host unrelated to the credential and not mentioned in SKILL.md",
                             ),
                             None => (
-                                EXFIL_SECRET,
+                                RuleId::T2ExfilSecret,
                                 Severity::Medium,
                                 Confidence::Low,
                                 "a destination computed at run time",
@@ -473,7 +449,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         };
                         out.push(make(
                             ctx,
-                            EXFIL_RECON,
+                            RuleId::T2ExfilRecon,
                             sev,
                             Confidence::High,
                             file,
@@ -491,7 +467,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         };
                         out.push(make(
                             ctx,
-                            EXFIL_RECON,
+                            RuleId::T2ExfilRecon,
                             sev,
                             conf,
                             file,
@@ -505,7 +481,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         ));
                     }
                     SourceKind::CloudMetadata { .. } => {
-                        out.push(make(ctx, CLOUD_METADATA, Severity::Critical, Confidence::High, file, line, col, format!("Forwards cloud instance metadata — {from} — via {} to {where_}.{multi}", hit.api), flow));
+                        out.push(make(ctx, RuleId::T2CloudMetadata, Severity::Critical, Confidence::High, file, line, col, format!("Forwards cloud instance metadata — {from} — via {} to {where_}.{multi}", hit.api), flow));
                     }
                     _ => {}
                 }
@@ -517,7 +493,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                     .unwrap_or_else(|| "the network".into());
                 out.push(make(
                     ctx,
-                    REMOTE_CODE,
+                    RuleId::T2RemoteCodeExec,
                     Severity::Critical,
                     Confidence::High,
                     file,
@@ -533,7 +509,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
             (SinkKind::Exec | SinkKind::Eval, SourceKind::Decoded) => {
                 out.push(make(
                     ctx,
-                    OBFUSCATED_EXEC,
+                    RuleId::T2ObfuscatedExec,
                     Severity::High,
                     Confidence::High,
                     file,
@@ -555,7 +531,7 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
             ) => {
                 out.push(make(
                     ctx,
-                    PERSISTENCE,
+                    RuleId::T2Persistence,
                     Severity::Critical,
                     Confidence::High,
                     file,
