@@ -1,8 +1,11 @@
-//! Every tier-1 rule's documented example triggers that rule when it appears where the rule
-//! looks (a script, SKILL.md's body, or its frontmatter).
+//! Every tier-1 rule's documented example triggers that rule, and its benign near-miss does
+//! not, when they appear where the rule looks (a script, SKILL.md's body, or its frontmatter).
 
 use skillvet_scanner::catalog;
-use skillvet_scanner::tier1::{self, rules::RULES};
+use skillvet_scanner::tier1::{
+    self,
+    rules::{Detector, RULES, Rule},
+};
 use skillvet_skill::{FileKind, SkillBundle, SkillFile};
 
 fn bundle(files: &[(&str, &str)]) -> SkillBundle {
@@ -21,38 +24,74 @@ fn bundle(files: &[(&str, &str)]) -> SkillBundle {
 
 const HEAD: &str = "---\nname: demo\ndescription: Formats text files.\n---\n";
 
+/// `text` where `rule` looks: a script, SKILL.md's body, or its frontmatter.
+fn placed(rule: &Rule, text: &str) -> SkillBundle {
+    if text.starts_with("name:") {
+        bundle(&[(
+            "SKILL.md",
+            &format!("---\n{text}\ndescription: d\n---\nbody\n"),
+        )])
+    } else if matches!(
+        rule.category,
+        skillvet_scanner::Category::PromptInjection | skillvet_scanner::Category::HiddenUnicode
+    ) {
+        bundle(&[("SKILL.md", &format!("{HEAD}\n{text}\n"))])
+    } else {
+        bundle(&[
+            ("SKILL.md", &format!("{HEAD}\nRun the script.\n")),
+            ("scripts/run.sh", &format!("#!/bin/sh\n{text}\n")),
+        ])
+    }
+}
+
+fn rule_ids_found(rule: &Rule, text: &str) -> Vec<String> {
+    let b = placed(rule, text);
+    let parsed = b.parse_manifest();
+    tier1::scan_bundle(&b, &parsed, &Default::default())
+        .into_iter()
+        .map(|f| f.rule_id)
+        .collect()
+}
+
 #[test]
 fn every_rule_example_triggers_its_rule() {
     let mut missed = Vec::new();
     for rule in RULES.iter().filter(|r| !r.example.is_empty()) {
-        let b = if rule.example.starts_with("name:") {
-            bundle(&[(
-                "SKILL.md",
-                &format!("---\n{}\ndescription: d\n---\nbody\n", rule.example),
-            )])
-        } else if matches!(
-            rule.category,
-            skillvet_scanner::Category::PromptInjection | skillvet_scanner::Category::HiddenUnicode
-        ) {
-            bundle(&[("SKILL.md", &format!("{HEAD}\n{}\n", rule.example))])
-        } else {
-            bundle(&[
-                ("SKILL.md", &format!("{HEAD}\nRun the script.\n")),
-                ("scripts/run.sh", &format!("#!/bin/sh\n{}\n", rule.example)),
-            ])
-        };
-        let parsed = b.parse_manifest();
-        let found = tier1::scan_bundle(&b, &parsed, &Default::default());
-        if !found.iter().any(|f| f.rule_id == rule.id.code()) {
+        let found = rule_ids_found(rule, rule.example);
+        if !found.iter().any(|f| f == rule.id.code()) {
             missed.push(format!(
                 "{}: example {:?} gave {:?}",
-                rule.id,
-                rule.example,
-                found.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+                rule.id, rule.example, found
             ));
         }
     }
     assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+#[test]
+fn every_rule_benign_near_miss_does_not_trigger_it() {
+    let mut fired = Vec::new();
+    for rule in RULES.iter().filter(|r| !r.example.is_empty()) {
+        assert!(
+            rule.benign.trim().len() >= 8 && rule.benign != rule.example,
+            "{}: needs a benign near-miss",
+            rule.id
+        );
+        let found = rule_ids_found(rule, rule.benign);
+        if found.iter().any(|f| f == rule.id.code()) {
+            fired.push(format!("{}: benign {:?} fired it", rule.id, rule.benign));
+        }
+    }
+    assert!(fired.is_empty(), "{}", fired.join("\n"));
+}
+
+#[test]
+fn rules_without_an_example_have_no_benign_either() {
+    // Those are file-level checks; their bad/good fixtures are in rule_fixtures.rs.
+    for r in RULES.iter().filter(|r| r.example.is_empty()) {
+        assert!(r.benign.is_empty(), "{}", r.id);
+        assert!(matches!(r.detector, Detector::Builtin), "{}", r.id);
+    }
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "ELF, PE (Windows) or Mach-O executables and libraries, recognised by their magic bytes whatever their name: code nobody can review.",
         remediation: "Ship source code, or tell users to install the tool from its vendor.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -26,6 +27,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "zip, tar, gzip, bzip2, xz, zstd, 7z or rar archives hide their content from review; jar/whl/apk/egg archives (executable packages) are rated high.",
         remediation: "Ship the files unpacked so they can be reviewed.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -38,6 +40,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Python .pyc, Java .class or WebAssembly modules run like source but cannot be read.",
         remediation: "Ship the source files.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -50,6 +53,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A file that is neither text nor a known image, font or document format.",
         remediation: "Explain what the file is, or remove it.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -62,6 +66,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A file over 1 MB (medium over 5 MB): too large to review, and text files this size are only partly scanned.",
         remediation: "Remove large files or fetch data at run time from a documented source.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -74,6 +79,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A SKILL.md over 100 kB floods the agent's context, a way to bury instructions.",
         remediation: "Keep SKILL.md short and move detail to references/.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -86,6 +92,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A symlink inside the skill; skillvet never follows it, but installers might.",
         remediation: "Replace the link with the file.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -98,6 +105,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A symlink whose target is absolute or climbs out of the skill folder, e.g. to ~/.ssh: an installed skill would expose that file.",
         remediation: "Remove the link.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -110,6 +118,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A submodule pulls code from another repository that was not scanned.",
         remediation: "Vendor the needed files into the skill.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -122,6 +131,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "SKILL.md is missing, a symlink, or its frontmatter breaks the agentskills.io rules (the parser's messages are listed).",
         remediation: "Fix the frontmatter as the messages say.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
     Rule {
@@ -134,6 +144,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A `hooks` entry in the frontmatter makes the agent run commands automatically on events, without a prompt; the commands are shown.",
         remediation: "Avoid hooks in skills, or keep them trivial and documented.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
 ];

@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "eval/exec/new Function applied to user input, command-line arguments, request data or environment values: arbitrary code execution.",
         remediation: "Parse the input (json, ast.literal_eval, argparse) instead of executing it.",
         example: "result = eval(sys.argv[1])",
+        benign: "result = ast.literal_eval(sys.argv[1])",
         detector: pat(
             &["eval", "exec", "function"],
             r"(?i)\b(eval|exec)\s*\(\s*(input\s*\(|raw_input\s*\(|sys\.argv|request\.|req\.(body|query|params)|os\.environ|os\.getenv|process\.argv|process\.env|args\.|params\[|flask\.request)|\bnew\s+function\s*\(\s*(req\.|process\.argv|input)",
@@ -31,6 +32,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A command line passed through the shell; rated high when it is built with f-strings, format or concatenation (command injection).",
         remediation: "Pass an argument list without shell=True.",
         example: "subprocess.run(f\"convert {name} out.pdf\", shell=True)",
+        benign: "subprocess.run([\"convert\", name, \"out.pdf\"], shell=False)",
         detector: pat(
             &["shell"],
             r"(?i)\bsubprocess\.\w+\([^\n]*\bshell\s*=\s*true\b",
@@ -48,6 +50,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "os.system/os.popen/child_process.exec(Sync) run a shell command line; rated high when it is built from interpolated strings.",
         remediation: "Use subprocess/execFile with an argument list.",
         example: "os.system('tar xzf ' + archive)",
+        benign: "subprocess.run(['tar', 'xzf', archive], check=True)",
         detector: pat(
             &[
                 "os.system",
@@ -71,6 +74,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A query passed to execute/query built with f-strings, `+`, `%` or template literals: SQL injection.",
         remediation: "Use parameterised queries.",
         example: "cur.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")",
+        benign: "cur.execute(\"SELECT * FROM users WHERE name = ?\", (name,))",
         detector: pat(
             &["select", "insert", "update", "delete", "drop"],
             r#"(?i)\b(execute|executemany|executescript|query|raw)\s*\(\s*(f["'](select|insert|update|delete|drop)\b[^\n]*\{|["'](select|insert|update|delete|drop)\b[^\n]*?["']\s*(\+|%\s*[\w(])|`(select|insert|update|delete)\b[^`]*\$\{)"#,
@@ -88,6 +92,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Paths climbing three or more levels (`../../../`) or archives extracted without member checks (tar/zip slip) can read or write outside the skill.",
         remediation: "Resolve paths and check they stay inside the intended folder; use tarfile's `filter='data'`.",
         example: "open('../../../etc/hosts')",
+        benign: "open('../data/hosts')",
         detector: pat(
             &["../", "..\\", "extractall"],
             r"(\.\.[/\\]){3,}|(?i)\btar(file)?\b[^\n]*\.extractall\(\s*[^\n)]*\)",
@@ -105,6 +110,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "pickle/marshal/dill loads and yaml.load without a safe loader execute code embedded in the data.",
         remediation: "Use json or yaml.safe_load for data you did not produce.",
         example: "obj = pickle.loads(requests.get(url).content)",
+        benign: "obj = yaml.safe_load(open(path))",
         detector: pat(
             &["pickle", "marshal", "dill", "yaml.load", "yaml.unsafe_load"],
             r"(?i)\b(pickle|cpickle|dill|marshal)\.loads?\s*\(|\byaml\.(unsafe_)?load\s*\(",
@@ -122,6 +128,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`verify=False`, `rejectUnauthorized: false`, unverified SSL contexts, `curl -k`: traffic can be intercepted and downloads replaced.",
         remediation: "Keep certificate verification on.",
         example: "requests.get(url, verify=False)",
+        benign: "requests.get(url, verify=True)",
         detector: pat(
             &[
                 "verify",

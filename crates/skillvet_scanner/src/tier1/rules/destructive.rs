@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`rm -rf /`, `rm -rf ~`, `rm -rf $HOME/*`, `rm -rf /etc`…: irrecoverable loss of the user's data or system.",
         remediation: "Delete only paths the skill created, inside its working directory.",
         example: "rm -rf --no-preserve-root /",
+        benign: "rm -rf ./build/",
         detector: pat(
             &["rm "],
             r#"(?i)\brm\s+(-[a-z]+\s+)*(-[a-z]*r[a-z]*f[a-z]*|-[a-z]*f[a-z]*r[a-z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(--no-preserve-root\s+)?["']?(/|/\*|~|~/|~/\*|\$home|\$\{home\}|\$home/\*|\$\{home\}/\*|/home|/users|/etc|/usr|/var|/boot|/bin|/lib|/opt|\.\./?)["']?(\s|;|&|\||\)|$)"#,
@@ -31,6 +32,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`mkfs` on a device, `dd of=/dev/sda`, `wipefs -a`, `shred /dev/…`, redirects onto block devices, `format C:`.",
         remediation: "Remove it; skills never need to touch block devices.",
         example: "dd if=/dev/zero of=/dev/sda bs=1M",
+        benign: "dd if=/dev/zero of=./disk.img bs=1M count=64",
         detector: pat(
             &["mkfs", "dd", "wipefs", "shred", "/dev/", "format"],
             r"(?i)\bmkfs(\.\w+)?\s+[^\n]*?/dev/\w+|\bdd\b[^\n]*\bof=/dev/(sd|hd|nvme|xvd|vd|mmcblk|disk|rdisk)\w*|\bwipefs\s+-a\b|\bshred\b[^\n]*/dev/\w+|>\s*/dev/(sd[a-z]|nvme\d|hd[a-z]|disk\d)\b|\bformat\s+[a-z]:\s*/[qy]",
@@ -48,6 +50,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`:(){ :|:& };:` and equivalents that exhaust the machine's processes.",
         remediation: "Remove it.",
         example: ":(){ :|:& };:",
+        benign: "pid = os.fork()",
         detector: pat(
             &[":()", ": ()", "fork"],
             r"(?i):\s*\(\s*\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bwhile\s+(true|1)\s*:\s*os\.fork\(\)|\bfor\s*\(\s*;\s*;\s*\)\s*fork\s*\(\s*\)",
@@ -65,6 +68,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`shutil.rmtree` / `fs.rmSync` / `Remove-Item -Recurse` / `rd /s /q` aimed at `/`, the home folder or a drive root.",
         remediation: "Delete only paths the skill created.",
         example: "shutil.rmtree(os.path.expanduser('~'))",
+        benign: "shutil.rmtree(os.path.expanduser('~/.cache/skill-demo'))",
         detector: pat(
             &[
                 "rmtree",
@@ -89,6 +93,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`chmod -R 777 /`, `chown -R … /`: breaks the system and its security model.",
         remediation: "Change permissions only on files the skill created.",
         example: "chmod -R 777 /",
+        benign: "chmod -R 755 ./dist",
         detector: pat(
             &["chmod", "chown"],
             r"(?i)\b(chmod|chown)\s+(-\w+\s+)*-R\s+[\w:.+-]+\s+(/|/\*|~|/etc|/usr)(\s|;|$)",

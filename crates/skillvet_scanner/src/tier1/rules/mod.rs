@@ -87,6 +87,10 @@ pub struct Rule {
     pub remediation: &'static str,
     /// Text that triggers the rule when it is the content of a script (tested).
     pub example: &'static str,
+    /// A near-miss placed like `example` that must not trigger the rule (tested): the same
+    /// words negated, a placeholder, a safe variant. Empty exactly when `example` is; such
+    /// rules have fixtures in `tests/rule_fixtures.rs`.
+    pub benign: &'static str,
     pub detector: Detector,
 }
 

