@@ -903,7 +903,9 @@ impl<'p> Engine<'p> {
             Stmt::Import(imp) => self.import(f, imp),
             Stmt::Def(idx) => {
                 let file = f.file;
-                let func = &self.units[file].module.functions[*idx];
+                let Some(func) = self.units[file].module.functions.get(*idx) else {
+                    return;
+                };
                 if func.class.is_none() && !func.name.is_empty() {
                     let name = func.name.clone();
                     self.set_var(
@@ -2953,6 +2955,10 @@ impl<'p> Engine<'p> {
             Lang::Python => super::python::parse(src),
             Lang::JavaScript => super::js::parse(src),
         };
+        // Its functions live in `m`, not in the unit: their bodies run where they are
+        // defined (a Def index would point into the unit's own table).
+        let body = std::mem::take(&mut m.body);
+        m.body = inline_defs(body, &mut m.functions);
         // Everything in the string reports at the line that runs it.
         relocate(&mut m.body, pos);
         // Functions defined inside the string are evaluated inline where called.
@@ -2987,6 +2993,23 @@ fn buffer_transform(
         }
         _ => None,
     }
+}
+
+/// Top-level `def`s of nested code replaced by their bodies (nested ones are skipped by
+/// `Stmt::Def`'s bounds check).
+fn inline_defs(body: Vec<Stmt>, functions: &mut [Function]) -> Vec<Stmt> {
+    let mut out = Vec::with_capacity(body.len());
+    for s in body {
+        match s {
+            Stmt::Def(i) if i < functions.len() => {
+                let inner = std::mem::take(&mut functions[i].body);
+                out.extend(inline_defs(inner, functions));
+            }
+            Stmt::Def(_) => {}
+            s => out.push(s),
+        }
+    }
+    out
 }
 
 fn relocate(stmts: &mut [Stmt], pos: Pos) {
