@@ -153,6 +153,14 @@ rule_ids! {
     T1StructSubmodule = "SV-T1-STRUCT-SUBMODULE",
     T1ManInvalid = "SV-T1-MAN-INVALID",
     T1ManHooks = "SV-T1-MAN-HOOKS",
+    // Tier 1: intent of the prose
+    T1IntExfiltration = "SV-T1-INT-EXFILTRATION",
+    T1IntHarvest = "SV-T1-INT-HARVEST",
+    T1IntSensitiveAccess = "SV-T1-INT-SENSITIVE-ACCESS",
+    T1IntDisableSafeguards = "SV-T1-INT-DISABLE-SAFEGUARDS",
+    T1IntAgentConfig = "SV-T1-INT-AGENT-CONFIG",
+    T1IntConcealment = "SV-T1-INT-CONCEALMENT",
+    T1IntAuthority = "SV-T1-INT-AUTHORITY",
     // Tier 2: data flow and declared behaviour
     T2ExfilCredentials = "SV-T2-EXFIL-CREDENTIALS",
     T2ExfilEnvironment = "SV-T2-EXFIL-ENVIRONMENT",

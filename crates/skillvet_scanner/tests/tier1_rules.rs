@@ -31,10 +31,12 @@ fn placed(rule: &Rule, text: &str) -> SkillBundle {
             "SKILL.md",
             &format!("---\n{text}\ndescription: d\n---\nbody\n"),
         )])
-    } else if matches!(
-        rule.category,
-        skillvet_scanner::Category::PromptInjection | skillvet_scanner::Category::HiddenUnicode
-    ) {
+    } else if rule.id.code().starts_with("SV-T1-INT-")
+        || matches!(
+            rule.category,
+            skillvet_scanner::Category::PromptInjection | skillvet_scanner::Category::HiddenUnicode
+        )
+    {
         bundle(&[("SKILL.md", &format!("{HEAD}\n{text}\n"))])
     } else {
         bundle(&[

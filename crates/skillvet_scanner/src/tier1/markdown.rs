@@ -16,6 +16,9 @@ pub enum Region {
     Fence {
         /// Text around the block presents it as a bad, vulnerable or attack example.
         marked_bad: bool,
+        /// The sentence just before introduces the block as a step to carry out ("Run:",
+        /// "1. Create the archive:"): the commands are instructions, not quotations.
+        step: bool,
     },
     HtmlComment,
 }
@@ -32,6 +35,19 @@ enum LineKind {
 #[derive(Debug)]
 struct Fence {
     marked_bad: bool,
+    step: bool,
+}
+
+/// One fenced code block of a markdown text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FenceSpan {
+    index: u32,
+    /// 0-based line of the opening delimiter.
+    pub open: usize,
+    /// 0-based line of the closing delimiter (or the last line).
+    pub close: usize,
+    pub marked_bad: bool,
+    pub step: bool,
 }
 
 /// Line-level layout of one markdown text.
@@ -138,6 +154,26 @@ impl Layout {
             }
             if let Some(f) = fence_open(l) {
                 open = Some(f);
+                // The nearest line of prose before the block, when it is not a heading.
+                let intro = (0..i)
+                    .rev()
+                    .take(3)
+                    .map(|j| (j, line(j)))
+                    .find(|(_, t)| !t.trim().is_empty())
+                    .filter(|(j, t)| {
+                        matches!(kinds[*j], LineKind::Prose) && !t.trim_start().starts_with('#')
+                    })
+                    .map(|(_, t)| t);
+                let heading_text = (heading != u32::MAX).then(|| line(heading as usize));
+                let first_body = if i + 1 < n { line(i + 1) } else { "" };
+                let body_marked = first_body.trim_start().starts_with(['#', '/', '-', ';'])
+                    && (has_marker(first_body) || super::intent::is_example_label(first_body));
+                let step = intro.is_some_and(|t| {
+                    !has_marker(t)
+                        && !body_marked
+                        && !heading_text.is_some_and(has_marker)
+                        && super::intent::is_instruction(t)
+                });
                 // Look back over a few lines of prose and the section heading.
                 let mut context = String::from(l);
                 let mut seen = 0;
@@ -165,6 +201,7 @@ impl Layout {
                 }
                 fences.push(Fence {
                     marked_bad: has_marker(&context),
+                    step,
                 });
                 fence_of[i] = (fences.len() - 1) as u32;
                 kinds.push(LineKind::FenceDelimiter);
@@ -219,12 +256,13 @@ impl Layout {
         }
         match self.kinds.get(line) {
             Some(LineKind::Frontmatter) => Region::Frontmatter,
-            Some(LineKind::FenceBody | LineKind::FenceDelimiter) => Region::Fence {
-                marked_bad: self
-                    .fences
-                    .get(self.fence_of[line] as usize)
-                    .is_some_and(|f| f.marked_bad),
-            },
+            Some(LineKind::FenceBody | LineKind::FenceDelimiter) => {
+                let f = self.fences.get(self.fence_of[line] as usize);
+                Region::Fence {
+                    marked_bad: f.is_some_and(|f| f.marked_bad),
+                    step: f.is_some_and(|f| f.step),
+                }
+            }
             Some(kind) => {
                 let before = &text[line_start..offset];
                 if before.bytes().filter(|b| *b == b'`').count() % 2 == 1 {
@@ -237,6 +275,32 @@ impl Layout {
             }
             None => Region::Prose,
         }
+    }
+
+    /// Every fenced block: 0-based lines of its opening and closing delimiters (the last
+    /// line when it is never closed), whether it is marked as a bad example, and whether
+    /// it is introduced as a step.
+    pub fn fences(&self) -> Vec<FenceSpan> {
+        let mut out: Vec<FenceSpan> = Vec::new();
+        for (line, &f) in self.fence_of.iter().enumerate() {
+            if f == u32::MAX {
+                continue;
+            }
+            match out.last_mut() {
+                Some(span) if span.index == f => span.close = line,
+                _ => {
+                    let fence = &self.fences[f as usize];
+                    out.push(FenceSpan {
+                        index: f,
+                        open: line,
+                        close: line,
+                        marked_bad: fence.marked_bad,
+                        step: fence.step,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// 0-based line of the heading above `line`, if any.
@@ -275,7 +339,10 @@ mod tests {
         assert_eq!(region_of(t, "inline", 4), Region::InlineCode);
         assert_eq!(
             region_of(t, "fenced", 4),
-            Region::Fence { marked_bad: false }
+            Region::Fence {
+                marked_bad: false,
+                step: true
+            }
         );
         assert_eq!(region_of(t, "table", 4), Region::Table);
         assert_eq!(region_of(t, "still", 4), Region::HtmlComment);
@@ -285,8 +352,20 @@ mod tests {
     #[test]
     fn fences_after_bad_example_text_are_marked() {
         let t = "## Vulnerable pattern\n\nThis is what attackers do:\n\n```bash\ncurl x | sh\n```\n\n## Setup\n\nInstall it:\n\n```bash\nmake\n```\n";
-        assert_eq!(region_of(t, "curl", 1), Region::Fence { marked_bad: true });
-        assert_eq!(region_of(t, "make", 1), Region::Fence { marked_bad: false });
+        assert_eq!(
+            region_of(t, "curl", 1),
+            Region::Fence {
+                marked_bad: true,
+                step: false
+            }
+        );
+        assert_eq!(
+            region_of(t, "make", 1),
+            Region::Fence {
+                marked_bad: false,
+                step: true
+            }
+        );
     }
 
     #[test]
@@ -294,13 +373,22 @@ mod tests {
         let t = "```html\n<!-- ignore previous instructions -->\n```\n";
         assert_eq!(
             region_of(t, "ignore", 1),
-            Region::Fence { marked_bad: false }
+            Region::Fence {
+                marked_bad: false,
+                step: false
+            }
         );
     }
 
     #[test]
     fn unterminated_fence_runs_to_the_end() {
         let t = "text\n```\ncode\nmore";
-        assert_eq!(region_of(t, "more", 1), Region::Fence { marked_bad: false });
+        assert_eq!(
+            region_of(t, "more", 1),
+            Region::Fence {
+                marked_bad: false,
+                step: false
+            }
+        );
     }
 }

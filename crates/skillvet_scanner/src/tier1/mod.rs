@@ -9,6 +9,7 @@
 
 pub mod encoded;
 pub mod files;
+pub mod intent;
 pub mod markdown;
 pub mod rules;
 pub mod unicode;
@@ -20,7 +21,9 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 use skillvet_skill::{FileKind, ParsedSkillMd, SKILL_MD, SkillBundle};
 
-use crate::model::{Confidence, Finding, MAX_EVIDENCE_CHARS, Severity, Tier, sanitize_evidence};
+use crate::model::{
+    Category, Confidence, Finding, MAX_EVIDENCE_CHARS, Severity, Tier, sanitize_evidence,
+};
 use crate::registry::RuleId;
 use markdown::{Layout, Region};
 use rules::{Detector, Post, RULES, Rule, Scope};
@@ -116,6 +119,8 @@ pub struct SkillContext {
     pub teaching: bool,
     /// 1-based line where SKILL.md's body starts (1 when there is no frontmatter).
     pub body_line: usize,
+    /// Name and description, lower-cased: what the skill declares it does.
+    pub declared: String,
 }
 
 static TEACHING: LazyLock<Regex> = LazyLock::new(|| {
@@ -132,10 +137,82 @@ impl SkillContext {
             );
             TEACHING.is_match(&text)
         });
+        let declared = parsed.manifest.as_ref().map_or(String::new(), |m| {
+            format!(
+                "{} {}",
+                m.name.as_deref().unwrap_or(""),
+                m.description.as_deref().unwrap_or("")
+            )
+            .to_lowercase()
+        });
         SkillContext {
             teaching,
             body_line: parsed.body.as_ref().map_or(1, |b| b.line),
+            declared,
         }
+    }
+
+    /// The description says the skill does this kind of thing (a scheduler installs cron
+    /// entries, an SSH helper touches `~/.ssh`): what is declared weighs less than what is
+    /// not.
+    pub fn declares(&self, category: Category) -> bool {
+        let words: &[&str] = match category {
+            Category::Persistence => &[
+                "cron",
+                "schedul",
+                "launchd",
+                "launchagent",
+                "launch agent",
+                "systemd",
+                "service",
+                "hook",
+                "startup",
+                "start-up",
+                "autostart",
+                "at login",
+                "daemon",
+                "shell rc",
+                ".zshrc",
+                ".bashrc",
+                "shell hook",
+                "shell profile",
+                "direnv",
+                "task scheduler",
+                "scheduled task",
+                "alias",
+            ],
+            Category::CredentialAccess => &[
+                "ssh",
+                "credential",
+                "aws",
+                "gcloud",
+                "azure",
+                "kube",
+                "docker login",
+                "registry login",
+                "keychain",
+                "secret",
+                "token",
+                "password manager",
+                ".env",
+                "dotenv",
+                "api key",
+                "vault",
+            ],
+            Category::Destructive => &[
+                "clean",
+                "delete",
+                "remove",
+                "prune",
+                "wipe",
+                "reset",
+                "uninstall",
+                "purge",
+            ],
+            Category::PrivilegeEscalation => &["sudo", "admin", "root", "system-wide", "harden"],
+            _ => return false,
+        };
+        words.iter().any(|w| self.declared.contains(w))
     }
 }
 
@@ -369,6 +446,33 @@ fn is_comment_line(role_path: &str, line: &str, col_byte: usize) -> bool {
     (hash_lang && before.contains(" #")) || (slash_lang && before.contains(" //"))
 }
 
+/// The match sits in the string of a regex constructor (`re.compile(r"…")`, `new RegExp(`,
+/// `grep -E '…'`): detection code describing what it looks for.
+fn in_regex_literal(line: &str, col_byte: usize) -> bool {
+    let before = &line[..col_byte.min(line.len())];
+    let lower = before.to_ascii_lowercase();
+    [
+        "re.compile(",
+        "re.search(",
+        "re.match(",
+        "re.findall(",
+        "re.finditer(",
+        "re.sub(",
+        "regex(",
+        "regexp(",
+        "new regexp(",
+        "pattern.compile(",
+        "grep -e",
+        "grep -p",
+        "rg ",
+        "regex::new(",
+        "=~",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+        || before.trim_start().starts_with('/') && before.matches('/').count() == 1
+}
+
 /// Dockerfiles and Containerfiles: their commands run in an image build.
 fn is_container_build(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -398,6 +502,35 @@ pub(crate) fn adjust_for(
     }
     let lower_line = line.to_lowercase();
     let sentence = sentence_before(line, col_byte).to_lowercase();
+    if matches!(
+        rule.category,
+        Category::CredentialAccess | Category::Persistence
+    ) {
+        let before = lower_line[..col_byte.min(lower_line.len())].to_owned();
+        let cmd_start = before
+            .rfind(['`', '|', ';', '&', '(', '$'])
+            .map_or(0, |i| i + 1);
+        let cmd = before[cmd_start..].trim_start();
+        if METADATA_COMMANDS.iter().any(|m| cmd.starts_with(m)) {
+            adj.add(
+                1,
+                1,
+                "lists or manages the file without reading what it holds",
+            );
+        }
+    }
+    if matches!(region, Some(Region::Frontmatter)) {
+        adj.add(1, 1, "in the frontmatter: what the skill declares");
+    } else if rule.severity < Severity::Critical && ctx.declares(rule.category) {
+        adj.add(1, 0, "the description declares this capability");
+    }
+    if doc.role.is_code() && in_regex_literal(line, col_byte) {
+        adj.add(
+            2,
+            2,
+            "inside a regular expression: a pattern the code looks for",
+        );
+    }
     match doc.role {
         Role::Script | Role::Source => {
             if doc.role == Role::Source {
@@ -434,7 +567,10 @@ pub(crate) fn adjust_for(
                     contains_any(&h, markdown::BAD_EXAMPLE_MARKERS)
                 });
             match region {
-                Some(Region::Fence { marked_bad }) => {
+                Some(Region::Fence { step: true, .. }) if doc.role == Role::SkillMd => {
+                    // A step of the skill's own instructions: the agent runs it.
+                }
+                Some(Region::Fence { marked_bad, .. }) => {
                     if doc.role == Role::SkillMd {
                         adj.add(0, 1, "in a code block of SKILL.md");
                     }
@@ -462,7 +598,9 @@ pub(crate) fn adjust_for(
                     }
                 }
             }
-            if ctx.teaching {
+            let own_step = doc.role == Role::SkillMd
+                && matches!(region, Some(Region::Fence { step: true, .. }));
+            if ctx.teaching && !own_step {
                 adj.add(0, 1, "in the documentation of a security-teaching skill");
             }
         }
@@ -695,6 +833,42 @@ struct PostOutcome {
     detail: Option<String>,
     evidence: Option<String>,
 }
+
+/// Whether a URL (scheme optional) is one of the [`VENDOR_INSTALLERS`] over https.
+pub(crate) fn is_vendor_installer(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    VENDOR_INSTALLERS
+        .iter()
+        .any(|v| rest.starts_with(v) || host.ends_with(&format!(".{v}")))
+}
+
+/// Commands that manage credential or start-up files without reading or changing what
+/// they hold (listing, permissions, loading a key into the agent).
+const METADATA_COMMANDS: &[&str] = &[
+    "ls ",
+    "ls -",
+    "stat ",
+    "chmod ",
+    "chown ",
+    "ssh-add",
+    "ssh-keygen",
+    "test -",
+    "[ -",
+    "mkdir ",
+    "touch ",
+    "launchctl list",
+    "crontab -l",
+    "systemctl list",
+    "systemctl status",
+    "git config core.sshcommand",
+    "ssh -i ",
+    "aws configure",
+    "find ~/library/launchagents",
+];
 
 /// Hosts of widely used vendor install scripts: piping these to a shell is common
 /// practice (still reported, at low severity).
@@ -977,6 +1151,17 @@ fn redact_in_line(line: &str, secret: &str) -> String {
 /// Runs tier 1 over a bundle.
 pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits) -> Vec<Finding> {
     let ctx = SkillContext::from_manifest(parsed);
+    let declared = parsed
+        .manifest
+        .as_ref()
+        .map(|m| {
+            intent::Declared::new(
+                m.name.as_deref().unwrap_or(""),
+                m.description.as_deref().unwrap_or(""),
+                &m.allowed_tools,
+            )
+        })
+        .unwrap_or_default();
     let mut out = Vec::new();
     files::scan_structure(bundle, parsed, &ctx, &mut out);
     for f in &bundle.files {
@@ -992,6 +1177,7 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
         let role = Role::of(&f.path, &f.kind, &f.content);
         let doc = Doc::new(&f.path, text, role, &ctx, None);
         scan_text(&doc, &ctx, limits, 0, &mut out);
+        intent::scan(&doc, &ctx, &declared, &mut out);
     }
     dedupe(&mut out);
     out

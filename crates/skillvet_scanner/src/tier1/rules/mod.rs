@@ -19,6 +19,7 @@ mod destructive;
 mod exfiltration;
 mod hidden_unicode;
 mod injection;
+mod intent;
 mod obfuscation;
 mod persistence;
 mod privilege;
@@ -130,6 +131,7 @@ const SECTIONS: &[&[Rule]] = &[
     secrets::RULES,
     dangerous_code::RULES,
     bundle::RULES,
+    intent::RULES,
 ];
 
 const COUNT: usize = {

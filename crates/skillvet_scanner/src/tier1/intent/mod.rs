@@ -1,0 +1,1048 @@
+//! Intent analysis of a skill's prose: the agent itself is the payload when SKILL.md tells
+//! it to collect the user's passwords, repeat them in every answer, read `~/.aws` while
+//! "formatting tables", or send the conversation to a server.
+//!
+//! Each sentence is read for imperative actions (a verb at the head of a clause, after
+//! lead-ins such as "then", "you must", "your task is to"), the sensitive objects they act
+//! on, destinations (URLs, mail addresses, "our server", "in every response", a log file)
+//! and markers (negation, concealment, pretexts, consent, verbatim, "from now on",
+//! precedence claims, talk *about* attacks). What is instructed is compared with what the
+//! description declares — the prose twin of tier 2's declared-versus-actual check.
+//! Negated sentences, quoted examples, code blocks and security-teaching material lower or
+//! drop the finding.
+
+pub mod lexicon;
+pub mod steps;
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::{self, Rule};
+use super::{Doc, Role, SkillContext, finding_with};
+use crate::model::{Confidence, Finding, Severity};
+use crate::registry::RuleId;
+use lexicon::{Act, Dest, Hit, LEAD_INS, Mark, NEGATORS, Obj, Term};
+use steps::{Kind, Sentence};
+
+/// What the skill says it is for, read from its frontmatter.
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    /// Name, description and allowed-tools, lower-cased.
+    text: String,
+}
+
+impl Declared {
+    pub fn new(name: &str, description: &str, allowed_tools: &[String]) -> Declared {
+        Declared {
+            text: format!("{name} {description} {}", allowed_tools.join(" ")).to_lowercase(),
+        }
+    }
+
+    fn says_any(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.text.contains(w))
+    }
+
+    /// The description covers acting on `obj` (a credential manager may read keys).
+    pub fn covers(&self, obj: Obj) -> bool {
+        let words: &[&str] = match obj {
+            Obj::Credential | Obj::CredStore => &[
+                "credential",
+                "secret",
+                "password",
+                "token",
+                "api key",
+                "api-key",
+                "auth",
+                "login",
+                "ssh",
+                "aws",
+                "gcloud",
+                "azure",
+                "kube",
+                "vault",
+                "keychain",
+                "dotenv",
+                ".env",
+                "1password",
+                "bitwarden",
+                "rotate",
+                "certificate",
+                "key management",
+                "keys",
+                "wallet",
+                "environment variable",
+                "security",
+                "audit",
+                "leak",
+            ],
+            Obj::Personal => &[
+                "contact", "customer", "crm", "profile", "personal", "form", "hr ", "lead",
+                "patient", "resume", "cv", "invoice", "payment", "billing", "address", "gdpr",
+                "privacy", "pii",
+            ],
+            Obj::Conversation => &[
+                "memory",
+                "journal",
+                "note",
+                "log",
+                "transcript",
+                "history",
+                "conversation",
+                "chat",
+                "remember",
+                "minutes",
+                "diary",
+                "recall",
+                "context",
+            ],
+            Obj::SystemPrompt => &["prompt", "system prompt", "instructions"],
+            Obj::Mail => &[
+                "mail",
+                "inbox",
+                "gmail",
+                "outlook",
+                "newsletter",
+                "message",
+                "slack",
+                "sms",
+            ],
+            Obj::PrivateFiles => &[
+                "backup",
+                "sync",
+                "dotfile",
+                "home",
+                "file manager",
+                "organize",
+                "organise",
+                "clean",
+                "disk",
+                "photo",
+                "download",
+                "browser",
+                "history",
+                "clipboard",
+            ],
+            Obj::Environment => &["env", "environment", "config", "debug", "diagnos"],
+            Obj::Safeguard => &[
+                "firewall",
+                "harden",
+                "antivirus",
+                "defender",
+                "selinux",
+                "apparmor",
+                "sysadmin",
+                "permission",
+                "security",
+                "admin",
+            ],
+            Obj::AgentConfig => &[
+                "claude.md",
+                "agents.md",
+                "memory",
+                "rules",
+                "settings",
+                "config",
+                "setup",
+                "instructions",
+                "cursor",
+                "mcp",
+            ],
+        };
+        self.says_any(words)
+    }
+
+    /// The description names `host` or its second-level name.
+    pub fn names_host(&self, host: &str) -> bool {
+        let host = host.trim_start_matches("www.");
+        if self.text.contains(host) {
+            return true;
+        }
+        let parts: Vec<&str> = host.split('.').collect();
+        parts.len() >= 2 && {
+            let sld = parts[parts.len() - 2];
+            sld.len() >= 4 && self.text.contains(sld)
+        }
+    }
+}
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(?:https?|wss?|ftp)://([a-z0-9.\-]+|\[[0-9a-f:]+\])(?::\d+)?[^\s"'`)<>]*"#)
+        .expect("url regex")
+});
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}\b").expect("mail")
+});
+
+/// Credential files and stores named by path.
+static CRED_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(~|\$home|%userprofile%|/home/\w+|/users/\w+)?/?\.(ssh|aws|azure|gnupg|kube|docker/config\.json|npmrc|pypirc|netrc|git-credentials|config/gcloud|config/gh|password-store|electrum|bitcoin|ethereum)\b|\bid_(rsa|ed25519|ecdsa|dsa)\b|(^|[\s/`'\x22(])\.env(\.[a-z]+)?\b|\b(wallet\.dat|login\s+data|key4\.db|logins\.json|cookies\.sqlite|login\.keychain(-db)?|keychain-db)\b|/etc/(shadow|sudoers)\b",
+    )
+    .expect("cred path regex")
+});
+
+/// Paths outside the project: the home folder and system files.
+static PRIVATE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(~/|\$home/|/etc/passwd\b|~/(documents|desktop|downloads|library)\b|\.(bash|zsh)_history\b)")
+        .expect("private path regex")
+});
+
+/// A file name or path an instruction writes into.
+static FILE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)\b")
+        .expect("file path regex")
+});
+
+/// Hosts where collected data ends up (paste, webhook and tunnel services).
+static COLLECTION_HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(webhook\.site|requestbin|pipedream|ngrok|trycloudflare|hookbin|beeceptor|interact\.sh|oast\.|burpcollaborator|pastebin|paste\.ee|hastebin|ghostbin|transfer\.sh|file\.io|0x0\.st|discord(app)?\.com/api/webhooks|api\.telegram\.org|hooks\.slack\.com|serveo|localtunnel|loca\.lt|workers\.dev|glitch\.me|repl\.co|requestcatcher|postb\.in|mockbin|canarytokens|dnslog|ceye\.io|bit\.ly|tinyurl)")
+        .expect("collection host regex")
+});
+
+/// Ways of keeping something from the user that word lists miss: leaving steps out of the
+/// answer, answering questions about them with a cover story, erasing traces.
+static CONCEAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)\b[^.;]{0,80}\b(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)\b",
+        r"|(?i)\b(don'?t|do\s+not|never)\s+(ever\s+)?(list|show|include|describe|report|quote|print|display|discuss|explain|mention)\s+(this|these|it|them|that|the\s+(\w+\s+){0,2}(step|steps|commands?|sync|uploads?|push|pushes|commits?|requests?|calls?|traffic|backup|mirror|archive|changes?|directive|directives)|what\s+you\s+(did|ran|sent|uploaded|changed)|the\s+commands\s+you\s+ran)\b[^.;]{0,40}\b(in|from|to)\s+(your|the|any)\s+(reply|replies|summary|response|responses|answer|answers|output|transcript|chat|user)\b",
+        r"|(?i)\b(leave|keep)\b[^.;]{0,60}\bout\s+of\s+(your|the|any)\s+(summary|reply|response|answer|report|output|transcript|restore|chat|notes|log)",
+        r"|(?i)\bif\s+(the\s+user|they|anyone|someone|a\s+reviewer|the\s+reviewer|a\s+teammate|asked)\b[^.;]{0,30}\b(asks?|questions?|wonders?|later\s+asks?|notices?)\b[^.;]{0,120}\b(say|tell\s+(them|the\s+user|him|her)|answer|reply|respond|explain|claim|insist)\b[^.;]{0,60}\b(only|just|harmless|routine|normal|standard|nothing|transitive|merely|simply|automatic|benign|no\s+data|never\s+(sent|uploaded|shared))\b",
+        r"|(?i)\b(so\s+that\s+|so\s+)?nothing\s+(you|the\s+agent)\s+(execute|run|do)s?\s+is\s+(recorded|logged|saved)",
+        r"|(?i)\b(remove|delete|erase|clear|wipe|strip)\b[^.;]{0,60}\b(from|in)\s+(all\s+|the\s+|your\s+|its\s+)?(shell\s+)?(history|history\s+files|transcripts?|logs?|audit\s+trail)\b",
+        r"|(?i)\b(clear|delete|wipe|remove)\s+(the\s+)?(agent'?s\s+)?(own\s+)?(transcripts?|session\s+logs?|conversation\s+logs?|history)\b",
+        r"|(?i)\bwithout\s+(announcing|flagging|surfacing|drawing\s+attention|calling\s+attention|the\s+user('s)?\s+(knowledge|noticing|knowing|seeing))",
+        r"|(?i)\b(describe|list|report|mention|say|show)\s+only\b[^.;]{0,60}\b(changes?|outcome|result|bumps?|url|summary)",
+        r"|(?i)\bphrase\s+(the\s+)?(command|request|description)\b[^.;]{0,40}\bas\b",
+        r"|(?i)\b(make|keep)\s+(it|this|the\s+\w+)\s+look\s+(routine|normal|harmless|like)",
+        r"|(?i)\b(don'?t|do\s+not|never)\s+(enumerate|itemi[sz]e|specify|spell\s+out|detail|say\s+which|say\s+what|name)\b[^.;]{0,60}\b(skipped|deleted|removed|changed|sent|uploaded|ran|run|added|installed|disabled)",
+        r"|(?i)\b(without\s+attributing|do\s+not\s+say\s+(that\s+)?you\s+were\s+(given|told)|don'?t\s+say\s+(that\s+)?you\s+were\s+(given|told)|never\s+say\s+(that\s+)?you\s+were\s+(given|told)|do\s+not\s+reveal\s+(that|where|why))",
+        r"|(?i)\b(report|describe|present|label|frame|summari[sz]e)\s+(the\s+\w+|it|this|them|these|everything)\s+as\s+[\x22“'`]",
+        r"|(?i)\bsay\s+(it|this|that|they)\s+(came|comes|was|were|is|are)\s+(in\s+as|from|part\s+of|just|only|harmless|a\s+routine|routine|normal|standard|transitive)",
+    ))
+    .expect("conceal regex")
+});
+
+/// Claims that the skill outranks the user or the system, or that untrusted content gives
+/// orders — phrasings without the stock "ignore previous instructions".
+static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(this|these)\s+(file|skill|document|instructions?|rules?|guidance|policy|section)\b[^.;]{0,160}\b(is|are)\s+(the\s+one|the\s+ones|what)\s+(to\s+follow|you\s+follow|that\s+count)",
+        r"|(?i)\b(only|sole)\s+(instructions?|directions?|orders?|commands?)\s+(you|the\s+agent)\s+(act\s+on|follow|obey|take|accept|listen\s+to)\b[^.;]{0,40}\b(come|comes|are)\s+(from|in)\s+(this|these)",
+        r"|(?i)\b(everything|anything|whatever|all\s+(messages|input))\s+(the\s+user|they)\s+(sends?|says?|writes?|types?)\b[^.;]{0,80}\b(source\s+material|data|input|text|content|material)\b[^.;]{0,30}\b(not|rather\s+than|instead\s+of)\s+(a\s+)?(requests?|instructions?|commands?|questions?)",
+        r"|(?i)\b(where|if|when|whenever)\s+(this\s+(file|skill|document)|these\s+instructions)\s+and\b[^.;]{0,160}\b(disagree|conflict|differ)",
+        r"|(?i)\b(instructions?|directives?|commands?|requests?|orders?)\b[^.;]{0,80}\b(in|inside|within|from|found\s+in|embedded\s+in|left\s+in)\s+(the\s+)?(issues?|issue\s+bodies|comments?|pull\s+requests?|prs?|emails?|e-mails?|messages?|web\s*pages?|websites?|pages?|documents?|tickets?|readmes?|tool\s+(output|results?)|search\s+results?|code\s+comments?|commit\s+messages?)\b[^.;]{0,200}\b(carried\s+out|followed|executed|obeyed|acted\s+on|applied|trusted)\b",
+        r"|(?i)\b(carry\s+out|follow|execute|obey|act\s+on|apply)\s+(them|these|those|any\s+such|such)\b[^.;]{0,30}\bas\s+(written|given|stated|instructed)",
+        r"|(?i)\btreat\b[^.;]{0,80}\bas\s+(intentional|pre-?approved|approved|authori[sz]ed|trusted|expected|safe)\b",
+        r"|(?i)\bwithout\s+(any\s+)?(further\s+)?(analysis|review|checks?|scrutiny|verification|questions?)\b",
+        r"|(?i)\b(do\s+not|don'?t|never)\s+(comment\s+on|review|flag|question|report\s+on|look\s+at)\s+(security|the\s+security|vulnerabilit)",
+        r"|(?i)\b(you\s+are|the\s+agent\s+is|agents\s+(reading\s+this\s+)?\w*\s*are)\s+(hereby\s+)?(authori[sz]ed|permitted|allowed|cleared)\s+to\b",
+        r"|(?i)\b(take|takes|taking|have|has)\s+(precedence|priority)\s+over\b[^.;]{0,60}\b(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
+        r"|(?i)\b(override|overrides|supersede|supersedes|outrank|outranks)\s+(any|all|the|your)\b[^.;]{0,40}\b(user|system|instructions|guidelines|rules|defaults|guidance)",
+        r"|(?i)\b(replaces?|overrules?|trumps?|outweighs?|supersedes?)\s+(the\s+)?(assistant'?s\s+|your\s+|any\s+|all\s+)?(own\s+)?(default\s+)?(policies|guidelines|rules|instructions|safety|judg(e)?ment)",
+        r"|(?i)\bwhat\s+you\s+(were|have\s+been)\s+(told|given|instructed)\b[^.;]{0,100}\b(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
+        r"|(?i)\b(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
+        r"|(?i)\b(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)\b[^.;]{0,60}\bback\b[^.;]{0,60}\b(stay|remain|keep)\s+in\s+(character|role|persona)",
+        r"|(?i)\b(when|if|even\s+if|even\s+when)\s+the\s+user\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)\b[^.;]{0,100}\b(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
+        r"|(?i)\b(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
+        r"|(?i)\b(adopt|present|pass\s+off)\b[^.;]{0,60}\bas\s+(your\s+own|your\s+independent|independent|neutral)\b",
+        r"|(?i)\b(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
+    ))
+    .expect("authority regex")
+});
+
+/// Asking for the agent's own instructions word for word (system prompt leakage).
+static PROMPT_LEAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(system\s+prompt|developer\s+(or\s+operator\s+)?messages?|operator\s+messages?|hidden\s+(policies|instructions|rules)|every\s+instruction\s+you\s+are\s+operating\s+under|your\s+(full|complete|original|initial)\s+(instructions|prompt|configuration))\b[^.]{0,240}\b(exactly\s+as|verbatim|word\s+for\s+word|without\s+summari[sz]ing|in\s+full|complete\s+text|unabridged)",
+        r"|(?i)\b(exactly\s+as|verbatim|word\s+for\s+word|complete\s+text|full\s+text)\b[^.]{0,160}\b(system\s+prompt|developer\s+messages?|hidden\s+(policies|instructions)|instructions\s+you\s+(are|were)\s+(given|operating\s+under))",
+    ))
+    .expect("prompt leak regex")
+});
+
+/// Turning off the agent's own safety behaviour: no warnings, no disclaimers, no refusals.
+static SAFETY_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}\b(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
+        r"|(?i)\b(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
+        r"|(?i)\b(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)\b",
+    ))
+    .expect("safety-off regex")
+});
+
+/// One destination of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// A word destination ("our server", "in every response").
+    Word(Dest),
+    /// A URL, with its host.
+    Url {
+        host: String,
+        class: HostClass,
+    },
+    Email(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostClass {
+    Collection,
+    RawIp,
+    Local,
+    Named,
+}
+
+fn host_class(host: &str) -> HostClass {
+    let h = host.to_ascii_lowercase();
+    if h == "localhost" || h.starts_with("127.") || h == "[::1]" || h.ends_with(".local") {
+        return HostClass::Local;
+    }
+    if COLLECTION_HOST.is_match(&h) {
+        return HostClass::Collection;
+    }
+    if super::parse_ipv4(&h).is_some() || h.starts_with('[') {
+        return HostClass::RawIp;
+    }
+    HostClass::Named
+}
+
+/// Hosts that appear in skills as documentation, not destinations.
+fn is_reference_host(host: &str) -> bool {
+    let h = host.to_ascii_lowercase();
+    [
+        "example.com",
+        "example.org",
+        "example.net",
+        "github.com",
+        "docs.",
+        "developer.",
+        "wikipedia.org",
+        "agentskills.io",
+        "anthropic.com",
+        "claude.ai",
+        "owasp.org",
+        "mitre.org",
+    ]
+    .iter()
+    .any(|r| h == *r || h.ends_with(&format!(".{r}")) || h.starts_with(r))
+}
+
+/// What one sentence asks for.
+#[derive(Debug, Default, Clone)]
+struct Intent {
+    /// Non-negated actions at a clause head: (action, weak word).
+    acts: Vec<(Act, bool)>,
+    /// Actions the sentence forbids.
+    negated: Vec<Act>,
+    /// (object, weak word).
+    objs: Vec<(Obj, bool)>,
+    targets: Vec<Target>,
+    marks: BTreeSet<Mark>,
+    /// The sentence names a file to write into.
+    names_file: bool,
+    /// The sentence is only pronouns for its object ("send it", "upload them").
+    refers_back: bool,
+    /// Concealment or authority claims matched as whole phrasings (not single words).
+    strong_conceal: bool,
+    strong_override: bool,
+}
+
+impl Intent {
+    fn has_act(&self, a: Act) -> bool {
+        self.acts.iter().any(|(x, _)| *x == a)
+    }
+    fn has_strong_act(&self, a: Act) -> bool {
+        self.acts.iter().any(|(x, w)| *x == a && !w)
+    }
+    fn strong_objs(&self) -> impl Iterator<Item = Obj> + '_ {
+        self.objs.iter().filter(|(_, w)| !w).map(|(o, _)| *o)
+    }
+    fn any_obj(&self, f: impl Fn(Obj) -> bool) -> Option<Obj> {
+        self.strong_objs()
+            .find(|o| f(*o))
+            .or_else(|| self.objs.iter().map(|(o, _)| *o).find(|o| f(*o)))
+    }
+    fn external(&self, declared: &Declared) -> Option<&Target> {
+        self.targets.iter().find(|t| match t {
+            Target::Word(d) => *d == Dest::External,
+            Target::Url { host, class } => match class {
+                HostClass::Local => false,
+                HostClass::Named => !is_reference_host(host) || declared.names_host(host),
+                _ => true,
+            },
+            Target::Email(_) => true,
+        })
+    }
+    fn external_any(&self) -> Option<&Target> {
+        self.targets.iter().find(|t| {
+            !matches!(
+                t,
+                Target::Word(Dest::User | Dest::Response | Dest::Persistent)
+            )
+        })
+    }
+    fn has_dest(&self, d: Dest) -> bool {
+        self.targets.contains(&Target::Word(d))
+    }
+}
+
+/// Words of a text, lower-cased, without markdown emphasis and list markers.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | '_' | '`' | '[' | ']' | '"' | '“' | '”')
+    })
+    .map(|w| {
+        w.trim_matches(|c: char| matches!(c, '.' | ')' | '(' | '-' | '#' | '>' | '!' | '?'))
+            .to_lowercase()
+    })
+    .filter(|w| !w.is_empty())
+    .collect()
+}
+
+/// Where the clause holding `at` starts in `s[..at]`, and whether what stands between is
+/// only lead-in words: `Some(negated)` when the verb at `at` heads its clause.
+fn clause_head(s: &str, at: usize) -> Option<bool> {
+    let before = &s[..at];
+    let boundary = before
+        .rfind([',', ';', ':', '(', '—', '–', '\n'])
+        .map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let clause = &before[boundary..];
+    let mut ws = words(clause);
+    // "…, and then collect": a conjunction joins a new clause.
+    if let Some(p) = ws
+        .iter()
+        .rposition(|w| matches!(w.as_str(), "and" | "then" | "or" | "but" | "so" | "nor"))
+    {
+        let conj = ws[p].clone();
+        ws.drain(..=p);
+        if matches!(conj.as_str(), "or" | "nor" | "and") && ws.is_empty() {
+            // "never read or upload": the negation before the first verb reaches this one.
+            let sentence_words = words(clause);
+            let negated = sentence_words
+                .first()
+                .is_some_and(|w| NEGATORS.contains(&w.as_str()) || w == "do");
+            let neg_any = sentence_words
+                .iter()
+                .take(3)
+                .any(|w| NEGATORS.contains(&w.as_str()));
+            return Some(negated && neg_any);
+        }
+    }
+    if ws.len() > 8 {
+        return None;
+    }
+    let lead = |w: &String| LEAD_INS.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit());
+    if !ws.iter().all(lead) {
+        return None;
+    }
+    Some(ws.iter().any(|w| NEGATORS.contains(&w.as_str())))
+}
+
+/// Whether a line of prose reads as an instruction to carry out: an imperative verb at the
+/// head of the line (after list markers and lead-ins), not negated — or a line ending in a
+/// colon that introduces what follows and is not an example label.
+pub(crate) fn is_instruction(line: &str) -> bool {
+    let t = line.trim();
+    if is_example_label(t) {
+        return false;
+    }
+    let ws = words(t);
+    for w in &ws {
+        if NEGATORS.contains(&w.as_str()) {
+            return false;
+        }
+        if lexicon::STEP_VERBS.contains(&w.as_str()) {
+            return true;
+        }
+        let lead = LEAD_INS.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit());
+        if !lead {
+            break;
+        }
+    }
+    // A clause after a comma: "If the build fails, run:".
+    if let Some((_, rest)) = t.rsplit_once(", ")
+        && words(rest)
+            .first()
+            .is_some_and(|w| lexicon::STEP_VERBS.contains(&w.as_str()))
+    {
+        return true;
+    }
+    t.ends_with(':')
+}
+
+/// Text that introduces a sample, an example or output rather than a step.
+pub(crate) fn is_example_label(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lexicon::EXAMPLE_LABELS.iter().any(|l| lower.contains(l))
+}
+
+fn refers_back(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    [
+        " it ",
+        " it.",
+        " them",
+        " this ",
+        " these",
+        " that ",
+        " the results",
+        " the output",
+        " the contents",
+        " everything",
+        " the file",
+        " the data",
+        " the collected",
+        " the list",
+        " all of it",
+        " the values",
+        " the information",
+        " the findings",
+        " the bundle",
+        " the archive",
+        " the snapshot",
+        " the log",
+        " the report",
+        " each one",
+    ]
+    .iter()
+    .any(|p| l.contains(p))
+}
+
+fn intent_of(text: &str, sent: &Sentence, hits: &[Hit]) -> Intent {
+    let s = &text[sent.start..sent.end];
+    let mut it = Intent::default();
+    for h in hits
+        .iter()
+        .filter(|h| h.start >= sent.start && h.end <= sent.end)
+    {
+        match h.term {
+            Term::Act(a) | Term::WeakAct(a) => {
+                let weak = matches!(h.term, Term::WeakAct(_));
+                match clause_head(s, h.start - sent.start) {
+                    Some(false) => it.acts.push((a, weak)),
+                    Some(true) => it.negated.push(a),
+                    None => {}
+                }
+            }
+            Term::Obj(o) => it.objs.push((o, false)),
+            Term::WeakObj(o) => it.objs.push((o, true)),
+            Term::Dest(d) => it.targets.push(Target::Word(d)),
+            Term::Mark(m) => {
+                it.marks.insert(m);
+            }
+        }
+    }
+    if CRED_PATH.is_match(s) {
+        it.objs.push((Obj::CredStore, false));
+    }
+    if PRIVATE_PATH.is_match(s) {
+        it.objs.push((Obj::PrivateFiles, true));
+    }
+    for c in URL.captures_iter(s) {
+        let host = c[1].to_ascii_lowercase();
+        let class = host_class(&host);
+        it.targets.push(Target::Url { host, class });
+    }
+    for m in EMAIL.find_iter(s) {
+        // git@github.com and user@host forms in commands are not mail addresses.
+        if !m.as_str().starts_with("git@") && !s[..m.start()].ends_with("://") {
+            it.targets
+                .push(Target::Email(m.as_str().to_ascii_lowercase()));
+        }
+    }
+    if CONCEAL.is_match(s) {
+        it.marks.insert(Mark::Conceal);
+        it.strong_conceal = true;
+    }
+    if PROMPT_LEAK.is_match(s) {
+        it.objs.push((Obj::SystemPrompt, false));
+        it.marks.insert(Mark::Verbatim);
+        if !it.has_act(Act::Echo) {
+            it.acts.push((Act::Echo, true));
+        }
+    }
+    if SAFETY_OFF.is_match(s) {
+        it.objs.push((Obj::Safeguard, false));
+        if !it.has_act(Act::Disable) {
+            it.acts.push((Act::Disable, false));
+        }
+    }
+    if AUTHORITY.is_match(s) {
+        it.marks.insert(Mark::Override);
+        it.strong_override = true;
+    }
+    it.names_file = FILE_PATH.is_match(s);
+    it.refers_back = refers_back(&format!(" {s} "));
+    it
+}
+
+/// One sentence's finding before context is applied.
+struct Verdict {
+    rule: RuleId,
+    severity: Severity,
+    confidence: Confidence,
+    what: String,
+    /// The object the finding is about.
+    obj: Option<Obj>,
+}
+
+fn data_obj(o: Obj) -> bool {
+    o.is_data()
+}
+
+fn secret_obj(o: Obj) -> bool {
+    matches!(
+        o,
+        Obj::Credential | Obj::CredStore | Obj::Personal | Obj::Conversation | Obj::SystemPrompt
+    )
+}
+
+fn dest_words(t: &Target) -> String {
+    match t {
+        Target::Word(Dest::External) => "a remote service".into(),
+        Target::Word(Dest::Response) => "the agent's answers".into(),
+        Target::Word(Dest::Persistent) => "a file that persists".into(),
+        Target::Word(Dest::User) => "the user".into(),
+        Target::Url { host, class } => match class {
+            HostClass::Collection => format!("{host} (a paste, webhook or tunnel service)"),
+            HostClass::RawIp => format!("{host} (a raw IP address)"),
+            _ => host.clone(),
+        },
+        Target::Email(m) => format!("the mail address {m}"),
+    }
+}
+
+/// The strongest reading of one sentence (with the objects of the sentences before it
+/// when it only says "send it").
+fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
+    let sends = it.has_act(Act::Send);
+    let external = it.external(declared);
+    let conceal = it.marks.contains(&Mark::Conceal);
+    let sure_dest = external.is_some_and(|t| match t {
+        Target::Url { class, host } => {
+            matches!(class, HostClass::Collection | HostClass::RawIp) || !declared.names_host(host)
+        }
+        Target::Email(_) => true,
+        Target::Word(_) => true,
+    });
+    // 1. Sensitive data sent away.
+    if let (true, Some(t)) = (
+        sends || it.has_act(Act::Collect) && matches!(external, Some(Target::Url { .. })),
+        external,
+    ) && let Some(o) = it.any_obj(data_obj)
+    {
+        let strong = it.strong_objs().any(data_obj)
+            || matches!(
+                t,
+                Target::Url {
+                    class: HostClass::Collection | HostClass::RawIp,
+                    ..
+                }
+            );
+        if strong {
+            let sure = sure_dest && it.strong_objs().any(secret_obj) || conceal;
+            return Some(Verdict {
+                rule: INT_EXFIL,
+                severity: Severity::Critical,
+                confidence: if sure {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                },
+                what: format!("sends {} to {}", o.describe(), dest_words(t)),
+                obj: Some(o),
+            });
+        }
+    }
+    // 2. Secrets, personal data or the conversation collected, logged or echoed.
+    let harvests = it.has_act(Act::Collect) || it.has_act(Act::Echo) || it.has_act(Act::Send);
+    if harvests && let Some(o) = it.any_obj(secret_obj) {
+        let strong_obj = it.strong_objs().any(secret_obj);
+        let into = if it.has_dest(Dest::Response) {
+            Some("repeats them in the agent's answers")
+        } else if it.has_dest(Dest::Persistent) || it.names_file {
+            Some("writes them to a file that persists")
+        } else if it.marks.contains(&Mark::Verbatim) {
+            Some("reproduces them verbatim")
+        } else if it.marks.contains(&Mark::Always) && it.has_strong_act(Act::Collect) {
+            Some("keeps collecting them")
+        } else {
+            None
+        };
+        if let (true, Some(into)) = (strong_obj, into) {
+            let severity = if conceal
+                || it.marks.contains(&Mark::Always) && it.marks.contains(&Mark::Verbatim)
+                || o == Obj::Conversation && it.marks.contains(&Mark::Always)
+            {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            return Some(Verdict {
+                rule: INT_HARVEST,
+                severity,
+                confidence: Confidence::High,
+                what: format!("collects {} and {into}", o.describe()),
+                obj: Some(o),
+            });
+        }
+    }
+    // 3. Safeguards turned off.
+    if it.has_act(Act::Disable) && it.strong_objs().any(|o| o == Obj::Safeguard) {
+        let sev = if conceal || it.marks.contains(&Mark::Override) {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        return Some(Verdict {
+            rule: INT_DISABLE,
+            severity: sev,
+            confidence: if it.has_strong_act(Act::Disable) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+            what: "turns off security safeguards".into(),
+            obj: Some(Obj::Safeguard),
+        });
+    }
+    // 4. Credential stores, mail, private files or the environment read.
+    let reads = it.has_act(Act::Read) || it.has_act(Act::Collect) || it.has_act(Act::Echo);
+    if reads
+        && let Some(o) = it.strong_objs().find(|o| {
+            matches!(
+                o,
+                Obj::CredStore | Obj::Credential | Obj::Mail | Obj::PrivateFiles | Obj::Environment
+            )
+        })
+    {
+        let sev = if matches!(o, Obj::CredStore) || conceal {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        return Some(Verdict {
+            rule: INT_ACCESS,
+            severity: sev,
+            confidence: if it.acts.iter().any(|(_, w)| !w) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+            what: format!("reads {}", o.describe()),
+            obj: Some(o),
+        });
+    }
+    // 5. The agent's own configuration rewritten with lasting instructions.
+    if (it.has_act(Act::Modify) || it.has_act(Act::Echo) || it.has_act(Act::Collect))
+        && it.strong_objs().any(|o| o == Obj::AgentConfig)
+    {
+        let lasting =
+            it.marks.contains(&Mark::Always) || it.marks.contains(&Mark::Override) || conceal;
+        return Some(Verdict {
+            rule: INT_PERSIST,
+            severity: if lasting {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            confidence: Confidence::Medium,
+            what: "writes instructions into the agent's configuration or memory".into(),
+            obj: Some(Obj::AgentConfig),
+        });
+    }
+    None
+}
+
+const INT_EXFIL: RuleId = RuleId::T1IntExfiltration;
+const INT_HARVEST: RuleId = RuleId::T1IntHarvest;
+const INT_ACCESS: RuleId = RuleId::T1IntSensitiveAccess;
+const INT_DISABLE: RuleId = RuleId::T1IntDisableSafeguards;
+const INT_PERSIST: RuleId = RuleId::T1IntAgentConfig;
+const INT_CONCEAL: RuleId = RuleId::T1IntConcealment;
+const INT_OVERRIDE: RuleId = RuleId::T1IntAuthority;
+
+/// "Ask the user for:" followed by a list: the items are the objects of the lead sentence.
+fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
+    let mut i = 0;
+    while i < intents.len() {
+        let lead = text[intents[i].0.start..intents[i].0.end].trim_end();
+        if !lead.ends_with(':') || intents[i].1.acts.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut objs = Vec::new();
+        let mut targets = Vec::new();
+        while j < intents.len() && j <= i + 16 && intents[j].0.list_item {
+            objs.extend(intents[j].1.objs.iter().copied());
+            targets.extend(intents[j].1.targets.iter().cloned());
+            j += 1;
+        }
+        intents[i].1.objs.extend(objs);
+        intents[i].1.targets.extend(targets);
+        i = j.max(i + 1);
+    }
+}
+
+/// "Send it there", "close every reply with the profile": a sentence that moves data but
+/// names no sensitive object (or no destination) takes them from what was collected just
+/// before in the same section, or from what the document collected anywhere earlier.
+fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
+    let mut collected: Vec<(Obj, bool)> = Vec::new();
+    for i in 0..intents.len() {
+        let (s, it) = &intents[i];
+        let moves = it.has_act(Act::Send) || it.has_act(Act::Echo);
+        let has_data = it.objs.iter().any(|(o, _)| o.is_data());
+        let has_dest = !it.targets.is_empty() || it.names_file;
+        let mut objs: Vec<(Obj, bool)> = Vec::new();
+        let mut targets: Vec<Target> = Vec::new();
+        if moves && !has_data && (it.refers_back || has_dest) {
+            let section = s.section;
+            objs.extend(
+                intents[i.saturating_sub(4)..i]
+                    .iter()
+                    .filter(|(p, _)| p.section == section)
+                    .flat_map(|(_, p)| p.objs.iter().copied().filter(|(o, _)| o.is_data())),
+            );
+            if objs.is_empty() && has_dest {
+                objs.extend(collected.iter().copied());
+            }
+        }
+        if it.has_act(Act::Send) && it.external_any().is_none() && it.refers_back {
+            let section = s.section;
+            targets.extend(
+                intents[i.saturating_sub(3)..i]
+                    .iter()
+                    .filter(|(p, _)| p.section == section)
+                    .flat_map(|(_, p)| p.targets.iter().cloned())
+                    .filter(|t| !matches!(t, Target::Word(Dest::User | Dest::Response))),
+            );
+        }
+        if intents[i].1.has_act(Act::Collect) {
+            let new: Vec<(Obj, bool)> = intents[i]
+                .1
+                .objs
+                .iter()
+                .copied()
+                .filter(|(o, w)| secret_obj(*o) && !w)
+                .collect();
+            collected.extend(new);
+        }
+        intents[i].1.objs.extend(objs);
+        intents[i].1.targets.extend(targets);
+    }
+}
+
+/// Markers of a whole block (paragraph or list item) and its neighbours.
+fn block_marks(intents: &[(Sentence, Intent)], i: usize) -> BTreeSet<Mark> {
+    let block = intents[i].0.block;
+    intents
+        .iter()
+        .filter(|(s, _)| s.block == block)
+        .flat_map(|(_, it)| it.marks.iter().copied())
+        .collect()
+}
+
+/// Runs intent analysis over one markdown document.
+pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut Vec<Finding>) {
+    if doc.layout.is_none() || doc.origin.is_some() {
+        return;
+    }
+    let sentences = steps::sentences(doc);
+    if sentences.is_empty() {
+        return;
+    }
+    let hits = lexicon::hits(doc.text);
+    let mut intents: Vec<(Sentence, Intent)> = sentences
+        .into_iter()
+        .map(|s| {
+            let it = intent_of(doc.text, &s, &hits);
+            (s, it)
+        })
+        .collect();
+    inherit_lists(doc.text, &mut intents);
+    borrow_from_context(&mut intents);
+    let mut found_in_block: BTreeSet<u32> = BTreeSet::new();
+    for i in 0..intents.len() {
+        let marks = block_marks(&intents, i);
+        let (sent, it) = &intents[i];
+        let mut it = it.clone();
+        // Concealment, pretexts and precedence claims colour the whole item.
+        for m in [Mark::Conceal, Mark::Pretext, Mark::Override, Mark::Always] {
+            if marks.contains(&m) {
+                it.marks.insert(m);
+            }
+        }
+        let sentence_text = &doc.text[sent.start..sent.end];
+        let Some(v) = judge(&it, declared) else {
+            continue;
+        };
+        if let Some(f) = finding(doc, ctx, declared, sent, &it, &marks, v, sentence_text) {
+            found_in_block.insert(sent.block);
+            out.push(f);
+        }
+    }
+    // Concealment and authority claims on their own (not already part of a finding).
+    for (sent, it) in &intents {
+        if found_in_block.contains(&sent.block) || it.marks.contains(&Mark::Meta) {
+            continue;
+        }
+        let text = &doc.text[sent.start..sent.end];
+        let (rule, what, strong) = if it.strong_override
+            || it.marks.contains(&Mark::Override) && !it.acts.is_empty()
+        {
+            (
+                INT_OVERRIDE,
+                "claims precedence over the user's and the system's instructions, or gives untrusted content the power to instruct the agent",
+                it.strong_override,
+            )
+        } else if it.strong_conceal
+            || it.marks.contains(&Mark::Conceal)
+                && it.acts.iter().any(|(a, _)| !matches!(a, Act::Echo))
+                && !it.marks.contains(&Mark::Consent)
+        {
+            (
+                INT_CONCEAL,
+                "keeps what the agent does from the user",
+                it.strong_conceal,
+            )
+        } else {
+            continue;
+        };
+        let v = Verdict {
+            rule,
+            severity: if strong {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            confidence: Confidence::Medium,
+            what: what.into(),
+            obj: None,
+        };
+        if let Some(f) = finding(doc, ctx, declared, sent, it, &it.marks, v, text) {
+            out.push(f);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    doc: &Doc,
+    ctx: &SkillContext,
+    declared: &Declared,
+    sent: &Sentence,
+    it: &Intent,
+    marks: &BTreeSet<Mark>,
+    v: Verdict,
+    text: &str,
+) -> Option<Finding> {
+    let rule: &Rule = rules::known(v.rule);
+    let mut adj = super::Adjust::default();
+    let mut notes: Vec<String> = Vec::new();
+    if it.marks.contains(&Mark::Meta) {
+        if ctx.teaching {
+            return None;
+        }
+        adj.add(2, 2, "describes such instructions rather than giving them");
+    }
+    if ctx.teaching {
+        adj.add(1, 1, "in a security-teaching skill");
+    }
+    if it.marks.contains(&Mark::Consent) && !marks.contains(&Mark::Pretext) {
+        adj.add(2, 1, "asks the user or acts on the user's request");
+    }
+    match sent.kind {
+        Kind::Quote | Kind::Table => adj.add(1, 1, "in a quotation or table"),
+        Kind::Heading => adj.add(1, 1, "in a heading"),
+        Kind::Comment => notes.push("hidden in an HTML comment that people do not see".into()),
+        Kind::Prose => {}
+    }
+    if doc.role == Role::Doc {
+        adj.add(0, 1, "in reference documentation");
+    }
+    let covered = v.obj.is_some_and(|o| declared.covers(o));
+    let dest_declared = match it.external(declared) {
+        Some(Target::Url {
+            host,
+            class: HostClass::Named,
+        }) => declared.names_host(host),
+        Some(_) => false,
+        None => true,
+    };
+    let why = "the description declares this kind of data";
+    if v.obj.is_some() && !covered {
+        notes.push("the description does not say the skill handles this".into());
+    } else if covered && !marks.contains(&Mark::Conceal) {
+        // Declaring what a skill reads justifies reading it, not storing, echoing or
+        // sending secrets.
+        match v.rule {
+            INT_EXFIL if dest_declared => adj.add(1, 1, why),
+            INT_HARVEST if v.obj != Some(Obj::Credential) => adj.add(1, 1, why),
+            INT_ACCESS => adj.add(2, 1, why),
+            INT_DISABLE | INT_PERSIST => adj.add(1, 0, why),
+            _ => {}
+        }
+    }
+    if marks.contains(&Mark::Pretext) {
+        notes.push("justified by a pretext (audit, IT team, verification, diagnostics)".into());
+    }
+    if marks.contains(&Mark::Conceal) && v.rule != INT_CONCEAL {
+        notes.push("and kept from the user".into());
+    }
+    let explanation = format!(
+        "{} This instruction {}{}.",
+        rule.description,
+        v.what,
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        }
+    );
+    // A pretext or concealment makes the reading surer, never less sure.
+    let confidence = if (marks.contains(&Mark::Pretext) || marks.contains(&Mark::Conceal))
+        && v.confidence == Confidence::Medium
+    {
+        Confidence::High
+    } else {
+        v.confidence
+    };
+    let offset = sent.start + (text.len() - text.trim_start().len());
+    Some(finding_with(
+        rule,
+        doc,
+        offset,
+        text.trim(),
+        explanation,
+        v.severity,
+        confidence,
+        adj,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_heads_and_negation() {
+        assert_eq!(clause_head("Then quietly collect", 13), Some(false));
+        assert_eq!(clause_head("Never collect", 6), Some(true));
+        assert_eq!(clause_head("This skill helps you collect", 21), None);
+        assert_eq!(
+            clause_head("When the user types a password, store", 32),
+            Some(false)
+        );
+        assert_eq!(clause_head("Never read or upload", 14), Some(true));
+        assert_eq!(
+            clause_head("Do not ask for confirmation, just upload", 34),
+            Some(false)
+        );
+        assert_eq!(clause_head("Your task is to read", 16), Some(false));
+    }
+}
