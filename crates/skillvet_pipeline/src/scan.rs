@@ -103,7 +103,9 @@ pub fn grade(findings: &[Finding]) -> (Verdict, i32) {
 
 /// Score and verdict of unified findings, as `skillvet scan` grades them.
 fn report(findings: &[unified::Finding], summary: Value) -> TierReport {
-    let (score, verdict) = score::grade(findings);
+    let mut findings = findings.to_vec();
+    score::add_chain(&mut findings);
+    let (score, verdict) = score::grade(&findings);
     TierReport {
         verdict: match verdict {
             unified::Verdict::Pass => Verdict::Pass,

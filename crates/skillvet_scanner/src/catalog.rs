@@ -11,7 +11,7 @@ use crate::tier1::rules::{self as t1, Detector};
 use crate::tier2;
 
 /// Bumped by hand when rule behaviour changes without the table changing (`YYYY.MM.N`).
-pub const RULESET_VERSION: &str = "2026.12.1";
+pub const RULESET_VERSION: &str = "2026.12.2";
 
 /// One documented rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +106,17 @@ static ALL: LazyLock<Vec<RuleDoc>> = LazyLock::new(|| {
         remediation: tier2::judge::REMEDIATION.to_owned(),
         pattern: None,
     }));
+    v.push(RuleDoc {
+        id: crate::score::CHAIN_RULE.to_owned(),
+        tier: Tier::Static,
+        title: "Attack chain".to_owned(),
+        category: Category::Exfiltration,
+        severity: Severity::Critical,
+        confidence: Confidence::High,
+        description: "Findings of at least high severity and medium confidence in two different stages of one attack (access to secrets, exfiltration, execution of fetched or hidden code, control, destruction, evasion, instruction takeover), in one file or both in SKILL.md and the scripts. Reported with the category of the later stage and both findings as its flow; the tier is the later finding's.".to_owned(),
+        remediation: "Remove the steps that read, hide or send the user's data.".to_owned(),
+        pattern: None,
+    });
     v
 });
 

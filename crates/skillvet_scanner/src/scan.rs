@@ -196,6 +196,7 @@ pub fn scan_bundle(bundle: &SkillBundle, opts: &Options) -> SkillReport {
     }
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    score::add_chain(&mut findings);
     let (score, verdict) = score::grade(&findings);
     SkillReport {
         schema_version: REPORT_SCHEMA_VERSION,

@@ -7,7 +7,7 @@
 //! |----------|-------:|---|------------|-------:|
 //! | critical |     40 |   | high       |    1.0 |
 //! | high     |     15 |   | medium     |    0.5 |
-//! | medium   |      5 |   | low        |    0.2 |
+//! | medium   |      5 |   | low        |    0.1 |
 //! | low      |      1 |   |            |        |
 //! | info     |      0 |   |            |        |
 //!
@@ -18,14 +18,20 @@
 //!
 //! **Verdict**, first rule that applies:
 //! 1. FAIL — a critical finding with high confidence; or two different rules with critical
-//!    findings of medium confidence; or an attack chain: findings of at least high severity
-//!    and medium confidence in two different stages of one attack (credential access,
-//!    exfiltration, remote code execution), in the same file; or a score below
-//!    [`FAIL_BELOW`]. One stage alone is what security-teaching skills talk about; a key
-//!    read and a paste site in one instruction is what stealers do.
-//! 2. CONCERNS — any critical finding; a high finding of at least medium confidence; or a
-//!    score below [`CONCERNS_BELOW`].
-//! 3. PASS — otherwise (only low/info findings, or high ones the scanner is unsure of).
+//!    findings of medium confidence; or an **attack chain**: findings of at least high
+//!    severity and medium confidence in two different [`Stage`]s of an attack (access to
+//!    secrets, exfiltration, execution of fetched or hidden code, control — persistence,
+//!    privilege, safeguards —, impact, evasion — concealment, obfuscation —, injection),
+//!    both in one file or both in the skill's active files (SKILL.md and scripts, not
+//!    reference documents); or a score below [`FAIL_BELOW`]. One stage alone is what
+//!    security-teaching skills talk about; a key read and a paste site in one instruction,
+//!    or a step the user must not be told about, is what attackers write. A chain is also
+//!    reported as its own finding ([`CHAIN_RULE`], critical, high confidence) by
+//!    [`add_chain`], so a registry can act on it as on any confirmed critical finding.
+//! 2. CONCERNS — a critical finding of at least medium confidence; a high finding of at
+//!    least medium confidence; or a score below [`CONCERNS_BELOW`].
+//! 3. PASS — otherwise (low/info findings, or high and critical ones the scanner judges to
+//!    be quotations or documentation: low confidence).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,7 +56,7 @@ pub fn factor(c: Confidence) -> f64 {
     match c {
         Confidence::High => 1.0,
         Confidence::Medium => 0.5,
-        Confidence::Low => 0.2,
+        Confidence::Low => 0.1,
     }
 }
 
@@ -75,6 +81,133 @@ pub fn score(findings: &[Finding]) -> u8 {
     (100.0 - lost).round().clamp(0.0, 100.0) as u8
 }
 
+/// Rule id of the finding [`add_chain`] reports for an attack chain.
+pub const CHAIN_RULE: &str = "SV-CHAIN-ATTACK";
+
+/// A step of an attack on the user, as finding categories map to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Reading secrets or private data.
+    Access,
+    /// Sending data away.
+    Exfiltration,
+    /// Running fetched or hidden code.
+    Execution,
+    /// Persistence, privilege, turned-off safeguards.
+    Control,
+    /// Destroying data.
+    Impact,
+    /// Hiding from the user or from review: concealment, obfuscation, invisible text.
+    Evasion,
+    /// Taking over the agent's instructions.
+    Injection,
+}
+
+impl Stage {
+    pub fn of(c: Category) -> Option<Stage> {
+        Some(match c {
+            Category::CredentialAccess => Stage::Access,
+            Category::Exfiltration => Stage::Exfiltration,
+            Category::RemoteCodeExecution => Stage::Execution,
+            Category::Persistence | Category::PrivilegeEscalation => Stage::Control,
+            Category::Destructive => Stage::Impact,
+            Category::Obfuscation | Category::HiddenUnicode => Stage::Evasion,
+            Category::PromptInjection => Stage::Injection,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Access => "access to secrets",
+            Stage::Exfiltration => "exfiltration",
+            Stage::Execution => "execution of fetched or hidden code",
+            Stage::Control => "control (persistence, privilege, safeguards)",
+            Stage::Impact => "destruction",
+            Stage::Evasion => "evasion (concealment, obfuscation)",
+            Stage::Injection => "instruction takeover",
+        }
+    }
+}
+
+/// Reference documents are read on demand and mostly quote; scripts and SKILL.md act.
+fn is_active_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower == "skill.md"
+        || !(lower.ends_with(".md") || lower.ends_with(".txt") || lower.ends_with(".rst"))
+}
+
+/// The two findings that make an attack chain, if any (see the module docs).
+pub fn find_chain(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
+    let staged: Vec<(Stage, &Finding)> = findings
+        .iter()
+        .filter(|f| {
+            f.rule_id != CHAIN_RULE
+                && f.severity >= Severity::High
+                && f.confidence >= Confidence::Medium
+        })
+        .filter_map(|f| Stage::of(f.category).map(|s| (s, f)))
+        .collect();
+    let mut best: Option<(&Finding, &Finding)> = None;
+    for (i, (sa, a)) in staged.iter().enumerate() {
+        for (sb, b) in &staged[i + 1..] {
+            let together = a.file == b.file || (is_active_file(&a.file) && is_active_file(&b.file));
+            if sa != sb && together {
+                let worse = |x: &Finding, y: &Finding| {
+                    (x.severity, x.confidence) > (y.severity, y.confidence)
+                };
+                match best {
+                    Some((x, y)) if !(worse(a, x) || worse(b, y)) => {}
+                    _ => best = Some((a, b)),
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Adds one [`CHAIN_RULE`] finding when the findings form an attack chain and none is
+/// there yet. Its category is the later stage's (exfiltration over access…).
+pub fn add_chain(findings: &mut Vec<Finding>) {
+    if findings.iter().any(|f| f.rule_id == CHAIN_RULE) {
+        return;
+    }
+    let Some((a, b)) = find_chain(findings) else {
+        return;
+    };
+    let (first, second) = {
+        let (sa, sb) = (Stage::of(a.category), Stage::of(b.category));
+        if sa > sb { (b, a) } else { (a, b) }
+    };
+    let place = |f: &Finding| format!("{}:{} {}", f.file, f.line, f.rule_id);
+    let stage = |f: &Finding| Stage::of(f.category).map_or("", Stage::as_str);
+    let chain = Finding {
+        rule_id: CHAIN_RULE.to_owned(),
+        category: second.category,
+        severity: Severity::Critical,
+        confidence: Confidence::High,
+        tier: first.tier.max(second.tier),
+        file: second.file.clone(),
+        line: second.line,
+        column: second.column,
+        evidence: format!("{} + {}", place(first), place(second)),
+        explanation: format!(
+            "Two stages of one attack: {} ({}) and {} ({}). Each alone can be documentation; together they are what a malicious skill does.",
+            stage(first),
+            first.explanation.split(". ").next().unwrap_or(""),
+            stage(second),
+            second.explanation.split(". ").next().unwrap_or(""),
+        ),
+        remediation:
+            "Remove the steps that read, hide or send the user's data; a skill must not do either."
+                .to_owned(),
+        context: None,
+        flow: vec![place(first), place(second)],
+    };
+    findings.push(chain);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
 /// Verdict from the findings and their score (see the module docs).
 pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
     let sure_critical = findings
@@ -85,36 +218,21 @@ pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
         .filter(|f| f.severity == Severity::Critical && f.confidence >= Confidence::Medium)
         .map(|f| f.rule_id.as_str())
         .collect();
-    if sure_critical || medium_critical_rules.len() >= 2 || chain(findings) || score < FAIL_BELOW {
+    if sure_critical
+        || medium_critical_rules.len() >= 2
+        || find_chain(findings).is_some()
+        || score < FAIL_BELOW
+    {
         return Verdict::Fail;
     }
-    let concerning = findings.iter().any(|f| {
-        f.severity == Severity::Critical
-            || (f.severity == Severity::High && f.confidence >= Confidence::Medium)
-    });
+    let concerning = findings
+        .iter()
+        .any(|f| f.severity >= Severity::High && f.confidence >= Confidence::Medium);
     if concerning || score < CONCERNS_BELOW {
         Verdict::Concerns
     } else {
         Verdict::Pass
     }
-}
-
-/// Two different attack stages, each with a high+ finding of medium+ confidence, in one file.
-fn chain(findings: &[Finding]) -> bool {
-    let mut stages: BTreeMap<&str, BTreeSet<Category>> = BTreeMap::new();
-    for f in findings {
-        let stage = matches!(
-            f.category,
-            Category::CredentialAccess | Category::Exfiltration | Category::RemoteCodeExecution
-        );
-        if stage && f.severity >= Severity::High && f.confidence >= Confidence::Medium {
-            stages
-                .entry(f.file.as_str())
-                .or_default()
-                .insert(f.category);
-        }
-    }
-    stages.values().any(|s| s.len() >= 2)
 }
 
 /// Score and verdict together.
@@ -185,7 +303,7 @@ mod tests {
     fn unsure_high_findings_pass_sure_ones_concern() {
         assert_eq!(
             grade(&[f("A", Severity::High, Confidence::Low)]),
-            (97, Verdict::Pass)
+            (99, Verdict::Pass)
         );
         assert_eq!(
             grade(&[f("A", Severity::High, Confidence::Medium)]),

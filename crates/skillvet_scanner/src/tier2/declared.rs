@@ -8,10 +8,10 @@
 //! - the **body** only lowers the severity (instructions often mention services in
 //!   passing), except that a host the scripts contact, named in the body, declares it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use super::catalog::{self, HostClass};
-use super::engine::{Analysis, CapKind, SourceKind};
+use super::engine::{Analysis, CapKind, Capability, SourceKind};
 use super::rules::{self, Ctx, T2Finding};
 use crate::model::{Confidence, Severity};
 use crate::registry::RuleId;
@@ -386,6 +386,44 @@ pub fn compare(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
             format!(
                 "The script {what} via {}, which the skill's description does not mention.",
                 cap.api
+            ),
+            vec![],
+        ));
+    }
+    // Breadth is what stealers show: several unrelated credential stores read by one skill.
+    let mut stores: Vec<(&str, catalog::CredClass, &Capability)> = Vec::new();
+    for cap in &a.caps {
+        if let CapKind::SecretRead(SourceKind::Cred { class, path }) = &cap.kind
+            && !matches!(
+                class,
+                catalog::CredClass::DotEnv | catalog::CredClass::ShellHistory
+            )
+            && !stores.iter().any(|(p, _, _)| *p == path.as_str())
+        {
+            stores.push((path.as_str(), *class, cap));
+        }
+    }
+    let classes: HashSet<catalog::CredClass> = stores.iter().map(|(_, c, _)| *c).collect();
+    if stores.len() >= 3 || classes.len() >= 2 {
+        let (_, _, cap) = stores[0];
+        let list: Vec<&str> = stores.iter().map(|(p, _, _)| *p).take(6).collect();
+        let (sev, conf) = if secrets_declared {
+            (Severity::High, Confidence::Medium)
+        } else {
+            (Severity::Critical, Confidence::High)
+        };
+        out.push(rules::make(
+            ctx,
+            RuleId::T2UndeclaredCredentialAccess,
+            sev,
+            conf,
+            cap.file,
+            cap.pos.line,
+            cap.pos.col,
+            format!(
+                "The scripts read {} different credential stores ({}): collecting many unrelated secrets is what credential stealers do.",
+                stores.len(),
+                list.join(", ")
             ),
             vec![],
         ));

@@ -20,6 +20,7 @@ pub mod rules;
 pub mod shell;
 pub mod token;
 
+use crate::registry::RuleId;
 use skillvet_skill::{FileKind, SkillBundle};
 
 pub use declared::Declared;
@@ -101,6 +102,22 @@ pub fn analyze_with(bundle: &SkillBundle, declared: &Declared) -> Tier2Report {
         });
         texts.push(text);
     }
+    if let Some(md) = bundle.manifest_bytes() {
+        let text = String::from_utf8_lossy(md);
+        for (lang, virtual_text) in skill_md_blocks(&text) {
+            let module = match lang {
+                ir::Lang::Python => python::parse(&virtual_text),
+                ir::Lang::Shell => shell::parse(&virtual_text),
+                ir::Lang::JavaScript => js::parse(&virtual_text),
+            };
+            units.push(engine::Unit {
+                path: skillvet_skill::SKILL_MD.to_owned(),
+                lang,
+                module,
+            });
+            texts.push(virtual_text);
+        }
+    }
     if units.is_empty() {
         return Tier2Report::default();
     }
@@ -111,9 +128,127 @@ pub fn analyze_with(bundle: &SkillBundle, declared: &Declared) -> Tier2Report {
         texts: &text_refs,
         declared,
     };
+    let mut findings = rules::findings(&analysis, &ctx);
+    // SKILL.md's blocks are steps, not the skill's code: what they declare about network
+    // or secrets is the prose's business (tier 1); their data flows are kept.
+    findings.retain(|f| {
+        f.file != skillvet_skill::SKILL_MD
+            || !(matches!(
+                f.rule,
+                RuleId::T2UndeclaredNetwork
+                    | RuleId::T2DeclaredNetwork
+                    | RuleId::T2UndeclaredCredentialAccess
+                    | RuleId::T2WriteOutsideSkill
+            ) || f.rule == RuleId::T2RemoteCodeExec
+                && f.flow
+                    .iter()
+                    .chain(std::iter::once(&f.evidence))
+                    .any(|s| mentions_vendor_installer(s)))
+    });
     Tier2Report {
-        findings: rules::findings(&analysis, &ctx),
-        scripts: units.iter().map(|u| u.path.clone()).collect(),
+        findings,
+        scripts: {
+            let mut v: Vec<String> = units.iter().map(|u| u.path.clone()).collect();
+            v.dedup();
+            v
+        },
         truncated: analysis.truncated,
     }
+}
+
+fn mentions_vendor_installer(text: &str) -> bool {
+    text.match_indices("https://")
+        .any(|(i, _)| crate::tier1::is_vendor_installer(&text[i..]))
+}
+
+/// Shell blocks without a language tag count when they start like a command.
+fn looks_like_shell(first: &str) -> bool {
+    let t = first.trim_start().trim_start_matches("$ ");
+    let word = t.split([' ', '\t']).next().unwrap_or("");
+    crate::tier1::intent::lexicon::STEP_VERBS.contains(&word) && word != "at"
+}
+
+/// The code blocks of SKILL.md that are the skill's own steps, one text per language with
+/// every other line blanked so line numbers stay those of SKILL.md. Blocks presented as
+/// bad or attack examples are left out.
+pub fn skill_md_blocks(text: &str) -> Vec<(ir::Lang, String)> {
+    use crate::tier1::markdown::Layout;
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let body_line = if lines.first().is_some_and(|l| l.trim_end() == "---") {
+        lines
+            .iter()
+            .skip(1)
+            .position(|l| l.trim_end() == "---")
+            .map_or(1, |p| p + 3)
+    } else {
+        1
+    };
+    let layout = Layout::new(text, &line_starts, body_line);
+    let mut per_lang: Vec<(ir::Lang, Vec<bool>)> = Vec::new();
+    for f in layout.fences() {
+        if f.marked_bad && !f.step {
+            continue;
+        }
+        let info = lines
+            .get(f.open)
+            .map(|l| {
+                l.trim()
+                    .trim_start_matches(['`', '~'])
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        let tag = info.split([' ', '{', ',']).next().unwrap_or("");
+        let lang = match tag {
+            "bash" | "sh" | "shell" | "zsh" | "console" | "shell-session" | "terminal" => {
+                ir::Lang::Shell
+            }
+            "python" | "py" | "python3" => ir::Lang::Python,
+            "js" | "javascript" | "node" | "ts" | "typescript" | "mjs" => ir::Lang::JavaScript,
+            "" if f.step
+                && lines
+                    .iter()
+                    .skip(f.open + 1)
+                    .take(f.close.saturating_sub(f.open + 1))
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| looks_like_shell(l)) =>
+            {
+                ir::Lang::Shell
+            }
+            _ => continue,
+        };
+        let keep = match per_lang.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, k)) => k,
+            None => {
+                per_lang.push((lang, vec![false; lines.len()]));
+                &mut per_lang.last_mut().expect("just pushed").1
+            }
+        };
+        for k in keep.iter_mut().take(f.close).skip(f.open + 1) {
+            *k = true;
+        }
+    }
+    per_lang
+        .into_iter()
+        .map(|(lang, keep)| {
+            let mut out = String::with_capacity(text.len());
+            for (i, l) in lines.iter().enumerate() {
+                if keep[i] {
+                    // `$ cmd` prompts in console blocks are the command.
+                    let l = if lang == ir::Lang::Shell {
+                        l.trim_start().strip_prefix("$ ").unwrap_or(l)
+                    } else {
+                        l
+                    };
+                    out.push_str(l);
+                }
+                out.push('\n');
+            }
+            (lang, out)
+        })
+        .collect()
 }
