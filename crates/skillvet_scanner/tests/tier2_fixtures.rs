@@ -237,3 +237,137 @@ fn benign_api_client_is_info_only() {
 fn benign_local_tool_is_clean() {
     expect("benign-local-tool", &[]);
 }
+
+fn verdict(name: &str) -> skillvet_scanner::Verdict {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/tier2")
+        .join(name);
+    let report = skillvet_scanner::scan(&dir, &Default::default()).expect("scan");
+    assert_eq!(report.skills.len(), 1, "{name}");
+    report.skills[0].verdict
+}
+
+// ----- obfuscation folded to the real string ---------------------------------------------
+
+fn obfuscated_lines(f: &[T2Finding]) -> Vec<(&str, u32)> {
+    let mut v: Vec<(&str, u32)> = f
+        .iter()
+        .filter(|x| x.rule == "SV-T2-OBFUSCATED-EXEC")
+        .map(|x| (x.file.as_str(), x.line))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn character_codes_are_folded() {
+    let f = expect(
+        "obf-char-codes",
+        &[
+            "SV-T2-OBFUSCATED-EXEC",
+            "SV-T2-REMOTE-CODE-EXEC",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    // Generator of chr(), bytes([...]).decode(), fromCharCode(...spread), .map(fromCharCode).
+    let want = vec![
+        ("scripts/fmt.js", 3),
+        ("scripts/fmt.js", 4),
+        ("scripts/fmt.py", 11),
+        ("scripts/fmt.py", 12),
+    ];
+    assert_eq!(obfuscated_lines(&f), want);
+    assert!(
+        find(&f, "SV-T2-REMOTE-CODE-EXEC")
+            .message
+            .contains("198.51.100.23")
+    );
+}
+
+#[test]
+fn reversed_strings_are_folded() {
+    let f = expect(
+        "obf-reversed",
+        &[
+            "SV-T2-OBFUSCATED-EXEC",
+            "SV-T2-REMOTE-CODE-EXEC",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    assert_eq!(
+        obfuscated_lines(&f),
+        vec![("scripts/sort.js", 2), ("scripts/sort.py", 4)]
+    );
+}
+
+#[test]
+fn compressed_layers_are_unpacked() {
+    let f = expect(
+        "obf-compressed-layers",
+        &[
+            "SV-T2-OBFUSCATED-EXEC",
+            "SV-T2-REMOTE-CODE-EXEC",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    // zlib under base64 (Python) and gzip under a base64 Buffer (Node): the inner
+    // download-and-run is found in both.
+    let rce: Vec<&str> = f
+        .iter()
+        .filter(|x| x.rule == "SV-T2-REMOTE-CODE-EXEC")
+        .map(|x| x.file.as_str())
+        .collect();
+    assert_eq!(rce, vec!["scripts/pp.js", "scripts/pp.py"]);
+}
+
+#[test]
+fn builtins_globals_and_homoglyph_indirection() {
+    let f = expect(
+        "obf-indirection",
+        &[
+            "SV-T2-EVASION",
+            "SV-T2-OBFUSCATED-EXEC",
+            "SV-T2-REMOTE-CODE-EXEC",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    let evasions: Vec<u32> = f
+        .iter()
+        .filter(|x| x.rule == "SV-T2-EVASION")
+        .map(|x| x.line)
+        .collect();
+    // getattr(__builtins__, "ex"+"ec"), globals()["__imp"+"ort__"]("o"+"s").popen, 𝐞𝐯𝐚𝐥.
+    assert_eq!(evasions, vec![5, 8, 10], "{f:#?}");
+}
+
+#[test]
+fn payload_assembled_across_files() {
+    let f = expect(
+        "obf-split-files",
+        &[
+            "SV-T2-OBFUSCATED-EXEC",
+            "SV-T2-REMOTE-CODE-EXEC",
+            "SV-T2-UNDECLARED-NETWORK",
+        ],
+    );
+    let rce: Vec<(&str, u32)> = f
+        .iter()
+        .filter(|x| x.rule == "SV-T2-REMOTE-CODE-EXEC")
+        .map(|x| (x.file.as_str(), x.line))
+        .collect();
+    // Python: base64 halves imported from theme.py; Node: pieces from module.exports.
+    assert_eq!(
+        rce,
+        vec![("scripts/render.js", 2), ("scripts/render.py", 5)]
+    );
+}
+
+#[test]
+fn benign_string_tricks_are_clean() {
+    // chr(10), list[::-1], a base64 icon, "".join of separators, getattr on stdout.
+    expect("benign-string-tricks", &[]);
+    assert_eq!(
+        verdict("benign-string-tricks"),
+        skillvet_scanner::Verdict::Pass
+    );
+}

@@ -107,6 +107,12 @@ pub struct Val {
     pub r: Option<Ref>,
     pub items: Option<Vec<Val>>,
     pub fields: Option<Vec<(String, Val)>>,
+    /// Known integer (character codes, byte lists).
+    pub num: Option<i64>,
+    /// How many characters of `s` were produced from character codes or by reversal.
+    pub coded: u32,
+    /// Known bytes that are not text (a decoded, still compressed payload).
+    pub bytes: Option<Rc<[u8]>>,
 }
 
 impl Val {
@@ -302,6 +308,9 @@ pub struct Engine<'p> {
 }
 
 type SourceKindKey = String;
+
+/// Global holding what a CommonJS module exports.
+const MODULE_EXPORTS: &str = "module.exports";
 
 pub fn analyze(units: &[Unit]) -> Analysis {
     let mut e = Engine {
@@ -758,6 +767,14 @@ impl<'p> Engine<'p> {
     }
 
     fn lookup(&mut self, f: &Frame, name: &str, pos: Pos) -> Val {
+        if f.lang == Lang::Python
+            && let Some(plain) = super::fold::python_identifier(name)
+        {
+            // Python runs `𝐞𝐯𝐚𝐥` as `eval`: resolve it, and say it was disguised.
+            let mut v = self.lookup(f, &plain, pos);
+            v.built |= v.qual().is_some_and(is_dangerous_global);
+            return v;
+        }
         if let Some(v) = self.get_var(f, name) {
             return v;
         }
@@ -897,6 +914,10 @@ impl<'p> Engine<'p> {
                 if r.s.is_none() {
                     r.s = v.s.clone();
                     r.built |= v.built;
+                    r.coded = v.coded;
+                }
+                if r.items.is_none() && r.num.is_none() {
+                    r.num = v.num;
                 }
                 f.ret = r;
             }
@@ -939,6 +960,9 @@ impl<'p> Engine<'p> {
                 }
             }
             Target::Attr(base, field) => {
+                if self.export_assign(f, base, field, &v) {
+                    return;
+                }
                 if let Some((file, class)) = self.instance_of(f, base) {
                     let key = (file, class, field.clone());
                     let entry = self.fields.entry(key).or_default();
@@ -961,6 +985,35 @@ impl<'p> Engine<'p> {
                 }
             }
         }
+    }
+
+    /// CommonJS exports (`module.exports = {…}`, `exports.a = …`), kept as the module's
+    /// `module.exports` global so that `require("./parts").a` sees the value.
+    fn export_assign(&mut self, f: &mut Frame, base: &Expr, field: &str, v: &Val) -> bool {
+        if f.lang != Lang::JavaScript || !matches!(f.scope, Scope::Top) {
+            return false;
+        }
+        let is_module = |e: &Expr| matches!(e, Expr::Name(n, _) if n == "module");
+        let is_exports = |e: &Expr| {
+            matches!(e, Expr::Name(n, _) if n == "exports")
+                || matches!(e, Expr::Attr(b, a, _) if a == "exports" && is_module(b))
+        };
+        if is_module(base) && field == "exports" {
+            self.globals[f.file].insert(MODULE_EXPORTS.into(), v.clone());
+            return true;
+        }
+        if !is_exports(base) {
+            return false;
+        }
+        let entry = self.globals[f.file]
+            .entry(MODULE_EXPORTS.into())
+            .or_default();
+        merge(&mut entry.taint, &v.all_taint());
+        entry
+            .fields
+            .get_or_insert_with(Vec::new)
+            .push((field.to_string(), v.clone()));
+        true
     }
 
     /// `self`/`this` inside a method, or a value known to be a local class instance.
@@ -1132,7 +1185,10 @@ impl<'p> Engine<'p> {
         match e {
             Expr::Name(n, pos) => self.lookup(f, n, *pos),
             Expr::Str(s) => Val::str(truncate(s)),
-            Expr::Num(_) => Val::default(),
+            Expr::Num(n) => Val {
+                num: Some(*n),
+                ..Val::default()
+            },
             Expr::Attr(base, attr, pos) => {
                 if let Some((file, class)) = self.instance_of(f, base) {
                     return self.instance_member(file, &class, attr);
@@ -1175,7 +1231,9 @@ impl<'p> Engine<'p> {
             Expr::Call(c) => self.call(f, c),
             Expr::Concat(parts) => {
                 let vals: Vec<Val> = parts.iter().map(|p| self.eval(f, p)).collect();
-                concat_vals(&vals)
+                let mut v = concat_vals(&vals);
+                self.mark_coded(&mut v, f.file, first_pos(parts));
+                v
             }
             Expr::Div(a, b) => {
                 let a = self.eval(f, a);
@@ -1223,6 +1281,9 @@ impl<'p> Engine<'p> {
                 }
             }
             Expr::Mix(parts) => {
+                if let Some(v) = self.fold_comprehension(f, parts) {
+                    return v;
+                }
                 let mut t = Vec::new();
                 for p in parts {
                     let v = self.eval(f, p);
@@ -1294,6 +1355,18 @@ impl<'p> Engine<'p> {
 
     /// `base.attr` / `base["key"]` / destructuring a field.
     fn member(&mut self, f: &mut Frame, b: &Val, attr: &str, pos: Pos, _named: bool) -> Val {
+        if f.lang == Lang::Python
+            && let Some(plain) = super::fold::python_identifier(attr)
+        {
+            let mut v = self.member(f, b, &plain, pos, _named);
+            v.built |= v.qual().is_some_and(is_dangerous_global);
+            return v;
+        }
+        if let Some(q) = b.qual()
+            && super::fold::is_namespace(q)
+        {
+            return self.namespace_member(f, q.to_string(), attr, pos);
+        }
         if let Some(fields) = &b.fields
             && let Some((_, v)) = fields.iter().find(|(k, _)| k == attr)
         {
@@ -1348,7 +1421,14 @@ impl<'p> Engine<'p> {
                         ..Val::default()
                     };
                 }
-                self.globals[file].get(attr).cloned().unwrap_or_default()
+                let exported = self.globals[file]
+                    .get(MODULE_EXPORTS)
+                    .and_then(|e| e.fields.as_ref())
+                    .and_then(|fs| fs.iter().rev().find(|(k, _)| k == attr))
+                    .map(|(_, v)| v.clone());
+                exported
+                    .or_else(|| self.globals[file].get(attr).cloned())
+                    .unwrap_or_default()
             }
             Some(Ref::Instance(file, class)) => {
                 let (file, class) = (*file, class.clone());
@@ -1403,7 +1483,12 @@ impl<'p> Engine<'p> {
             }
             args.push((a.name.clone(), v, a.spread));
         }
+        if let Some(mut v) = self.fold_map(f, &callee, receiver.as_ref(), &args, c.pos) {
+            self.mark_coded(&mut v, f.file, c.pos);
+            return v;
+        }
         let mut result = self.call_value(f, &callee, receiver.as_ref(), &args, c.pos);
+        self.mark_coded(&mut result, f.file, c.pos);
         if matches!(callee.r, Some(Ref::Func(..))) {
             // Local functions feed their callbacks through their summary.
             return result;
@@ -1657,6 +1742,9 @@ impl<'p> Engine<'p> {
                 evasion,
             );
         }
+        if let Some(v) = self.fold_decompress(f, &q, &positional, pos) {
+            return v;
+        }
         if let Some(t) = catalog::transform_of(&q) {
             let mut taint = Vec::new();
             for (_, v, _) in args {
@@ -1672,7 +1760,11 @@ impl<'p> Engine<'p> {
                 if let Some(d) = decoded {
                     let l = self.source(SourceKind::Decoded, file, pos, &format!("{q}(…)"));
                     merge(&mut v.taint, &[l]);
-                    v.s = Some(truncate(&d));
+                    match String::from_utf8(d) {
+                        Ok(text) => v.s = Some(truncate(&text)),
+                        // Still binary (compressed, encrypted): kept for a decompressor.
+                        Err(e) => v.bytes = Some(e.into_bytes().into()),
+                    }
                     v.built = true;
                 }
             }
@@ -1782,14 +1874,12 @@ impl<'p> Engine<'p> {
                 v.built = m.built;
                 Some(v)
             }
-            "chr" | "String.fromCharCode" => {
-                // Character codes are a classic way to hide names.
-                Some(Val {
-                    built: true,
-                    s: Some(HOLE.to_string()),
-                    ..Val::default()
-                })
-            }
+            "chr"
+            | "String.fromCharCode"
+            | "bytes"
+            | "bytearray"
+            | "Buffer.from"
+            | "Uint8Array.from" => self.fold_char_codes(f, q, positional, pos),
             _ => None,
         }
     }
@@ -2201,6 +2291,180 @@ impl<'p> Engine<'p> {
             merge(&mut t, &w.clone());
         }
         t
+    }
+
+    // ----- constant folding (see `fold`) ---------------------------------------------
+
+    /// `chr(99)`, `String.fromCharCode(99, 117)`, `bytes([99, 117])`, `Buffer.from([…])`,
+    /// `Buffer.from("…", "base64")`: the text the codes spell.
+    fn fold_char_codes(&mut self, f: &mut Frame, q: &str, args: &[Val], pos: Pos) -> Option<Val> {
+        if q == "Buffer.from"
+            && let (Some(data), Some(enc)) = (args.first().and_then(|a| a.exact()), args.get(1))
+        {
+            let name = match enc.exact()? {
+                "base64" | "base64url" => "base64.b64decode",
+                "hex" => "bytes.fromhex",
+                _ => return None,
+            };
+            let bytes = decode_const(name, data, None)?;
+            let l = self.source(SourceKind::Decoded, f.file, pos, &format!("{q}(…)"));
+            let mut v = Val::tainted(vec![l]);
+            match String::from_utf8(bytes) {
+                Ok(text) => v.s = Some(truncate(&text)),
+                Err(e) => v.bytes = Some(e.into_bytes().into()),
+            }
+            v.built = true;
+            return Some(v);
+        }
+        // Codes as arguments, or as one list (`bytes([…])`, `fromCharCode(...codes)`).
+        let list: Vec<&Val> = match args {
+            [one] if one.items.is_some() => one.items.as_deref()?.iter().collect(),
+            _ => args.iter().collect(),
+        };
+        let codes: Option<Vec<i64>> = list.iter().map(|v| v.num).collect();
+        let codes = codes.filter(|c| !c.is_empty());
+        let text = match (q, codes) {
+            ("chr" | "String.fromCharCode", Some(c)) => c
+                .iter()
+                .map(|n| super::fold::char_of(*n))
+                .collect::<Option<String>>(),
+            (_, Some(c)) => super::fold::text_of_bytes(&c),
+            _ => None,
+        };
+        match text {
+            Some(t) => Some(Val {
+                coded: t.chars().count() as u32,
+                s: Some(truncate(&t)),
+                built: true,
+                ..Val::default()
+            }),
+            // Unknown codes still hide a name.
+            None if q == "chr" || q == "String.fromCharCode" => Some(Val {
+                built: true,
+                s: Some(HOLE.to_string()),
+                ..Val::default()
+            }),
+            None => None,
+        }
+    }
+
+    /// Text assembled from enough character codes (or reversed) is decoded data: it becomes a
+    /// `Decoded` source, so executing it is reported like executing base64.
+    fn mark_coded(&mut self, v: &mut Val, file: usize, pos: Pos) {
+        if v.coded < super::fold::CODED_MIN || v.s.is_none() {
+            return;
+        }
+        v.coded = 0;
+        let l = self.source(
+            SourceKind::Decoded,
+            file,
+            pos,
+            "text assembled from character codes or reversed",
+        );
+        merge(&mut v.taint, &[l]);
+        v.built = true;
+    }
+
+    /// `getattr(__builtins__, "eval")`, `globals()["os"]`, `sys.modules["os"]`,
+    /// `globalThis["eval"]`: the named builtin or global, flagged as reached indirectly.
+    fn namespace_member(&mut self, f: &mut Frame, q: String, attr: &str, pos: Pos) -> Val {
+        let mut v = if matches!(q.as_str(), "globals()" | "locals()" | "vars()") {
+            self.lookup(f, attr, pos)
+        } else if q == "sys.modules" {
+            Val::global(normalize_module(attr))
+        } else {
+            self.global_ref(f, attr.to_string(), pos)
+        };
+        v.built |= v.qual().is_some_and(is_dangerous_global) || attr == "__import__";
+        v
+    }
+
+    /// `chr(c) for c in [99, …]` (a comprehension lowered to a mix of element and
+    /// iterable): the list of folded elements, when the element is one call on the loop
+    /// variable and the items are constants.
+    fn fold_comprehension(&mut self, f: &mut Frame, parts: &[Expr]) -> Option<Val> {
+        let [Expr::Call(c), iter] = parts else {
+            return None;
+        };
+        let [arg] = c.args.as_slice() else {
+            return None;
+        };
+        if !matches!(arg.value, Expr::Name(..)) || !matches!(iter, Expr::List(_) | Expr::Name(..)) {
+            return None;
+        }
+        let items = self.eval(f, iter).items?;
+        if items.is_empty() || items.len() > 4096 || items.iter().any(|i| i.num.is_none()) {
+            return None;
+        }
+        let callee = self.eval(f, &c.callee);
+        self.map_items(f, &callee, &items, c.pos)
+    }
+
+    /// `map(chr, codes)`, `codes.map(c => String.fromCharCode(c))` on constant lists.
+    fn fold_map(
+        &mut self,
+        f: &mut Frame,
+        callee: &Val,
+        receiver: Option<&(Val, String, Option<String>)>,
+        args: &[(Option<String>, Val, bool)],
+        pos: Pos,
+    ) -> Option<Val> {
+        let (func, items) = match (receiver, args) {
+            (Some((r, m, _)), [(None, func, false)]) if m == "map" => (func, r.items.as_ref()?),
+            (None, [(None, func, false), (None, list, false)]) if callee.qual() == Some("map") => {
+                (func, list.items.as_ref()?)
+            }
+            _ => return None,
+        };
+        let known = |i: &Val| i.num.is_some() || i.exact().is_some();
+        if items.is_empty() || items.len() > 4096 || !items.iter().all(known) {
+            return None;
+        }
+        if !matches!(&func.r, Some(Ref::Lambda(_)))
+            && !matches!(func.qual(), Some("chr" | "String.fromCharCode" | "str"))
+        {
+            return None;
+        }
+        let items = items.clone();
+        self.map_items(f, func, &items, pos)
+    }
+
+    fn map_items(&mut self, f: &mut Frame, func: &Val, items: &[Val], pos: Pos) -> Option<Val> {
+        let mut out = Vec::with_capacity(items.len());
+        for i in items {
+            let v = match &func.r {
+                Some(Ref::Lambda(l)) => {
+                    let l = l.clone();
+                    self.inline_lambda(f, &l, std::slice::from_ref(i))
+                }
+                _ => self.call_value(f, func, None, &[(None, i.clone(), false)], pos),
+            };
+            out.push(v);
+        }
+        Some(Val {
+            items: Some(out),
+            ..Val::default()
+        })
+    }
+
+    /// `zlib.decompress(b64decode("…"))`: the inflated text of a constant payload.
+    fn fold_decompress(&mut self, f: &mut Frame, q: &str, args: &[Val], pos: Pos) -> Option<Val> {
+        let a = args.first()?;
+        let data: &[u8] = match (&a.bytes, a.exact()) {
+            (Some(b), _) => b,
+            (None, Some(s)) => s.as_bytes(),
+            _ => return None,
+        };
+        let out = super::fold::inflate(q, data)?;
+        let l = self.source(SourceKind::Decoded, f.file, pos, &format!("{q}(…)"));
+        let mut v = Val::tainted(a.all_taint());
+        merge(&mut v.taint, &[l]);
+        match String::from_utf8(out) {
+            Ok(text) => v.s = Some(truncate(&text)),
+            Err(e) => v.bytes = Some(e.into_bytes().into()),
+        }
+        v.built = true;
+        Some(v)
     }
 
     // ----- shell commands -------------------------------------------------------------
@@ -2734,7 +2998,10 @@ impl<'p> Engine<'p> {
                         &format!("`{cmd}` of constant data"),
                     );
                     merge(&mut v.taint, &[l]);
-                    v.s = Some(truncate(&d));
+                    match String::from_utf8(d) {
+                        Ok(text) => v.s = Some(truncate(&text)),
+                        Err(e) => v.bytes = Some(e.into_bytes().into()),
+                    }
                     v.built = true;
                 }
                 v
@@ -3061,6 +3328,18 @@ fn relocate(stmts: &mut [Stmt], pos: Pos) {
     }
 }
 
+/// Position of the first expression that has one (for sources found in string building).
+fn first_pos(parts: &[Expr]) -> Pos {
+    parts
+        .iter()
+        .find_map(|p| match p {
+            Expr::Name(_, pos) | Expr::Attr(_, _, pos) | Expr::Index(_, _, pos) => Some(*pos),
+            Expr::Call(c) => Some(c.pos),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 fn root_name(e: &Expr) -> Option<String> {
     match e {
         Expr::Name(n, _) => Some(n.clone()),
@@ -3155,6 +3434,7 @@ fn concat_vals(vals: &[Val]) -> Val {
     let mut prev_known = false;
     for p in vals {
         merge(&mut v.taint, &p.all_taint());
+        v.coded += p.coded;
         match &p.s {
             Some(x) => {
                 any = true;
@@ -3268,11 +3548,17 @@ fn string_builtin(
             r: None,
             items,
             fields: None,
+            ..Val::default()
         })
     };
     if q == "<reverse>" {
         let a = args.first()?;
-        return mk(a.s.as_ref().map(|s| s.chars().rev().collect()), true, None);
+        let mut v = mk(a.s.as_ref().map(|s| s.chars().rev().collect()), true, None)?;
+        // A reversed constant is hidden text (`"hs | …"[::-1]`).
+        if let Some(x) = a.exact() {
+            v.coded = x.chars().count() as u32;
+        }
+        return Some(v);
     }
     let r = recv?;
     if r.r
@@ -3283,8 +3569,17 @@ fn string_builtin(
     }
     match method {
         "join" => {
-            let items = args.first()?.items.clone()?;
-            let sep = r.s.clone().unwrap_or_default();
+            // Python `sep.join(items)`, JavaScript `items.join(sep)`.
+            let (items, sep) = match (&r.items, args.first()) {
+                (Some(items), sep) if sep.is_none_or(|a| a.s.is_some()) => (
+                    items.clone(),
+                    sep.and_then(|a| a.s.clone()).unwrap_or_else(|| ",".into()),
+                ),
+                _ => (
+                    args.first()?.items.clone()?,
+                    r.s.clone().unwrap_or_default(),
+                ),
+            };
             let mut pieces: Vec<String> = Vec::new();
             for i in &items {
                 pieces.push(i.s.clone().unwrap_or_else(|| HOLE.to_string()));
@@ -3292,6 +3587,7 @@ fn string_builtin(
             let mut v = mk(Some(pieces.join(&sep)), items.len() >= 2, None)?;
             for i in &items {
                 merge(&mut v.taint, &i.all_taint());
+                v.coded += i.coded;
             }
             Some(v)
         }
@@ -3366,7 +3662,9 @@ fn string_builtin(
                 "rstrip" => s.trim_end().to_string(),
                 _ => s,
             };
-            mk(Some(s), r.built, None)
+            let mut v = mk(Some(s), r.built, None)?;
+            v.coded = r.coded;
+            Some(v)
         }
         "split" if args.first().and_then(|a| a.exact()) == Some("") => {
             let s = r.exact()?;
@@ -3376,6 +3674,12 @@ fn string_builtin(
         "reverse" => {
             let mut items = r.items.clone()?;
             items.reverse();
+            // Characters of a constant put back in order: `"…".split('').reverse()`.
+            for i in &mut items {
+                if i.exact().is_some_and(|c| c.chars().count() == 1) {
+                    i.coded = 1;
+                }
+            }
             mk(None, true, Some(items))
         }
         "concat" if r.s.is_some() => {
@@ -3390,7 +3694,7 @@ fn string_builtin(
 }
 
 /// Decodes constant data the way the called decoder would.
-fn decode_const(q: &str, s: &str, encoding: Option<&str>) -> Option<String> {
+fn decode_const(q: &str, s: &str, encoding: Option<&str>) -> Option<Vec<u8>> {
     use base64::Engine as _;
     let bytes = if q.contains("hex") || q == "bytes.fromhex" || q == "binascii.unhexlify" {
         hex::decode(s.trim()).ok()?
@@ -3402,7 +3706,8 @@ fn decode_const(q: &str, s: &str, encoding: Option<&str>) -> Option<String> {
                     'A'..='Z' => (((c as u8 - b'A') + 13) % 26 + b'A') as char,
                     _ => c,
                 })
-                .collect(),
+                .collect::<String>()
+                .into_bytes(),
         );
     } else {
         let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
@@ -3415,5 +3720,5 @@ fn decode_const(q: &str, s: &str, encoding: Option<&str>) -> Option<String> {
             })
             .ok()?
     };
-    String::from_utf8(bytes).ok()
+    Some(bytes)
 }

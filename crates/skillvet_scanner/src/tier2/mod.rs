@@ -12,6 +12,7 @@
 pub mod catalog;
 pub mod declared;
 pub mod engine;
+pub mod fold;
 pub mod ir;
 pub mod js;
 pub mod judge;

@@ -1067,7 +1067,18 @@ impl<'a> ExprParser<'a> {
 }
 
 fn comprehension_or_expr(toks: &[Token]) -> Expr {
-    match toks.iter().position(|t| t.is_name("for")) {
+    // Only a `for` outside brackets makes this argument a generator: in
+    // `f("".join(c for c in x))` it belongs to the inner call.
+    let mut depth = 0i32;
+    let top_for = toks.iter().position(|t| {
+        if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            depth += 1;
+        } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth -= 1;
+        }
+        depth == 0 && t.is_name("for")
+    });
+    match top_for {
         // Generator argument: `f(x for x in xs)` mixes element and iterable.
         Some(k) if k > 0 => comprehension(toks, k),
         _ => expr(toks),
