@@ -176,6 +176,13 @@ rule_ids! {
     T2UndeclaredNetwork = "SV-T2-UNDECLARED-NETWORK",
     T2DeclaredNetwork = "SV-T2-DECLARED-NETWORK",
     T2UndeclaredCredentialAccess = "SV-T2-UNDECLARED-CREDENTIAL-ACCESS",
+    // Tier 2: vulnerable code
+    T2VulnCommandInjection = "SV-T2-VULN-COMMAND-INJECTION",
+    T2VulnCodeInjection = "SV-T2-VULN-CODE-INJECTION",
+    T2VulnSqlInjection = "SV-T2-VULN-SQL-INJECTION",
+    T2VulnPathTraversal = "SV-T2-VULN-PATH-TRAVERSAL",
+    T2VulnUnsafeDeserialization = "SV-T2-VULN-UNSAFE-DESERIALIZATION",
+    T2VulnResourceExhaustion = "SV-T2-VULN-RESOURCE-EXHAUSTION",
 }
 
 /// What the catalogue says about a built-in rule.

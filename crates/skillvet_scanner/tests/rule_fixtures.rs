@@ -34,6 +34,14 @@ fn py(body: &str) -> SkillFile {
     )
 }
 
+/// A Flask app whose handlers take their input from the request.
+fn flask(body: &str) -> SkillFile {
+    file(
+        "scripts/app.py",
+        format!("from flask import Flask, request\napp = Flask(__name__)\n{body}"),
+    )
+}
+
 /// A skill with the usual SKILL.md unless `files` brings its own.
 fn skill(files: Vec<SkillFile>) -> SkillBundle {
     let mut all = files;
@@ -276,6 +284,60 @@ fn fixtures() -> Vec<Fixture> {
                 "Formats text files.",
                 py("print(open(os.path.expanduser('~/.config/demo/settings.toml')).read())"),
             ),
+        ),
+        fx(
+            RuleId::T2VulnCommandInjection,
+            skill(vec![flask(
+                "import subprocess\n@app.route('/ping')\ndef ping():\n    host = request.args['host']\n    return subprocess.check_output('ping -c1 ' + host, shell=True)\n",
+            )]),
+            skill(vec![flask(
+                "import subprocess\n@app.route('/ping')\ndef ping():\n    host = request.args['host']\n    return subprocess.check_output(['ping', '-c1', host])\n",
+            )]),
+        ),
+        fx(
+            RuleId::T2VulnCodeInjection,
+            skill(vec![flask(
+                "@app.route('/calc')\ndef calc():\n    return str(eval(request.args['expr']))\n",
+            )]),
+            skill(vec![flask(
+                "import ast\n@app.route('/calc')\ndef calc():\n    return str(ast.literal_eval(request.args['expr']))\n",
+            )]),
+        ),
+        fx(
+            RuleId::T2VulnSqlInjection,
+            skill(vec![flask(
+                "import sqlite3\n@app.route('/find')\ndef find():\n    name = request.args['name']\n    return str(sqlite3.connect('u.db').execute(\"SELECT id FROM users WHERE name = '%s'\" % name).fetchall())\n",
+            )]),
+            skill(vec![flask(
+                "import sqlite3\n@app.route('/find')\ndef find():\n    name = request.args['name']\n    return str(sqlite3.connect('u.db').execute('SELECT id FROM users WHERE name = ?', (name,)).fetchall())\n",
+            )]),
+        ),
+        fx(
+            RuleId::T2VulnPathTraversal,
+            skill(vec![flask(
+                "import os\nfrom flask import send_file\n@app.route('/file')\ndef get():\n    return send_file(os.path.join('/srv/files', request.args['name']))\n",
+            )]),
+            skill(vec![flask(
+                "import os\nfrom flask import send_file\n@app.route('/file')\ndef get():\n    return send_file(os.path.join('/srv/files', 'index.html'))\n",
+            )]),
+        ),
+        fx(
+            RuleId::T2VulnUnsafeDeserialization,
+            skill(vec![flask(
+                "import pickle\n@app.post('/import')\ndef imp():\n    return str(len(pickle.loads(request.get_data())))\n",
+            )]),
+            skill(vec![flask(
+                "import json\n@app.post('/import')\ndef imp():\n    return str(len(json.loads(request.get_data())))\n",
+            )]),
+        ),
+        fx(
+            RuleId::T2VulnResourceExhaustion,
+            skill(vec![flask(
+                "import re\n@app.route('/match')\ndef m():\n    return str(bool(re.match(request.args['pattern'], 'abc')))\n",
+            )]),
+            skill(vec![flask(
+                "import re\n@app.route('/match')\ndef m():\n    return str(bool(re.match(re.escape(request.args['pattern']), 'abc')))\n",
+            )]),
         ),
     ]
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use skillvet_scanner::tier2::{self, T2Finding};
-use skillvet_scanner::{RuleId, Severity};
+use skillvet_scanner::{Confidence, RuleId, Severity};
 
 fn scan(name: &str) -> Vec<T2Finding> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -238,6 +238,8 @@ fn benign_local_tool_is_clean() {
     expect("benign-local-tool", &[]);
 }
 
+// ----- vulnerable code (untrusted input reaching a dangerous operation) -----------------
+
 fn verdict(name: &str) -> skillvet_scanner::Verdict {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/tier2")
@@ -247,12 +249,158 @@ fn verdict(name: &str) -> skillvet_scanner::Verdict {
     report.skills[0].verdict
 }
 
+#[test]
+fn mcp_tool_argument_in_a_shell_command_fails() {
+    let f = expect("vuln-mcp-tool-command", &["SV-T2-VULN-COMMAND-INJECTION"]);
+    let x = find(&f, "SV-T2-VULN-COMMAND-INJECTION");
+    assert_eq!(
+        (x.severity, x.confidence),
+        (Severity::Critical, Confidence::High)
+    );
+    // Found in the helper, through the decorated handler's argument.
+    assert_eq!((x.file.as_str(), x.line), ("scripts/server.py", 9));
+    assert!(
+        x.message.contains("of convert(), a request/tool handler"),
+        "{}",
+        x.message
+    );
+    assert!(
+        x.flow.iter().any(|s| s.contains("passed to soffice()")),
+        "{:?}",
+        x.flow
+    );
+    // `page_count` passes its argument in a list without a shell: not reported.
+    assert!(f.iter().all(|x| x.line != 23), "{f:#?}");
+    assert_eq!(
+        verdict("vuln-mcp-tool-command"),
+        skillvet_scanner::Verdict::Fail
+    );
+}
+
+#[test]
+fn node_tool_handler_and_express_route() {
+    let f = expect(
+        "vuln-node-tool-server",
+        &["SV-T2-VULN-COMMAND-INJECTION", "SV-T2-VULN-PATH-TRAVERSAL"],
+    );
+    let cmd = find(&f, "SV-T2-VULN-COMMAND-INJECTION");
+    assert_eq!((cmd.line, cmd.severity), (11, Severity::Critical));
+    assert!(
+        cmd.message.contains("a tool call's arguments"),
+        "{}",
+        cmd.message
+    );
+    let paths: Vec<&T2Finding> = f
+        .iter()
+        .filter(|x| x.rule.code() == "SV-T2-VULN-PATH-TRAVERSAL")
+        .collect();
+    assert_eq!(paths.len(), 2, "{f:#?}");
+    // A route callback, then a named function registered as a route.
+    assert_eq!((paths[0].line, paths[0].severity), (26, Severity::High));
+    assert!(
+        paths[0].message.contains("web request data"),
+        "{}",
+        paths[0].message
+    );
+    assert_eq!((paths[1].line, paths[1].severity), (30, Severity::High));
+    assert!(
+        paths[1]
+            .message
+            .contains("of preview(), a request/tool handler"),
+        "{}",
+        paths[1].message
+    );
+    assert_eq!(
+        verdict("vuln-node-tool-server"),
+        skillvet_scanner::Verdict::Fail
+    );
+}
+
+#[test]
+fn flask_routes_sql_path_and_deserialisation() {
+    let f = expect(
+        "vuln-flask-app",
+        &[
+            "SV-T2-VULN-PATH-TRAVERSAL",
+            "SV-T2-VULN-SQL-INJECTION",
+            "SV-T2-VULN-UNSAFE-DESERIALIZATION",
+        ],
+    );
+    let sql = find(&f, "SV-T2-VULN-SQL-INJECTION");
+    assert_eq!(
+        (sql.line, sql.severity, sql.confidence),
+        (19, Severity::High, Confidence::High)
+    );
+    assert_eq!(find(&f, "SV-T2-VULN-PATH-TRAVERSAL").line, 26);
+    let lines: Vec<u32> = f
+        .iter()
+        .filter(|x| x.rule.code() == "SV-T2-VULN-UNSAFE-DESERIALIZATION")
+        .map(|x| x.line)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![31, 32],
+        "pickle.loads and yaml.load(Loader=yaml.Loader)"
+    );
+}
+
+#[test]
+fn command_line_arguments_reaching_eval() {
+    let f = expect(
+        "vuln-cli-injection",
+        &["SV-T2-VULN-CODE-INJECTION", "SV-T2-VULN-COMMAND-INJECTION"],
+    );
+    let code = find(&f, "SV-T2-VULN-CODE-INJECTION");
+    assert_eq!((code.file.as_str(), code.line), ("scripts/calc.py", 5));
+    assert!(
+        code.message.contains("command-line arguments"),
+        "{}",
+        code.message
+    );
+    let shell = find(&f, "SV-T2-VULN-COMMAND-INJECTION");
+    assert_eq!((shell.file.as_str(), shell.line), ("scripts/build.sh", 4));
+    assert_eq!(
+        verdict("vuln-cli-injection"),
+        skillvet_scanner::Verdict::Fail
+    );
+}
+
+#[test]
+fn exposed_library_function_is_a_concern_not_a_failure() {
+    let f = expect("vuln-library-sql", &["SV-T2-VULN-SQL-INJECTION"]);
+    let x = find(&f, "SV-T2-VULN-SQL-INJECTION");
+    assert_eq!(
+        (x.line, x.severity, x.confidence),
+        (10, Severity::High, Confidence::Medium)
+    );
+    assert!(
+        x.message.contains("parameter `name` of find_by_name()"),
+        "{}",
+        x.message
+    );
+    assert_eq!(
+        verdict("vuln-library-sql"),
+        skillvet_scanner::Verdict::Concerns
+    );
+}
+
+#[test]
+fn safe_handlers_are_clean() {
+    // Placeholders, int(), shlex.quote, argument lists, realpath + startswith,
+    // secure_filename, yaml.safe_load / SafeLoader, json, ast.literal_eval, re.escape.
+    expect("benign-safe-handlers", &[]);
+    assert_eq!(
+        verdict("benign-safe-handlers"),
+        skillvet_scanner::Verdict::Pass
+    );
+}
+
 // ----- obfuscation folded to the real string ---------------------------------------------
 
 fn obfuscated_lines(f: &[T2Finding]) -> Vec<(&str, u32)> {
     let mut v: Vec<(&str, u32)> = f
         .iter()
-        .filter(|x| x.rule == "SV-T2-OBFUSCATED-EXEC")
+        .filter(|x| x.rule.code() == "SV-T2-OBFUSCATED-EXEC")
         .map(|x| (x.file.as_str(), x.line))
         .collect();
     v.sort();
@@ -314,7 +462,7 @@ fn compressed_layers_are_unpacked() {
     // download-and-run is found in both.
     let rce: Vec<&str> = f
         .iter()
-        .filter(|x| x.rule == "SV-T2-REMOTE-CODE-EXEC")
+        .filter(|x| x.rule.code() == "SV-T2-REMOTE-CODE-EXEC")
         .map(|x| x.file.as_str())
         .collect();
     assert_eq!(rce, vec!["scripts/pp.js", "scripts/pp.py"]);
@@ -333,7 +481,7 @@ fn builtins_globals_and_homoglyph_indirection() {
     );
     let evasions: Vec<u32> = f
         .iter()
-        .filter(|x| x.rule == "SV-T2-EVASION")
+        .filter(|x| x.rule.code() == "SV-T2-EVASION")
         .map(|x| x.line)
         .collect();
     // getattr(__builtins__, "ex"+"ec"), globals()["__imp"+"ort__"]("o"+"s").popen, 𝐞𝐯𝐚𝐥.
@@ -352,7 +500,7 @@ fn payload_assembled_across_files() {
     );
     let rce: Vec<(&str, u32)> = f
         .iter()
-        .filter(|x| x.rule == "SV-T2-REMOTE-CODE-EXEC")
+        .filter(|x| x.rule.code() == "SV-T2-REMOTE-CODE-EXEC")
         .map(|x| (x.file.as_str(), x.line))
         .collect();
     // Python: base64 halves imported from theme.py; Node: pieces from module.exports.

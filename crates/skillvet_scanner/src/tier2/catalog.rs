@@ -427,9 +427,28 @@ pub enum Transform {
     Encrypt,
     Serialize,
     Decode,
+    /// Sanitisers (see `vuln`): the data is made safe for one kind of use.
+    ShellQuoted,
+    Numeric,
+    FileName,
+    RegexEscaped,
+    SqlEscaped,
 }
 
 impl Transform {
+    /// Encodings and packing that hide data, as opposed to sanitisers.
+    pub fn hides(self) -> bool {
+        matches!(
+            self,
+            Transform::Base64
+                | Transform::Hex
+                | Transform::Compress
+                | Transform::Encrypt
+                | Transform::Serialize
+                | Transform::Decode
+        )
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Transform::Base64 => "base64-encoded",
@@ -438,6 +457,11 @@ impl Transform {
             Transform::Encrypt => "encrypted",
             Transform::Serialize => "serialized",
             Transform::Decode => "decoded",
+            Transform::ShellQuoted => "shell-quoted",
+            Transform::Numeric => "converted to a number",
+            Transform::FileName => "reduced to a file name",
+            Transform::RegexEscaped => "regex-escaped",
+            Transform::SqlEscaped => "SQL-escaped",
         }
     }
 }

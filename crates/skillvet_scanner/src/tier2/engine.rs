@@ -11,6 +11,7 @@ use std::rc::Rc;
 use super::catalog::{self, CallKind, CommandKind, CredClass, Transform, WriteTarget};
 use super::ir::*;
 use super::shell::HOLE;
+use super::vuln::{self, Via, Weak};
 
 /// Upper bound of evaluated nodes per bundle: keeps hostile inputs linear-time.
 const STEP_LIMIT: usize = 3_000_000;
@@ -53,6 +54,10 @@ pub enum SourceKind {
     },
     /// Constant data decoded at run time (base64/hex/char codes): hidden code or strings.
     Decoded,
+    /// Untrusted input from a request or tool call (see `vuln`).
+    Input {
+        via: Via,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -134,7 +139,7 @@ impl Val {
             ..Val::default()
         }
     }
-    fn qual(&self) -> Option<&str> {
+    pub fn qual(&self) -> Option<&str> {
         match &self.r {
             Some(Ref::Global(q)) => Some(q),
             _ => None,
@@ -206,6 +211,8 @@ pub enum SinkKind {
         path: Option<String>,
         target: WriteTarget,
     },
+    /// An operation dangerous for untrusted input (see `vuln`).
+    Weakness(Weak),
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +292,21 @@ pub struct Analysis {
     pub hits: Vec<SinkHit>,
     pub caps: Vec<Capability>,
     pub truncated: bool,
+    /// Weakness sinks reached by symbolic input (arguments, stdin, parameters), per label.
+    pub input_hits: Vec<InputHit>,
+    /// Local functions called somewhere in the bundle.
+    pub called: HashSet<(usize, usize)>,
+    /// Local functions registered as request/tool handlers (`app.get("/x", handler)`).
+    pub handlers: HashSet<(usize, usize)>,
+}
+
+/// A weakness sink in a function's (or script's) summary reached by its own input.
+#[derive(Debug, Clone)]
+pub struct InputHit {
+    pub hit: SinkHit,
+    pub label: Label,
+    /// The function whose summary holds it; `None` for a script's top level.
+    pub func: Option<(usize, usize)>,
 }
 
 pub struct Engine<'p> {
@@ -360,6 +382,7 @@ pub fn analyze(units: &[Unit]) -> Analysis {
         }
     }
     e.out.truncated = e.steps > STEP_LIMIT;
+    e.collect_input_hits();
     e.out
 }
 
@@ -618,8 +641,9 @@ impl<'p> Engine<'p> {
                 hit.pos.line,
                 hit.pos.col,
                 format!(
-                    "{:?}",
-                    concrete.iter().map(|l| l.origin).collect::<Vec<_>>()
+                    "{:?}{}",
+                    concrete.iter().map(|l| l.origin).collect::<Vec<_>>(),
+                    matches!(hit.kind, SinkKind::Weakness(_))
                 ),
             );
             if self.hit_keys.insert(key) {
@@ -698,7 +722,7 @@ impl<'p> Engine<'p> {
                 }
                 WriteTarget::Local => {}
             },
-            SinkKind::Write { .. } => {}
+            SinkKind::Write { .. } | SinkKind::Weakness(_) => {}
         }
         if let SinkKind::Write { path: Some(p), .. } = &kind {
             let entry = self.written.entry(p.clone()).or_default();
@@ -860,6 +884,9 @@ impl<'p> Engine<'p> {
                     steps: Vec::new(),
                     transforms: Vec::new(),
                 }];
+            }
+            _ if vuln::request_global(&q) => {
+                v.taint = vec![self.source(SourceKind::Input { via: Via::Request }, file, pos, &q)];
             }
             "sys.stdin" | "process.stdin" => {
                 v.taint = vec![Label {
@@ -1242,6 +1269,8 @@ impl<'p> Engine<'p> {
                 merge(&mut v.taint, &b.all_taint());
                 v.s = match (&a.s, &b.s) {
                     (Some(x), Some(y)) => Some(join_path(x, y)),
+                    // `BASE / name` with an unknown name is still a path under BASE.
+                    (Some(x), None) if !b.taint.is_empty() => Some(join_path(x, &HOLE.to_string())),
                     _ => None,
                 };
                 if v.s.is_some() {
@@ -1489,15 +1518,38 @@ impl<'p> Engine<'p> {
         }
         let mut result = self.call_value(f, &callee, receiver.as_ref(), &args, c.pos);
         self.mark_coded(&mut result, f.file, c.pos);
+        if let Some(q) = callee.qual()
+            && let Some(t) = vuln::sanitizer(q)
+        {
+            let step = self.step(f.file, c.pos, format!("{} by {q}()", t.describe()));
+            result.taint = with_transform(&result.taint, t, &step);
+        }
         if matches!(callee.r, Some(Ref::Func(..))) {
             // Local functions feed their callbacks through their summary.
             return result;
+        }
+        let handler = callee.qual().and_then(|q| {
+            let method = receiver.as_ref().map(|r| r.1.as_str());
+            vuln::handler_registration(q, method, args.first().map(|a| &a.1))
+        });
+        if handler.is_some() {
+            for (_, a, _) in &args {
+                if let Some(Ref::Func(file, idx)) = a.r {
+                    self.out.handlers.insert((file, idx));
+                }
+            }
         }
         // Callbacks receive what the call produced (`.then(r => …)`, `readFile(p, (e, d) => …)`).
         for func in lambdas {
             let mut feed = result.clone();
             if let Some((b, _, _)) = &receiver {
                 merge(&mut feed.taint, &b.all_taint());
+            }
+            if let Some(via) = handler {
+                // A request/tool handler: its arguments are whatever the caller sends.
+                let what = format!("{} of the handler registered here", via.describe());
+                let l = self.source(SourceKind::Input { via }, f.file, c.pos, &what);
+                feed = Val::tainted(vec![l]);
             }
             let r = self.inline_lambda(f, &func, &[feed]);
             merge(&mut result.taint, &r.all_taint());
@@ -1600,6 +1652,7 @@ impl<'p> Engine<'p> {
         match &callee.r {
             Some(Ref::Func(ffile, idx)) => {
                 let (ffile, idx) = (*ffile, *idx);
+                self.out.called.insert((ffile, idx));
                 let func = &self.units[ffile].module.functions[idx];
                 let mut bound: Vec<Val> = Vec::new();
                 let is_method = func.class.is_some() && self.lang(ffile) == Lang::Python;
@@ -1692,7 +1745,7 @@ impl<'p> Engine<'p> {
         }
         let evasion = callee
             .built
-            .then(|| format!("`{q}` is reached through a name assembled at run time"));
+            .then(|| format!("`{q}` is reached through a name assembled or looked up at run time"));
         // Serialising into an open file writes it.
         if matches!(
             q.as_str(),
@@ -1728,6 +1781,14 @@ impl<'p> Engine<'p> {
             let step = self.step(file, pos, format!("{} by {q}()", t.describe()));
             return Val::tainted(with_transform(&taint, t, &step));
         }
+        if let Some(origin) = vuln::input_call(&q) {
+            return Val::tainted(vec![Label {
+                origin,
+                steps: vec![self.step(file, pos, format!("{q}()"))],
+                transforms: Vec::new(),
+            }]);
+        }
+        self.weakness_sink(f, &q, receiver, args, &positional, pos);
         let kind = catalog::call_kind(&q);
         if let Some(kind) = kind {
             return self.known_call(
@@ -1992,6 +2053,22 @@ impl<'p> Engine<'p> {
                         .map(|s| s.split_whitespace().next().unwrap_or("").to_string()),
                 };
                 self.sink(f, SinkKind::Exec, pos, q, all.clone(), program, evasion);
+                let through_shell = kind == CallKind::ExecShell
+                    || kw("shell").is_some_and(|v| v.qual() != Some("False"));
+                if through_shell
+                    && !matches!(&argv, Some(list) if list.len() > 1)
+                    && vuln::interpolated(&cmd)
+                {
+                    self.sink(
+                        f,
+                        SinkKind::Weakness(Weak::Command),
+                        pos,
+                        q,
+                        cmd.all_taint(),
+                        None,
+                        None,
+                    );
+                }
                 let out = match argv {
                     Some(list) if !shell_kw || list.len() > 1 => {
                         let name = list.first().cloned().unwrap_or_default();
@@ -2010,6 +2087,17 @@ impl<'p> Engine<'p> {
                     if q == "Function" || q == "vm.compileFunction" {
                         merge(&mut taint, &p.all_taint());
                     }
+                }
+                if !matches!(q, "runpy.run_path" | "runpy.run_module" | "execfile") {
+                    self.sink(
+                        f,
+                        SinkKind::Weakness(Weak::Code),
+                        pos,
+                        q,
+                        taint.clone(),
+                        None,
+                        None,
+                    );
                 }
                 self.sink(f, SinkKind::Eval, pos, q, taint, None, evasion);
                 if let Some(src) = code.s.clone() {
@@ -2291,6 +2379,64 @@ impl<'p> Engine<'p> {
             merge(&mut t, &w.clone());
         }
         t
+    }
+
+    // ----- untrusted input (see `vuln`) -----------------------------------------------
+
+    /// Marks a library call that is dangerous for untrusted data in one of its arguments.
+    fn weakness_sink(
+        &mut self,
+        f: &mut Frame,
+        q: &str,
+        receiver: Option<&(Val, String, Option<String>)>,
+        args: &[(Option<String>, Val, bool)],
+        positional: &[Val],
+        pos: Pos,
+    ) {
+        let kw = |name: &str| {
+            args.iter()
+                .find(|a| a.0.as_deref() == Some(name))
+                .map(|a| &a.1)
+        };
+        let method = receiver.map(|r| r.1.as_str());
+        let recv = receiver.map(|r| &r.0);
+        let Some((w, arg)) = vuln::classify(q, method, recv, positional, &kw) else {
+            return;
+        };
+        let taint = arg.all_taint();
+        if !taint.is_empty() {
+            self.sink(f, SinkKind::Weakness(w), pos, q, taint, None, None);
+        }
+    }
+
+    /// Weakness sinks left symbolic in summaries: reached by a script's arguments or stdin,
+    /// or by a function's parameters. `vuln` decides which of these are entry points.
+    fn collect_input_hits(&mut self) {
+        let scripts = self.scripts.iter().map(|(file, s)| (None, *file, s));
+        let funcs = self
+            .summaries
+            .iter()
+            .map(|((file, idx), s)| (Some((*file, *idx)), *file, s));
+        let mut out = Vec::new();
+        for (func, _, s) in scripts.chain(funcs) {
+            for hit in &s.sinks {
+                if !matches!(hit.kind, SinkKind::Weakness(_)) {
+                    continue;
+                }
+                for l in &hit.taint {
+                    if matches!(l.origin, Origin::Src(_)) {
+                        continue;
+                    }
+                    out.push(InputHit {
+                        hit: hit.clone(),
+                        label: l.clone(),
+                        func,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|h| (h.hit.file, h.hit.pos.line, h.hit.pos.col, h.func));
+        self.out.input_hits = out;
     }
 
     // ----- constant folding (see `fold`) ---------------------------------------------
@@ -2801,6 +2947,17 @@ impl<'p> Engine<'p> {
             }
             Some(CommandKind::Eval) => {
                 let code = concat_words(args);
+                if vuln::interpolated(&code) {
+                    self.sink(
+                        f,
+                        SinkKind::Weakness(Weak::Command),
+                        pos,
+                        "eval",
+                        code.all_taint(),
+                        None,
+                        None,
+                    );
+                }
                 self.sink(
                     f,
                     SinkKind::Eval,
@@ -3059,6 +3216,22 @@ impl<'p> Engine<'p> {
                 "-c" | "-e" | "--eval" | "-p" | "--print" | "-Command" | "-command"
             ) {
                 let code = args.get(k + 1).cloned().unwrap_or_default();
+                if vuln::interpolated(&code) {
+                    let w = if lang == Some(Lang::Shell) {
+                        Weak::Command
+                    } else {
+                        Weak::Code
+                    };
+                    self.sink(
+                        f,
+                        SinkKind::Weakness(w),
+                        pos,
+                        &format!("{cmd} {s}"),
+                        code.all_taint(),
+                        None,
+                        None,
+                    );
+                }
                 self.sink(
                     f,
                     SinkKind::Eval,

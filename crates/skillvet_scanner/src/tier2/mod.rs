@@ -20,6 +20,7 @@ pub mod python;
 pub mod rules;
 pub mod shell;
 pub mod token;
+pub mod vuln;
 
 use crate::registry::RuleId;
 use skillvet_skill::{FileKind, SkillBundle};

@@ -83,7 +83,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "Decoded data is executed",
         category: Category::Obfuscation,
         severity: Severity::High,
-        description: "Constant data decoded at run time (base64, hex, rot13, char codes) reaches eval/exec or a shell: the classic way to hide a payload from review.",
+        description: "Constant data decoded at run time (base64, hex, rot13, zlib/gzip layers, strings built from character codes or reversed) reaches eval/exec or a shell: the classic way to hide a payload from review.",
         remediation: "Ship readable code; do not execute encoded payloads.",
     },
     RuleInfo {
@@ -91,7 +91,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "Dangerous call hidden by string assembly",
         category: Category::Obfuscation,
         severity: Severity::High,
-        description: "A network, execution or file API is reached through a name assembled at run time: split strings (\"cu\"+\"rl\"), getattr(os, \"sys\"+\"tem\"), __import__(\"o\"+\"s\"), computed require(), reversed or decoded names.",
+        description: "A network, execution or file API is reached through a name assembled at run time: split strings (\"cu\"+\"rl\"), getattr(os, \"sys\"+\"tem\"), __import__(\"o\"+\"s\"), computed require(), reversed or decoded names, lookups in getattr(__builtins__, …)/globals()[…]/sys.modules, and Unicode look-alike identifiers that Python folds to ASCII (𝐞𝐯𝐚𝐥).",
         remediation: "Call APIs by their literal names so reviewers and scanners can see them.",
     },
     RuleInfo {
@@ -133,6 +133,55 @@ pub const RULES: &[RuleInfo] = &[
         severity: Severity::High,
         description: "Scripts read credential stores, the whole environment, the clipboard or list the home directory while the description says nothing about credentials or such data.",
         remediation: "Remove the access, or state in the description what is read and why.",
+    },
+    // ----- vulnerable code (see `vuln`) ------------------------------------------------
+    RuleInfo {
+        id: RuleId::T2VulnCommandInjection,
+        title: "Command injection",
+        category: Category::DangerousCode,
+        severity: Severity::Critical,
+        description: "Untrusted input (command-line arguments, stdin, request data, tool-call arguments, parameters of functions the skill exposes) is interpolated into a shell command line (os.system, subprocess with shell=True, child_process.exec, sh -c, eval). Critical from a handler or command line, high (medium confidence) from an exposed function's parameter.",
+        remediation: "Pass an argument list without a shell (subprocess.run([...]), execFile), or quote with shlex.quote.",
+    },
+    RuleInfo {
+        id: RuleId::T2VulnCodeInjection,
+        title: "Code injection",
+        category: Category::DangerousCode,
+        severity: Severity::Critical,
+        description: "Untrusted input reaches eval/exec/compile, new Function, vm.runIn*, or python -c/node -e code. Critical from a handler or command line, high (medium confidence) from an exposed function's parameter.",
+        remediation: "Parse the input (json, ast.literal_eval, a small expression parser) instead of executing it.",
+    },
+    RuleInfo {
+        id: RuleId::T2VulnSqlInjection,
+        title: "SQL injection",
+        category: Category::DangerousCode,
+        severity: Severity::High,
+        description: "A SQL statement passed to execute/query/raw/text is built from untrusted input by concatenation, f-strings, % or format. Parameterised queries are not reported.",
+        remediation: "Use placeholders (`?`, `%s`, `$1`) and pass the values separately.",
+    },
+    RuleInfo {
+        id: RuleId::T2VulnPathTraversal,
+        title: "Path traversal",
+        category: Category::DangerousCode,
+        severity: Severity::High,
+        description: "A file path joined from request or tool-call input (or an exposed function's parameter) is opened, read, written, deleted or sent without normalising it and checking it stays under its base (realpath + startswith, is_relative_to). basename/secure_filename also make it safe.",
+        remediation: "Resolve the joined path and reject it unless it is inside the intended folder.",
+    },
+    RuleInfo {
+        id: RuleId::T2VulnUnsafeDeserialization,
+        title: "Unsafe deserialisation of untrusted input",
+        category: Category::DangerousCode,
+        severity: Severity::Critical,
+        description: "Untrusted input reaches pickle/dill/marshal loads, yaml.load without a safe loader, jsonpickle or node-serialize, which run code embedded in the data.",
+        remediation: "Use json or yaml.safe_load for data you did not produce.",
+    },
+    RuleInfo {
+        id: RuleId::T2VulnResourceExhaustion,
+        title: "Resource exhaustion from untrusted input",
+        category: Category::DangerousCode,
+        severity: Severity::Medium,
+        description: "A regular expression compiled from request or tool-call input can backtrack for hours (ReDoS).",
+        remediation: "Escape the input (re.escape) or match it literally; bound input sizes.",
     },
 ];
 
@@ -197,6 +246,7 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
         }
     }
     out.extend(declared::compare(a, ctx));
+    super::vuln::findings(a, ctx, &mut out);
     dedupe(out)
 }
 
@@ -294,14 +344,20 @@ fn sink_words(hit: &SinkHit) -> String {
             hit.api,
             path.as_deref().unwrap_or("a computed path")
         ),
+        SinkKind::Weakness(_) => format!("used unsafely by {}", hit.api),
     }
 }
 
 fn transforms_note(label: &Label) -> String {
-    if label.transforms.is_empty() {
+    let t: Vec<&str> = label
+        .transforms
+        .iter()
+        .filter(|t| t.hides())
+        .map(|t| t.describe())
+        .collect();
+    if t.is_empty() {
         return String::new();
     }
-    let t: Vec<&str> = label.transforms.iter().map(|t| t.describe()).collect();
     format!(
         " The data is {} on the way, which hides it from casual inspection.",
         t.join(" and ")
@@ -555,5 +611,6 @@ fn sink_kind_word(k: &SinkKind) -> &'static str {
         SinkKind::Exec => "A process execution",
         SinkKind::Eval => "Code evaluation",
         SinkKind::Write { .. } => "A file write",
+        SinkKind::Weakness(_) => "An unsafe operation",
     }
 }

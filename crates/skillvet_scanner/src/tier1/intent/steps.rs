@@ -57,9 +57,11 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
             let next = bytes.get(i + 1).copied();
             let ends = i + 1 >= end || next.is_some_and(|n| n.is_ascii_whitespace());
             let abbreviation = b == b'.' && {
+                // Non-ASCII white space (U+00A0…) is several bytes long.
                 let word_start = text[from..i]
-                    .rfind(|c: char| c.is_whitespace())
-                    .map_or(from, |w| from + w + 1);
+                    .char_indices()
+                    .rfind(|(_, c)| c.is_whitespace())
+                    .map_or(from, |(w, c)| from + w + c.len_utf8());
                 let w = text[word_start..=i].to_ascii_lowercase();
                 matches!(
                     w.as_str(),
