@@ -23,13 +23,16 @@
 //!    secrets, exfiltration, execution of fetched or hidden code, control — persistence,
 //!    privilege, safeguards —, impact, evasion — concealment, obfuscation —, injection),
 //!    both in one file or both in the skill's active files (SKILL.md and scripts, not
-//!    reference documents); or a score below [`FAIL_BELOW`]. One stage alone is what
+//!    reference documents) — in SKILL.md one of the two may be a medium *enabler*, an
+//!    instruction that takes over the agent (injection) or hides a step from the user
+//!    (evasion); or a score below [`FAIL_BELOW`]. One stage alone is what
 //!    security-teaching skills talk about; a key read and a paste site in one instruction,
 //!    or a step the user must not be told about, is what attackers write. A chain is also
 //!    reported as its own finding ([`CHAIN_RULE`], critical, high confidence) by
 //!    [`add_chain`], so a registry can act on it as on any confirmed critical finding.
 //! 2. CONCERNS — a critical finding of at least medium confidence; a high finding of at
-//!    least medium confidence; or a score below [`CONCERNS_BELOW`].
+//!    least medium confidence; enablers of both kinds in SKILL.md; or a score below
+//!    [`CONCERNS_BELOW`].
 //! 3. PASS — otherwise (low/info findings, or high and critical ones the scanner judges to
 //!    be quotations or documentation: low confidence).
 
@@ -137,22 +140,46 @@ fn is_active_file(path: &str) -> bool {
         || !(lower.ends_with(".md") || lower.ends_with(".txt") || lower.ends_with(".rst"))
 }
 
-/// The two findings that make an attack chain, if any (see the module docs).
+/// Rules whose findings hide a step from the user: the evasion stage, whatever their
+/// category says.
+const CONCEALING: &[&str] = &["SV-T1-INT-CONCEALMENT", "SV-T1-INJ-CONCEALMENT"];
+
+/// The attack stage of a finding.
+pub fn stage_of(f: &Finding) -> Option<Stage> {
+    if CONCEALING.contains(&f.rule_id.as_str()) {
+        return Some(Stage::Evasion);
+    }
+    Stage::of(f.category)
+}
+
+fn is_strong(f: &Finding) -> bool {
+    f.severity >= Severity::High && f.confidence >= Confidence::Medium
+}
+
+/// An instruction in SKILL.md that takes over the agent or hides from the user: not harm
+/// by itself, but it turns any harmful step beside it into an attack.
+fn is_enabler(f: &Finding, stage: Stage) -> bool {
+    matches!(stage, Stage::Injection | Stage::Evasion)
+        && f.file.eq_ignore_ascii_case("SKILL.md")
+        && f.severity >= Severity::Medium
+        && f.confidence >= Confidence::Medium
+}
+
+/// The two findings that make an attack chain, if any (see the module docs): two stages,
+/// one of them strong, the other strong too or an enabler in SKILL.md.
 pub fn find_chain(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
-    let staged: Vec<(Stage, &Finding)> = findings
+    let staged: Vec<(Stage, &Finding, bool)> = findings
         .iter()
-        .filter(|f| {
-            f.rule_id != CHAIN_RULE
-                && f.severity >= Severity::High
-                && f.confidence >= Confidence::Medium
-        })
-        .filter_map(|f| Stage::of(f.category).map(|s| (s, f)))
+        .filter(|f| f.rule_id != CHAIN_RULE)
+        .filter_map(|f| stage_of(f).map(|s| (s, f)))
+        .filter(|(s, f)| is_strong(f) || is_enabler(f, *s))
+        .map(|(s, f)| (s, f, is_strong(f)))
         .collect();
     let mut best: Option<(&Finding, &Finding)> = None;
-    for (i, (sa, a)) in staged.iter().enumerate() {
-        for (sb, b) in &staged[i + 1..] {
+    for (i, (sa, a, strong_a)) in staged.iter().enumerate() {
+        for (sb, b, strong_b) in &staged[i + 1..] {
             let together = a.file == b.file || (is_active_file(&a.file) && is_active_file(&b.file));
-            if sa != sb && together {
+            if sa != sb && together && (*strong_a || *strong_b) {
                 let worse = |x: &Finding, y: &Finding| {
                     (x.severity, x.confidence) > (y.severity, y.confidence)
                 };
@@ -166,6 +193,18 @@ pub fn find_chain(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
     best
 }
 
+/// Two enablers of different stages in SKILL.md (a claim of authority and a step kept
+/// from the user): no harm named yet, but not what an honest skill writes.
+fn enablers_pair(findings: &[Finding]) -> bool {
+    let stages: BTreeSet<Stage> = findings
+        .iter()
+        .filter_map(|f| stage_of(f).map(|s| (s, f)))
+        .filter(|(s, f)| is_enabler(f, *s))
+        .map(|(s, _)| s)
+        .collect();
+    stages.len() >= 2
+}
+
 /// Adds one [`CHAIN_RULE`] finding when the findings form an attack chain and none is
 /// there yet. Its category is the later stage's (exfiltration over access…).
 pub fn add_chain(findings: &mut Vec<Finding>) {
@@ -176,11 +215,11 @@ pub fn add_chain(findings: &mut Vec<Finding>) {
         return;
     };
     let (first, second) = {
-        let (sa, sb) = (Stage::of(a.category), Stage::of(b.category));
+        let (sa, sb) = (stage_of(a), stage_of(b));
         if sa > sb { (b, a) } else { (a, b) }
     };
     let place = |f: &Finding| format!("{}:{} {}", f.file, f.line, f.rule_id);
-    let stage = |f: &Finding| Stage::of(f.category).map_or("", Stage::as_str);
+    let stage = |f: &Finding| stage_of(f).map_or("", Stage::as_str);
     let chain = Finding {
         rule_id: CHAIN_RULE.to_owned(),
         category: second.category,
@@ -228,7 +267,7 @@ pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
     let concerning = findings
         .iter()
         .any(|f| f.severity >= Severity::High && f.confidence >= Confidence::Medium);
-    if concerning || score < CONCERNS_BELOW {
+    if concerning || enablers_pair(findings) || score < CONCERNS_BELOW {
         Verdict::Concerns
     } else {
         Verdict::Pass
@@ -333,6 +372,40 @@ mod tests {
             at("AWS", Category::CredentialAccess, "SKILL.md"),
         ];
         assert_eq!(grade(&one_stage).1, Verdict::Concerns);
+    }
+
+    #[test]
+    fn a_takeover_or_a_hidden_step_beside_a_harmful_one_fails() {
+        let at = |rule: &str, category, sev| Finding {
+            category,
+            ..f(rule, sev, Confidence::Medium)
+        };
+        let authority = at(
+            "SV-T1-INT-AUTHORITY",
+            Category::PromptInjection,
+            Severity::Medium,
+        );
+        let hidden = at(
+            "SV-T1-INT-CONCEALMENT",
+            Category::PromptInjection,
+            Severity::Medium,
+        );
+        let harm = at("SAFEGUARDS", Category::PrivilegeEscalation, Severity::High);
+        assert_eq!(grade(&[authority.clone(), harm.clone()]).1, Verdict::Fail);
+        assert_eq!(grade(&[hidden.clone(), harm.clone()]).1, Verdict::Fail);
+        // Concealment is evasion, authority is injection: two enablers are a concern, not
+        // yet an attack.
+        assert_eq!(
+            grade(&[authority.clone(), hidden.clone()]).1,
+            Verdict::Concerns
+        );
+        assert_eq!(grade(std::slice::from_ref(&authority)).1, Verdict::Pass);
+        // Enablers count only in SKILL.md, where the agent reads them as orders.
+        let in_docs = Finding {
+            file: "references/notes.md".into(),
+            ..authority
+        };
+        assert_eq!(grade(&[in_docs, harm]).1, Verdict::Concerns);
     }
 
     #[test]

@@ -117,11 +117,19 @@ pub struct SkillContext {
     /// The skill says it is about security (auditing, vulnerabilities, attacks…): its
     /// documentation quotes attacks to teach them.
     pub teaching: bool,
+    /// Narrower: the skill's subject is attacks themselves (vulnerabilities, exploits,
+    /// malware…), not merely a review or audit that mentions security. Its instructions
+    /// may name attack steps; a reviewer's may not.
+    pub teaches_attacks: bool,
     /// 1-based line where SKILL.md's body starts (1 when there is no frontmatter).
     pub body_line: usize,
     /// Name and description, lower-cased: what the skill declares it does.
     pub declared: String,
 }
+
+static ATTACK_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(vulnerab\w*|exploit\w*|attacks?|attacker\w*|malware|malicious|pentest\w*|penetration|threat\w*|fuzz\w*|sast|static[\s-]analysis|semgrep|codeql|yara|ctf|forensic\w*|red[\s-]team\w*|injection|cve|sanitizer\w*|hardening|security\s+(audit|review|research|assessment|testing)\w*)(?-u:\b)").expect("attack subject regex")
+});
 
 static TEACHING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(security|secure|vulnerab\w*|audit\w*|exploit\w*|attack\w*|malware|malicious|pentest\w*|penetration|threat\w*|fuzz\w*|sast|static[\s-]analysis|semgrep|codeql|yara|ctf|forensic\w*|red[\s-]team\w*|injection|cve|sanitizer\w*|hardening|triage|cryptograph\w*|smart\s+contracts?)(?-u:\b)").expect("teaching regex")
@@ -137,6 +145,10 @@ impl SkillContext {
             );
             TEACHING.is_match(&text)
         });
+        let teaches_attacks = parsed
+            .manifest
+            .as_ref()
+            .is_some_and(|m| ATTACK_SUBJECT.is_match(m.description.as_deref().unwrap_or("")));
         let declared = parsed.manifest.as_ref().map_or(String::new(), |m| {
             format!(
                 "{} {}",
@@ -147,6 +159,7 @@ impl SkillContext {
         });
         SkillContext {
             teaching,
+            teaches_attacks,
             body_line: parsed.body.as_ref().map_or(1, |b| b.line),
             declared,
         }

@@ -605,7 +605,7 @@ pub static PHRASES: &[(&str, Term)] = &[
     ("source code", WO(O::PrivateFiles)),
     ("repository contents", WO(O::PrivateFiles)),
     ("codebase", WO(O::PrivateFiles)),
-    ("clipboard", TO(O::PrivateFiles)),
+    ("clipboard", WO(O::PrivateFiles)),
     ("screenshots", WO(O::PrivateFiles)),
     // ---- environment
     ("environment variables", TO(O::Environment)),

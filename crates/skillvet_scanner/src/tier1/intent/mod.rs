@@ -26,6 +26,19 @@ use crate::registry::RuleId;
 use lexicon::{Act, Dest, Hit, LEAD_INS, Mark, NEGATORS, Obj, Term};
 use steps::{Kind, Sentence};
 
+fn says(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric();
+    text.match_indices(word).any(|(i, _)| {
+        let starts = word.starts_with(|c: char| !is_word(c))
+            || !text[..i].chars().next_back().is_some_and(is_word);
+        let rest = &text[i + word.len()..];
+        let ends = word.ends_with(|c: char| !is_word(c))
+            || word.len() >= 4
+            || !rest.chars().next().is_some_and(is_word);
+        starts && ends
+    })
+}
+
 /// What the skill says it is for, read from its frontmatter.
 #[derive(Debug, Clone, Default)]
 pub struct Declared {
@@ -40,8 +53,11 @@ impl Declared {
         }
     }
 
+    /// Some word of the text starts with one of `words` ("contact" in "contacts", not
+    /// "form" in "formats"): stems of four letters or more may go on, shorter ones must
+    /// end there.
     fn says_any(&self, words: &[&str]) -> bool {
-        words.iter().any(|w| self.text.contains(w))
+        words.iter().any(|w| says(&self.text, w))
     }
 
     /// The description covers acting on `obj` (a credential manager may read keys).
@@ -116,7 +132,6 @@ impl Declared {
                 "file manager",
                 "organize",
                 "organise",
-                "clean",
                 "disk",
                 "photo",
                 "download",
@@ -235,8 +250,9 @@ static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?i)\b(where|if|when|whenever)\s+(this\s+(file|skill|document)|these\s+instructions)\s+and\b[^.;]{0,160}\b(disagree|conflict|differ)",
         r"|(?i)\b(instructions?|directives?|commands?|requests?|orders?)\b[^.;]{0,80}\b(in|inside|within|from|found\s+in|embedded\s+in|left\s+in)\s+(the\s+)?(issues?|issue\s+bodies|comments?|pull\s+requests?|prs?|emails?|e-mails?|messages?|web\s*pages?|websites?|pages?|documents?|tickets?|readmes?|tool\s+(output|results?)|search\s+results?|code\s+comments?|commit\s+messages?)\b[^.;]{0,200}\b(carried\s+out|followed|executed|obeyed|acted\s+on|applied|trusted)\b",
         r"|(?i)\b(carry\s+out|follow|execute|obey|act\s+on|apply)\s+(them|these|those|any\s+such|such)\b[^.;]{0,30}\bas\s+(written|given|stated|instructed)",
+        r"|(?i)(should|must|are\s+to|is\s+to|will)\s+be\s+(carried\s+out|followed|executed|obeyed|acted\s+on|run)\s+(as\s+written|verbatim|exactly|immediately|without)",
         r"|(?i)\btreat\b[^.;]{0,80}\bas\s+(intentional|pre-?approved|approved|authori[sz]ed|trusted|expected|safe)\b",
-        r"|(?i)\bwithout\s+(any\s+)?(further\s+)?(analysis|review|checks?|scrutiny|verification|questions?)\b",
+        r"|(?i)\b(approve|approving|merge|merging|accept|accepting|sign\s+off|deploy|deploying|run|execute|apply|install)\b[^.;]{0,80}\bwithout\s+(any\s+)?(further\s+)?(analysis|review|reviewing|checks?|checking|scrutiny|verification|verifying|questions?|reading)\b",
         r"|(?i)\b(do\s+not|don'?t|never)\s+(comment\s+on|review|flag|question|report\s+on|look\s+at)\s+(security|the\s+security|vulnerabilit)",
         r"|(?i)\b(you\s+are|the\s+agent\s+is|agents\s+(reading\s+this\s+)?\w*\s*are)\s+(hereby\s+)?(authori[sz]ed|permitted|allowed|cleared)\s+to\b",
         r"|(?i)\b(take|takes|taking|have|has)\s+(precedence|priority)\s+over\b[^.;]{0,60}\b(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
@@ -260,6 +276,25 @@ static PROMPT_LEAK: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?i)\b(exactly\s+as|verbatim|word\s+for\s+word|complete\s+text|full\s+text)\b[^.]{0,160}\b(system\s+prompt|developer\s+messages?|hidden\s+(policies|instructions)|instructions\s+you\s+(are|were)\s+(given|operating\s+under))",
     ))
     .expect("prompt leak regex")
+});
+
+/// Rights on the user's accounts handed to someone: "grant x@y.app edit access",
+/// "add … as a collaborator/owner", "share the drive with …".
+static GRANT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(grant|give|assign|delegate|add|invite)\b(?:[^.;]|\.\S){0,100}\b(access|permissions?|rights|owner|admin|administrator|editor|collaborator|maintainer|make\s+changes|manage\s+sharing|full\s+control|delegate|write\s+access|deploy\s+key|authorized[_\s]keys)\b",
+        r"|(?i)\bshare\b[^.;]{0,60}\b(calendar|drive|folder|documents?|inbox|mailbox|repositor(y|ies)|repo|vault|account|contacts|photos)\b[^.;]{0,40}\bwith\b",
+        r"|(?i)\b(forwarding\s+rule|auto-?forward|forward\s+all\s+(new\s+)?(mail|email|messages))\b",
+    ))
+    .expect("grant regex")
+});
+
+/// The user's private things made public.
+static PUBLICISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(make|set|change|switch|turn|flip)\b[^.;]{0,80}\b(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)\b[^.;]{0,40}\b(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)\b",
+    )
+    .expect("publicise regex")
 });
 
 /// Turning off the agent's own safety behaviour: no warnings, no disclaimers, no refusals.
@@ -343,6 +378,11 @@ struct Intent {
     names_file: bool,
     /// The sentence is only pronouns for its object ("send it", "upload them").
     refers_back: bool,
+    /// Grants access or sharing rights on the user's accounts (to someone named, or to
+    /// everyone).
+    grants_outsider: bool,
+    /// Makes the user's calendar, repository, drive… public.
+    publicises: bool,
     /// Concealment or authority claims matched as whole phrasings (not single words).
     strong_conceal: bool,
     strong_override: bool,
@@ -570,6 +610,13 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit]) -> Intent {
             it.acts.push((Act::Disable, false));
         }
     }
+    if GRANT.is_match(s) {
+        it.grants_outsider = true;
+    }
+    if PUBLICISE.is_match(s) {
+        it.grants_outsider = true;
+        it.publicises = true;
+    }
     if AUTHORITY.is_match(s) {
         it.marks.insert(Mark::Override);
         it.strong_override = true;
@@ -657,6 +704,43 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             });
         }
     }
+    // 1b. An outsider given access to the user's accounts, or their data made public.
+    if it.grants_outsider {
+        // Someone named by address, not "the team" or "a service".
+        let to = it.targets.iter().find(|t| {
+            matches!(
+                t,
+                Target::Email(_)
+                    | Target::Url {
+                        class: HostClass::Named | HostClass::Collection | HostClass::RawIp,
+                        ..
+                    }
+            )
+        });
+        let declared_dest =
+            matches!(to, Some(Target::Url { host, .. }) if declared.names_host(host));
+        if to.is_some() && !declared_dest || it.publicises {
+            return Some(Verdict {
+                rule: INT_EXFIL,
+                severity: Severity::High,
+                confidence: if matches!(to, Some(Target::Email(_))) || conceal {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                },
+                what: match to {
+                    Some(t) if !it.publicises => {
+                        format!(
+                            "gives {} access to the user's accounts or data",
+                            dest_words(t)
+                        )
+                    }
+                    _ => "makes the user's private data public".into(),
+                },
+                obj: Some(Obj::PrivateFiles),
+            });
+        }
+    }
     // 2. Secrets, personal data or the conversation collected, logged or echoed.
     let harvests = it.has_act(Act::Collect) || it.has_act(Act::Echo) || it.has_act(Act::Send);
     if harvests && let Some(o) = it.any_obj(secret_obj) {
@@ -719,7 +803,10 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             )
         })
     {
-        let sev = if matches!(o, Obj::CredStore) || conceal {
+        // Declared vs instructed: mail or private files a skill never mentions are scope
+        // creep, not a task.
+        let undeclared = matches!(o, Obj::Mail | Obj::PrivateFiles) && !declared.covers(o);
+        let sev = if matches!(o, Obj::CredStore) || conceal || undeclared {
             Severity::High
         } else {
             Severity::Medium
@@ -766,6 +853,12 @@ const INT_CONCEAL: RuleId = RuleId::T1IntConcealment;
 const INT_OVERRIDE: RuleId = RuleId::T1IntAuthority;
 
 /// "Ask the user for:" followed by a list: the items are the objects of the lead sentence.
+/// Columns of white space before the line holding `pos`.
+fn indent(text: &str, pos: usize) -> usize {
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    text[start..].len() - text[start..].trim_start_matches([' ', '\t']).len()
+}
+
 fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
     let mut i = 0;
     while i < intents.len() {
@@ -774,10 +867,20 @@ fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
             i += 1;
             continue;
         }
+        // A list item's items are its nested ones, not its siblings.
+        let floor = if intents[i].0.list_item {
+            indent(text, intents[i].0.start) + 1
+        } else {
+            0
+        };
         let mut j = i + 1;
         let mut objs = Vec::new();
         let mut targets = Vec::new();
-        while j < intents.len() && j <= i + 16 && intents[j].0.list_item {
+        while j < intents.len()
+            && j <= i + 16
+            && intents[j].0.list_item
+            && indent(text, intents[j].0.start) >= floor
+        {
             objs.extend(intents[j].1.objs.iter().copied());
             targets.extend(intents[j].1.targets.iter().cloned());
             j += 1;
@@ -848,6 +951,10 @@ fn block_marks(intents: &[(Sentence, Intent)], i: usize) -> BTreeSet<Mark> {
 }
 
 /// Runs intent analysis over one markdown document.
+/// `SKILLVET_INTENT_DEBUG=1` prints every sentence's reading (for tuning the lexicon).
+static DEBUG: LazyLock<bool> =
+    LazyLock::new(|| std::env::var_os("SKILLVET_INTENT_DEBUG").is_some());
+
 pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut Vec<Finding>) {
     if doc.layout.is_none() || doc.origin.is_some() {
         return;
@@ -878,6 +985,9 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
             }
         }
         let sentence_text = &doc.text[sent.start..sent.end];
+        if *DEBUG {
+            eprintln!("intent @{}: {:?}\n  {it:?}", sent.start, sentence_text);
+        }
         let Some(v) = judge(&it, declared) else {
             continue;
         };
@@ -945,12 +1055,12 @@ fn finding(
     let mut adj = super::Adjust::default();
     let mut notes: Vec<String> = Vec::new();
     if it.marks.contains(&Mark::Meta) {
-        if ctx.teaching {
+        if ctx.teaches_attacks {
             return None;
         }
         adj.add(2, 2, "describes such instructions rather than giving them");
     }
-    if ctx.teaching {
+    if ctx.teaches_attacks {
         adj.add(1, 1, "in a security-teaching skill");
     }
     if it.marks.contains(&Mark::Consent) && !marks.contains(&Mark::Pretext) {
