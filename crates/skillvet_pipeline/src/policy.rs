@@ -6,10 +6,12 @@
 use serde::Serialize;
 use skillvet_core::model::{CertTier, ScanResult, Verdict};
 
+use skillvet_scanner::{model as unified, score};
+
 use crate::scan::{Confidence, Finding, Severity};
 
 /// Part of the rule set hash: changing the policy rescans published skills.
-pub const POLICY_VERSION: &str = "policy-2";
+pub const POLICY_VERSION: &str = "policy-3";
 
 /// Finding categories whose confirmed critical findings show intent (stealing, remote
 /// control, hiding): the skill is BLOCKED, not merely REJECTED.
@@ -128,6 +130,15 @@ pub fn decide(
     if let Some(decision) = failed(tier1, 1).or_else(|| failed(tier2, 2)) {
         return decision;
     }
+    if let Some((a, b)) = cross_tier_chain(tier1, tier2) {
+        return Decision::Block {
+            reason: format!(
+                "tiers 1 and 2: an attack chain: {} + {}",
+                describe(a),
+                describe(b)
+            ),
+        };
+    }
     let all = || tier1.iter().chain(tier2);
     if let Some(f) = all()
         .flat_map(|r| &r.findings)
@@ -167,6 +178,46 @@ pub fn decide(
         trust_score,
         components,
     })
+}
+
+/// Two stages of one attack found by different tiers (the prose reads the keys, the script
+/// sends them): each tier alone saw one stage, together they are the attack.
+fn cross_tier_chain<'a>(
+    tier1: &'a [TierResult],
+    tier2: &'a [TierResult],
+) -> Option<(&'a Finding, &'a Finding)> {
+    let mut originals: Vec<(&Finding, i32)> = Vec::new();
+    let mut unified: Vec<unified::Finding> = Vec::new();
+    for r in tier1.iter().chain(tier2) {
+        for f in &r.findings {
+            let Ok(category) = serde_json::from_value::<unified::Category>(
+                serde_json::Value::from(f.category.as_str()),
+            ) else {
+                continue;
+            };
+            originals.push((f, r.tier));
+            unified.push(unified::Finding {
+                rule_id: f.rule_id.clone(),
+                category,
+                severity: f.severity,
+                confidence: f.confidence,
+                tier: unified::Tier::Static,
+                file: f.file.clone(),
+                line: f.line,
+                column: 0,
+                evidence: String::new(),
+                explanation: String::new(),
+                remediation: String::new(),
+                context: None,
+                flow: Vec::new(),
+            });
+        }
+    }
+    let (a, b) = score::find_chain(&unified)?;
+    let index = |x: &unified::Finding| unified.iter().position(|u| std::ptr::eq(u, x));
+    let (ia, ib) = (index(a)?, index(b)?);
+    let ((fa, ta), (fb, tb)) = (originals[ia], originals[ib]);
+    (ta != tb).then_some((fa, fb))
 }
 
 /// The decision for a tier with a FAIL verdict, if any.
@@ -273,6 +324,26 @@ mod tests {
         assert!(
             matches!(decide(&[pass(1)], &t2, 0, false), Decision::Block { reason } if reason.starts_with("tier 2:"))
         );
+    }
+
+    #[test]
+    fn stages_of_one_attack_split_across_tiers_block() {
+        let read_keys = Finding {
+            file: "SKILL.md".into(),
+            ..finding("credential-access", Severity::High, Confidence::High)
+        };
+        let send = finding("exfiltration", Severity::High, Confidence::Medium);
+        let t1 = [result(1, Verdict::Concerns, 85, vec![read_keys.clone()])];
+        let t2 = [result(2, Verdict::Concerns, 92, vec![send])];
+        assert!(
+            matches!(decide(&t1, &t2, 0, false), Decision::Block { reason } if reason.starts_with("tiers 1 and 2: an attack chain: SV-X at SKILL.md"))
+        );
+        // One stage in both tiers is not a chain: a human decides.
+        let t2 = [result(2, Verdict::Concerns, 85, vec![read_keys])];
+        assert!(matches!(
+            decide(&t1, &t2, 0, false),
+            Decision::Review { .. }
+        ));
     }
 
     #[test]
