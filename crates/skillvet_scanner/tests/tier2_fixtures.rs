@@ -519,3 +519,19 @@ fn benign_string_tricks_are_clean() {
         skillvet_scanner::Verdict::Pass
     );
 }
+
+#[test]
+fn a_secret_sent_to_a_host_the_skill_never_names_fails() {
+    // Issue 14: a file and an API key posted to an unknown host ended PASS with two medium
+    // findings. The flow is certain and the host undeclared: a confirmed critical.
+    let f = scan("secret-and-file-to-unknown-host");
+    let x = find(&f, "SV-T2-EXFIL-SECRET");
+    assert_eq!(
+        (x.severity, x.confidence),
+        (Severity::Critical, Confidence::High)
+    );
+    assert_eq!(
+        verdict("secret-and-file-to-unknown-host"),
+        skillvet_scanner::Verdict::Fail
+    );
+}

@@ -43,7 +43,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "Secret value sent to an unexpected destination",
         category: Category::Exfiltration,
         severity: Severity::Critical,
-        description: "A secret-named environment variable or a token printed by a credential CLI reaches a network call whose destination is an exfiltration service or raw IP (critical), a host unrelated to the secret and not mentioned by the skill (medium), or cannot be determined (medium, low confidence).",
+        description: "A secret-named environment variable or a token printed by a credential CLI reaches a network call whose destination is an exfiltration service, a raw IP or a host unrelated to the secret that the skill never mentions (critical: the flow is certain and the destination undeclared), an unrelated host over plain HTTP (high), or cannot be determined (medium, low confidence).",
         remediation: "Send credentials only to the service they belong to, over HTTPS, and say so in SKILL.md.",
     },
     RuleInfo {
@@ -482,10 +482,12 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                                     "an unrelated host over plain HTTP",
                                 )
                             }
+                            // The flow is certain (a secret reaches a literal host); the
+                            // skill never says it talks to that host: the secret is stolen.
                             Some(HostClass::Named) => (
                                 RuleId::T2ExfilSecret,
-                                Severity::Medium,
-                                Confidence::Medium,
+                                Severity::Critical,
+                                Confidence::High,
                                 "a host unrelated to the credential and not mentioned in SKILL.md",
                             ),
                             None => (
