@@ -535,3 +535,15 @@ fn a_secret_sent_to_a_host_the_skill_never_names_fails() {
         skillvet_scanner::Verdict::Fail
     );
 }
+
+#[test]
+fn a_loop_over_literal_paths_reads_each_path() {
+    // The body is analysed once per element, so each credential file is seen by name.
+    let f = scan("cred-paths-in-a-loop");
+    let reads: Vec<&T2Finding> = f
+        .iter()
+        .filter(|x| x.rule.code() == "SV-T2-UNDECLARED-CREDENTIAL-ACCESS")
+        .collect();
+    assert!(!reads.is_empty(), "{f:#?}");
+    assert!(reads.iter().all(|x| x.line == 8), "{f:#?}");
+}

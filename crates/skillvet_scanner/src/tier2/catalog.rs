@@ -801,6 +801,10 @@ pub fn call_kind(q: &str) -> Option<CallKind> {
         | "fs.createReadStream"
         | "sqlite3.connect"
         | "configparser.ConfigParser().read"
+        | "configparser.RawConfigParser().read"
+        | "configparser.SafeConfigParser().read"
+        | "configparser.ConfigParser().read_file"
+        | "configparser.RawConfigParser().read_file"
         | "Deno.readTextFile"
         | "Bun.file" => ReadFile,
         "os.listdir"

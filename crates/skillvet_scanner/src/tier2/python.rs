@@ -451,17 +451,35 @@ impl Parser {
                     .position(|t| t.is_name("in"))
                     .unwrap_or(toks.len());
                 let colon = find_top(toks, ":").unwrap_or(toks.len());
+                let rest = toks.get(colon + 1..).unwrap_or(&[]);
+                let body = self.suite(rest, lines, i, level, class);
                 if in_at < colon {
                     let targets = assign_targets(&toks[1..in_at]);
-                    out.push(Stmt::Assign {
-                        targets,
-                        value: expr(&toks[in_at + 1..colon]),
-                        weak: true,
-                        pos,
-                    });
+                    let iterable = &toks[in_at + 1..colon];
+                    match literal_elements(iterable) {
+                        // `for p in ["~/.aws/credentials", …]`: the body once per element,
+                        // so each path is seen as itself.
+                        Some(items) if body.len() * items.len() <= MAX_UNROLLED => {
+                            for item in items {
+                                out.push(Stmt::Assign {
+                                    targets: targets.clone(),
+                                    value: expr(item),
+                                    weak: false,
+                                    pos,
+                                });
+                                out.extend(body.iter().cloned());
+                            }
+                            return;
+                        }
+                        _ => out.push(Stmt::Assign {
+                            targets,
+                            value: expr(iterable),
+                            weak: true,
+                            pos,
+                        }),
+                    }
                 }
-                let rest = toks.get(colon + 1..).unwrap_or(&[]);
-                out.extend(self.suite(rest, lines, i, level, class));
+                out.extend(body);
             }
             "with" => {
                 let colon = find_top(toks, ":").unwrap_or(toks.len());
@@ -571,6 +589,29 @@ impl Parser {
             pos,
         });
     }
+}
+
+/// Statements a `for` over a literal list may grow to when unrolled.
+const MAX_UNROLLED: usize = 64;
+
+/// The elements of a literal list or tuple of at most eight (`[a, b]`, `(a, b)`).
+fn literal_elements(toks: &[Token]) -> Option<Vec<&[Token]>> {
+    let open = toks.first()?;
+    let close = toks.last()?;
+    let paired = open.is_op("[") && close.is_op("]") || open.is_op("(") && close.is_op(")");
+    if !paired || toks.len() < 3 {
+        return None;
+    }
+    let inner = &toks[1..toks.len() - 1];
+    // `[x for x in …]` is a comprehension, not a literal.
+    if inner.iter().any(|t| t.is_name("for")) {
+        return None;
+    }
+    let items: Vec<&[Token]> = split_top(inner, ",")
+        .into_iter()
+        .filter(|i| !i.is_empty())
+        .collect();
+    (!items.is_empty() && items.len() <= 8).then_some(items)
 }
 
 fn find_top(toks: &[Token], op: &str) -> Option<usize> {
