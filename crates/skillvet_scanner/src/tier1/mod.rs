@@ -597,6 +597,9 @@ pub(crate) fn adjust_for(
                     // Hidden from readers but read by the model: no lowering.
                 }
                 Some(Region::Frontmatter) => {}
+                _ if unicode::in_hidden_element(doc.text, offset) => {
+                    // Styled not to render: hidden from readers, read by the model.
+                }
                 _ => {
                     if matches!(region, Some(Region::InlineCode)) && doc.role == Role::SkillMd {
                         adj.add(0, 1, "inline code in SKILL.md");

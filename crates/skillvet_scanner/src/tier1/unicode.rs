@@ -380,6 +380,125 @@ static LINK_META: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"!\[(?P<alt>[^\]\n]{12,})\]\(|\]\([^)\s]+\s+["'](?P<title>[^"'\n]{12,})["']\)|^\s*\[[^\]\n]*\]:\s*(#|<>|\S+)\s+["'(](?P<ref>[^"')\n]{12,})["')]"#).expect("link regex")
 });
 
+/// An HTML element styled or marked so a rendered page does not show it. No backreferences
+/// in `regex`: the element ends at the first closing tag of the usual containers.
+static HIDDEN_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<(?:div|span|p|section|details|font|small|aside)\b[^>]{0,300}?(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|opacity\s*:\s*0(?:\.0*)?\s*[;"']|\shidden(?:\s|>|=)|aria-hidden\s*=\s*["']?true)[^>]{0,300}>(?P<inner>.{0,4000}?)</(?:div|span|p|section|details|font|small|aside)>"#).expect("hidden element regex")
+});
+
+/// Frontmatter fields agents load but installers and registries rarely show.
+const SHOWN_FIELDS: &[&str] = &["name", "description", "license", "allowed-tools"];
+
+/// Instructions in SKILL.md's frontmatter outside the fields people read (`metadata`,
+/// made-up keys): the agent loads them, nobody reviews them.
+fn scan_metadata(doc: &Doc, ctx: &SkillContext, out: &mut Vec<Finding>) {
+    let Some(body) = doc.text.strip_prefix("---\n") else {
+        return;
+    };
+    let Some(end) = body.find("\n---") else {
+        return;
+    };
+    let front = &body[..end];
+    // Top-level fields with their (possibly nested, folded) values.
+    let mut fields: Vec<(&str, usize, usize)> = Vec::new();
+    let mut at = 4;
+    for line in front.split_inclusive('\n') {
+        let key = line
+            .split_once(':')
+            .map(|(k, _)| k)
+            .filter(|k| !k.starts_with([' ', '\t', '-', '#']) && !k.contains(' '));
+        match key {
+            Some(k) => fields.push((k, at, at + line.len())),
+            None => {
+                if let Some(last) = fields.last_mut() {
+                    last.2 = at + line.len();
+                }
+            }
+        }
+        at += line.len();
+    }
+    for (key, start, end) in fields {
+        if SHOWN_FIELDS.contains(&key.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let text = &doc.text[start..end];
+        let (n, strong) = directive_score(text);
+        if n < 3 || !strong {
+            continue;
+        }
+        let rule = known(RuleId::T1InjHiddenMarkdown);
+        let mut f = make_finding(
+            rule,
+            doc,
+            ctx,
+            start,
+            text,
+            format!(
+                "{} Here the frontmatter field `{key}` holds instructions for the agent; installers and listings show the name and description, not this.",
+                rule.description
+            ),
+        );
+        f.confidence = Confidence::High;
+        out.push(f);
+    }
+}
+
+/// `at` lies inside an HTML element styled not to render.
+pub(crate) fn in_hidden_element(text: &str, at: usize) -> bool {
+    text.contains('<')
+        && HIDDEN_ELEMENT
+            .find_iter(text)
+            .any(|m| m.start() <= at && at < m.end())
+}
+
+/// Text inside hidden HTML elements that talks to the agent.
+fn scan_hidden_elements(doc: &Doc, layout: &Layout, ctx: &SkillContext, out: &mut Vec<Finding>) {
+    if !doc.text.contains('<') {
+        return;
+    }
+    for caps in HIDDEN_ELEMENT.captures_iter(doc.text) {
+        let (Some(all), Some(inner)) = (caps.get(0), caps.name("inner")) else {
+            continue;
+        };
+        let idx = doc.line_index(all.start());
+        if matches!(
+            layout.region(doc.text, idx, doc.line_starts[idx], all.start()),
+            super::markdown::Region::Fence { .. } | super::markdown::Region::InlineCode
+        ) {
+            continue;
+        }
+        let text = inner.as_str();
+        let (n, strong) = directive_score(text);
+        if n < 2 && !strong {
+            continue;
+        }
+        let rule = known(RuleId::T1InjHiddenMarkdown);
+        let mut f = make_finding(
+            rule,
+            doc,
+            ctx,
+            inner.start(),
+            text,
+            format!(
+                "{} Here an HTML element styled not to render holds {} characters the agent reads and a reader of the page never sees.",
+                rule.description,
+                text.chars().count()
+            ),
+        );
+        f.confidence = if n >= 2 && strong {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        if doc.role == Role::Doc || (ctx.teaching && !strong) {
+            f.severity = f.severity.lowered(1);
+            f.confidence = f.confidence.lowered(1);
+            f.context = Some("in reference documentation or a security-teaching skill".to_owned());
+        }
+        out.push(f);
+    }
+}
+
 /// Distinct directive words in `s`, and whether one of them is a strong signal.
 fn directive_score(s: &str) -> (usize, bool) {
     let mut words: Vec<String> = DIRECTIVE
@@ -426,6 +545,10 @@ pub(crate) fn scan_hidden_markdown(
             }
             out.push(f);
         }
+    }
+    scan_hidden_elements(doc, layout, ctx, out);
+    if doc.role == Role::SkillMd {
+        scan_metadata(doc, ctx, out);
     }
     if !doc.text.contains("](") && !doc.text.contains("]:") {
         return;
