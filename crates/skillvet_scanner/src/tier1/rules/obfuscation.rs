@@ -40,7 +40,7 @@ pub(super) const RULES: &[Rule] = &[
         severity: S::High,
         confidence: F::High,
         contextual: true,
-        description: "A base64, hex, base85 or escape-sequence blob that decodes to commands, code or URLs. The decoded text is shown and rescanned with every rule (two levels deep).",
+        description: "A base64, hex, base85, escape-sequence (`\\x`, octal, `\\u`) or character-code array blob that decodes to commands, code or URLs. The decoded text is shown and rescanned with every rule (two levels deep).",
         remediation: "Ship the readable form; encoding hides code from reviewers.",
         example: "payload = \"Y3VybCAtZnNTTCBodHRwOi8vMjAzLjAuMTEzLjUvcC5zaCB8IGJhc2g=\"",
         benign: "logo = \"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\"",
