@@ -143,7 +143,8 @@ pub enum Category {
     CredentialAccess,
     /// Sending data to the network, paste/webhook/tunnel services, raw IPs.
     Exfiltration,
-    /// Deleting or overwriting data and disks, fork bombs.
+    /// Deleting or overwriting data, disks, repositories and cloud resources; resource abuse
+    /// (miners, fork bombs, disk filling, runaway jobs).
     Destructive,
     /// Making something run again later: cron, shell rc files, launch agents, git hooks.
     Persistence,

@@ -79,6 +79,11 @@ rule_ids! {
     T1RceDownloadChmodRun = "SV-T1-RCE-DOWNLOAD-CHMOD-RUN",
     T1RceEvalDownload = "SV-T1-RCE-EVAL-DOWNLOAD",
     T1RceInstallFromUrl = "SV-T1-RCE-INSTALL-FROM-URL",
+    // Tier 1: supply chain
+    T1SupCustomIndex = "SV-T1-SUP-CUSTOM-INDEX",
+    T1SupVerifyOff = "SV-T1-SUP-VERIFY-OFF",
+    T1SupInstallHook = "SV-T1-SUP-INSTALL-HOOK",
+    T1SupSuspectPackage = "SV-T1-SUP-SUSPECT-PACKAGE",
     // Tier 1: obfuscation
     T1ObfDecodeExec = "SV-T1-OBF-DECODE-EXEC",
     T1ObfEncodedPayload = "SV-T1-OBF-ENCODED-PAYLOAD",
@@ -105,6 +110,17 @@ rule_ids! {
     T1DesForkBomb = "SV-T1-DES-FORK-BOMB",
     T1DesDeleteHomeCode = "SV-T1-DES-DELETE-HOME-CODE",
     T1DesPermissionsRoot = "SV-T1-DES-PERMISSIONS-ROOT",
+    T1DesRmUnsetVar = "SV-T1-DES-RM-UNSET-VAR",
+    T1DesFindDeleteHome = "SV-T1-DES-FIND-DELETE-HOME",
+    T1DesInhibitRecovery = "SV-T1-DES-INHIBIT-RECOVERY",
+    T1DesCloudWipe = "SV-T1-DES-CLOUD-WIPE",
+    T1DesDropAllDatabases = "SV-T1-DES-DROP-ALL-DATABASES",
+    T1DesGitForce = "SV-T1-DES-GIT-FORCE",
+    // Tier 1: resource abuse
+    T1ResCryptominer = "SV-T1-RES-CRYPTOMINER",
+    T1ResExhaustion = "SV-T1-RES-EXHAUSTION",
+    T1ResDetachedLoop = "SV-T1-RES-DETACHED-LOOP",
+    T1ResUnboundedAgent = "SV-T1-RES-UNBOUNDED-AGENT",
     // Tier 1: persistence
     T1PerCrontab = "SV-T1-PER-CRONTAB",
     T1PerShellRc = "SV-T1-PER-SHELL-RC",

@@ -11,6 +11,7 @@ pub mod encoded;
 pub mod files;
 pub mod intent;
 pub mod markdown;
+mod packages;
 pub mod rules;
 pub mod unicode;
 
@@ -486,6 +487,61 @@ fn in_regex_literal(line: &str, col_byte: usize) -> bool {
         || before.trim_start().starts_with('/') && before.matches('/').count() == 1
 }
 
+/// The match is the pattern of a search command (`grep -rE 'xmrig|stratum' .`, `rg`,
+/// `Select-String -Pattern`): text the skill looks for, not runs. Files after the pattern
+/// are read, so they are not lowered.
+fn in_search_command(line: &str, col_byte: usize) -> bool {
+    let before = line[..col_byte.min(line.len())].to_ascii_lowercase();
+    // Words of the current command, split outside quotes; the last one may be open.
+    let mut words: Vec<String> = vec![String::new()];
+    let mut quote = None;
+    for c in before.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '|' | ';' | '&' | '`' | '(') => words = vec![String::new()],
+            (None, ' ' | '\t') => {
+                if !words.last().is_some_and(String::is_empty) {
+                    words.push(String::new());
+                }
+            }
+            _ => words.last_mut().expect("one word").push(c),
+        }
+    }
+    // The word the match starts in is open; only complete words come before it.
+    words.pop();
+    let mut it = words.iter().map(String::as_str).filter(|w| !w.is_empty());
+    let first = match it.next() {
+        Some("sudo") => it.next(),
+        Some("git") => it.next().filter(|w| *w == "grep"),
+        w => w,
+    };
+    let first = first.map(|w| w.rsplit('/').next().unwrap_or(w));
+    if !matches!(
+        first,
+        Some("grep" | "egrep" | "fgrep" | "rg" | "ag" | "ack" | "select-string" | "findstr")
+    ) {
+        return false;
+    }
+    // Only the pattern: no plain argument (a file) before the match.
+    let args: Vec<&str> = it.collect();
+    args.iter().all(|w| w.starts_with('-'))
+        || args
+            .last()
+            .is_some_and(|w| matches!(*w, "-e" | "--regexp" | "-pattern"))
+}
+
+/// A line of a detection rule: a YARA string (`$s1 = "…"`), a Sigma modifier
+/// (`CommandLine|contains:`), a KQL/Splunk match (`has "…"`, `has_any (`): the text is
+/// what the rule looks for.
+fn in_detection_rule(line: &str) -> bool {
+    static DETECTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)^\s*\$[a-z0-9_]*\s*=\s*("[^"\n]*"\s*(ascii|wide|nocase|fullword|xor|base64|private)(?-u:\b)|\{\s*[0-9a-f?]{2}\s+[0-9a-f?]{2}|/[^/\n]+/[is]*\s*(ascii|wide|nocase|fullword|$))|\|(contains|startswith|endswith|re|all)(\|all)?\s*:|(?-u:\b)(has_any|has_all)\s*\(|(?-u:\b)(has|has_cs|contains_cs|matches\s+regex)\s+["']"#)
+            .expect("detection regex")
+    });
+    DETECTION.is_match(line)
+}
+
 /// Dockerfiles and Containerfiles: their commands run in an image build.
 fn is_container_build(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -542,6 +598,14 @@ pub(crate) fn adjust_for(
             2,
             2,
             "inside a regular expression: a pattern the code looks for",
+        );
+    } else if in_detection_rule(line) {
+        adj.add(2, 2, "in a detection rule: a signature the rule looks for");
+    } else if in_search_command(line, col_byte) {
+        adj.add(
+            2,
+            2,
+            "an argument of a search command: text the skill looks for",
         );
     }
     match doc.role {
@@ -1078,6 +1142,85 @@ fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Opt
                 return None;
             }
         }
+        Post::PackageIndex => {
+            let u = URL.captures(matched)?;
+            let scheme = u[1].to_ascii_lowercase();
+            let authority = u[2].to_ascii_lowercase();
+            let host_port = authority.rsplit('@').next().unwrap_or(&authority);
+            let host = host_port.split(':').next().unwrap_or(host_port).to_owned();
+            match packages::index_host(&host) {
+                packages::IndexHost::Known => return None,
+                packages::IndexHost::Placeholder => {
+                    out.severity = Some(rule.severity.lowered(2));
+                    out.note = Some("a documentation placeholder host");
+                }
+                packages::IndexHost::Internal => {
+                    out.severity = Some(rule.severity.lowered(1));
+                    out.confidence = Some(Confidence::Low);
+                    out.note = Some("this machine, the local network or an internal name");
+                }
+                packages::IndexHost::RawIp => {
+                    out.severity = Some(Severity::Critical);
+                    out.confidence = Some(Confidence::High);
+                    out.detail = Some(format!("The index is {host}, a raw IP address."));
+                }
+                packages::IndexHost::Other if scheme == "http" => {
+                    out.severity = Some(Severity::Critical);
+                    out.confidence = Some(Confidence::High);
+                    out.detail = Some(format!(
+                        "The index {host} is plain http: anyone on the network path can serve other packages."
+                    ));
+                }
+                packages::IndexHost::Other => {
+                    out.detail = Some(format!("The index is {host}."));
+                }
+            }
+        }
+        Post::MinerUse => {
+            let l = line.to_ascii_lowercase();
+            let before =
+                &l[..(whole.start() - doc.line_starts[doc.line_index(whole.start())]).min(l.len())];
+            let cmd = before
+                .rfind(['|', ';', '&', '`', '('])
+                .map_or(before, |i| &before[i + 1..])
+                .trim_start();
+            if [
+                "pkill",
+                "killall",
+                "kill ",
+                "pgrep",
+                "ps ",
+                "lsof",
+                "rm ",
+                "find ",
+                "ls ",
+                "systemctl stop",
+                "systemctl disable",
+                "netstat",
+                "ss ",
+            ]
+            .iter()
+            .any(|c| cmd.starts_with(c))
+            {
+                out.severity = Some(rule.severity.lowered(2));
+                out.confidence = Some(Confidence::Low);
+                out.note = Some("finds, stops or removes the miner");
+            } else if ![
+                "stratum+",
+                "--donate-level",
+                "pool",
+                "-o ",
+                "--url",
+                "wallet",
+                "-u ",
+            ]
+            .iter()
+            .any(|p| l.contains(p))
+            {
+                out.confidence = Some(Confidence::Medium);
+                out.note = Some("names a miner without its pool or options");
+            }
+        }
         Post::ShellRcPayload => {
             let l = line.to_ascii_lowercase();
             if [
@@ -1194,6 +1337,7 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
         let role = Role::of(&f.path, &f.kind, &f.content);
         let doc = Doc::new(&f.path, text, role, &ctx, None);
         scan_text(&doc, &ctx, limits, 0, &mut out);
+        packages::scan(&doc, &ctx, &mut out);
         intent::scan(&doc, &ctx, &declared, &mut out);
     }
     dedupe(&mut out);

@@ -24,7 +24,9 @@ mod obfuscation;
 mod persistence;
 mod privilege;
 mod remote_code;
+mod resource;
 mod secrets;
+mod supply_chain;
 
 /// Where a pattern applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,12 @@ pub enum Post {
     YamlLoad,
     /// Appending to a shell start-up file is raised when it fetches or decodes something.
     ShellRcPayload,
+    /// A package index: well-known registries and mirrors are dropped, plain http and raw
+    /// IPs raised, organisation-internal hosts lowered.
+    PackageIndex,
+    /// A miner named without a pool, wallet or miner flags on its line is less sure (IOC
+    /// lists name miners); stopping or removing one is clean-up.
+    MinerUse,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -122,10 +130,12 @@ const SECTIONS: &[&[Rule]] = &[
     hidden_unicode::RULES,
     confusable::RULES,
     remote_code::RULES,
+    supply_chain::RULES,
     obfuscation::RULES,
     credentials::RULES,
     exfiltration::RULES,
     destructive::RULES,
+    resource::RULES,
     persistence::RULES,
     privilege::RULES,
     secrets::RULES,

