@@ -177,6 +177,7 @@ rule_ids! {
     T1IntAgentConfig = "SV-T1-INT-AGENT-CONFIG",
     T1IntConcealment = "SV-T1-INT-CONCEALMENT",
     T1IntAuthority = "SV-T1-INT-AUTHORITY",
+    T1IntDestroy = "SV-T1-INT-DESTROY",
     // Tier 2: data flow and declared behaviour
     T2ExfilCredentials = "SV-T2-EXFIL-CREDENTIALS",
     T2ExfilEnvironment = "SV-T2-EXFIL-ENVIRONMENT",

@@ -200,6 +200,12 @@ static CRED_PATH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Paths outside the project: the home folder and system files.
+/// What clean-up legitimately deletes, even in the home folder.
+static DISPOSABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(caches?|build|dist|node_modules|tmp|temp|temporary|__pycache__|artifacts?|deriveddata|derived data|\.venv|venv|logs?|trash)(?-u:\b)|\./")
+        .expect("disposable regex")
+});
+
 static PRIVATE_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(~/|\$home/|/etc/passwd\b|~/(documents|desktop|downloads|library)\b|\.(bash|zsh)_history\b)")
         .expect("private path regex")
@@ -386,6 +392,8 @@ struct Intent {
     /// Concealment or authority claims matched as whole phrasings (not single words).
     strong_conceal: bool,
     strong_override: bool,
+    /// The sentence is about caches, build output or temporary files.
+    disposable: bool,
 }
 
 impl Intent {
@@ -622,6 +630,7 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit]) -> Intent {
         it.strong_override = true;
     }
     it.names_file = FILE_PATH.is_match(s);
+    it.disposable = DISPOSABLE.is_match(s);
     it.refers_back = refers_back(&format!(" {s} "));
     it
 }
@@ -793,7 +802,34 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             obj: Some(Obj::Safeguard),
         });
     }
-    // 4. Credential stores, mail, private files or the environment read.
+    // 4. The user's own files deleted (not caches or build output).
+    if it.has_act(Act::Delete)
+        && !it.disposable
+        && let Some(weak) = it
+            .objs
+            .iter()
+            .filter(|(o, _)| *o == Obj::PrivateFiles)
+            .map(|(_, w)| *w)
+            .min()
+        && (!weak || it.has_strong_act(Act::Delete))
+    {
+        return Some(Verdict {
+            rule: INT_DESTROY,
+            severity: if conceal || it.marks.contains(&Mark::Override) {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            confidence: if !weak && it.has_strong_act(Act::Delete) {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+            what: "deletes the user's files outside the project".into(),
+            obj: Some(Obj::PrivateFiles),
+        });
+    }
+    // 5. Credential stores, mail, private files or the environment read.
     let reads = it.has_act(Act::Read) || it.has_act(Act::Collect) || it.has_act(Act::Echo);
     if reads
         && let Some(o) = it.strong_objs().find(|o| {
@@ -823,7 +859,7 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             obj: Some(o),
         });
     }
-    // 5. The agent's own configuration rewritten with lasting instructions.
+    // 6. The agent's own configuration rewritten with lasting instructions.
     if (it.has_act(Act::Modify) || it.has_act(Act::Echo) || it.has_act(Act::Collect))
         && it.strong_objs().any(|o| o == Obj::AgentConfig)
     {
@@ -851,6 +887,7 @@ const INT_DISABLE: RuleId = RuleId::T1IntDisableSafeguards;
 const INT_PERSIST: RuleId = RuleId::T1IntAgentConfig;
 const INT_CONCEAL: RuleId = RuleId::T1IntConcealment;
 const INT_OVERRIDE: RuleId = RuleId::T1IntAuthority;
+const INT_DESTROY: RuleId = RuleId::T1IntDestroy;
 
 /// "Ask the user for:" followed by a list: the items are the objects of the lead sentence.
 /// Columns of white space before the line holding `pos`.

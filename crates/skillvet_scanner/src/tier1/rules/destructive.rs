@@ -17,7 +17,7 @@ pub(super) const RULES: &[Rule] = &[
         benign: "rm -rf ./build/",
         detector: pat(
             &["rm "],
-            r#"(?i)\brm\s+(-[a-z]+\s+)*(-[a-z]*r[a-z]*f[a-z]*|-[a-z]*f[a-z]*r[a-z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(--no-preserve-root\s+)?["']?(/|/\*|~|~/|~/\*|\$home|\$\{home\}|\$home/\*|\$\{home\}/\*|/home|/users|/etc|/usr|/var|/boot|/bin|/lib|/opt|\.\./?|(~|\$home|\$\{home\})/(documents|desktop|downloads|pictures|music|movies|videos|onedrive|library|\.ssh|\.gnupg|projects|code|src|workspace)/?\*?)["']?(\s|;|&|\||\)|$)"#,
+            r#"(?i)\brm\s+(-[a-z]+\s+)*(-[a-z]*r[a-z]*f[a-z]*|-[a-z]*f[a-z]*r[a-z]*|-r\s+-f|-f\s+-r|--recursive\s+--force|--force\s+--recursive)\s+(--no-preserve-root\s+)?["']?(/|/\*|~|~/|~/\*|\$home|\$\{home\}|\$home/\*|\$\{home\}/\*|/home|/users|/etc|/usr|/var|/boot|/bin|/lib|/opt|\.\./?|(~|\$home|\$\{home\})/(documents|desktop|downloads|pictures|music|movies|videos|onedrive|library|\.ssh|\.gnupg|projects|code|src|workspace)/?\*?)["']?(\s|;|&|\||\)|$)|\bcd\s+["']?(~|/|\$home|\$\{home\})["']?\s*(&&|;)\s*rm\s+(-[a-z]+\s+)*-[a-z]*r[a-z]*\s+(\*|\.\*|\.)(\s|;|&|$)"#,
             ANY,
             Post::None,
         ),
@@ -37,7 +37,7 @@ pub(super) const RULES: &[Rule] = &[
             &[
                 "mkfs", "dd", "wipefs", "shred", "/dev/", "format", "diskutil",
             ],
-            r"(?i)\bmkfs(\.\w+)?\s+[^\n]*?/dev/\w+|\bdd\b[^\n]*\bof=/dev/(sd|hd|nvme|xvd|vd|mmcblk|disk|rdisk)\w*|\bwipefs\s+-a\b|\bshred\b[^\n]*/dev/\w+|>\s*/dev/(sd[a-z]|nvme\d|hd[a-z]|disk\d)\b|\bformat\s+[a-z]:\s*/[qy]|\bdiskutil\s+(secureerase|erasedisk|erasevolume|zerodisk|randomdisk)\b",
+            r"(?i)\bmkfs(\.\w+)?\s+[^\n]*?/dev/\w+|\bdd\b[^\n]*\bof=/dev/(sd|hd|nvme|xvd|vd|mmcblk|disk|rdisk)\w*|\bwipefs\s+-a\b|\bshred\b[^\n]*/dev/\w+|>\s*/dev/(sd[a-z]|nvme\d|hd[a-z]|disk\d)\b|\bformat\s+[a-z]:\s*/[qy]|\bdiskutil\s+(secureerase|erasedisk|erasevolume|zerodisk|randomdisk)\b|\bformat-volume\b|\bclear-disk\b[^\n]*-removedata",
             ANY,
             Post::None,
         ),
@@ -75,12 +75,14 @@ pub(super) const RULES: &[Rule] = &[
             &[
                 "rmtree",
                 "rmsync",
+                "rimraf",
+                "homedir",
                 "remove-item",
                 "rd /s",
                 "rmdir /s",
                 "del /",
             ],
-            r#"(?i)\b(shutil\.)?rmtree\s*\(\s*(["'](/|~|~/|[a-z]:\\\\?)["']|os\.path\.expanduser\(\s*["']~/?(documents|desktop|downloads|pictures|onedrive)?/?["']\s*\)|(pathlib\.)?path\.home\(\)|os\.environ\[["']home["']\]|os\.getenv\(\s*["']home["']\s*\))\s*[,)]|\b(fs\.)?rmsync\s*\(\s*(["']/["']|os\.homedir\(\))|\bremove-item\b[^\n]*-recurse[^\n]*\s["']?(c:\\|~|\$env:userprofile|\$home)([\\/](documents|desktop|downloads|pictures|onedrive)[\\/]?\*?)?["']?(\s|$)|\b(rd|rmdir)\s+/s\s+/q\s+(c:\\|%userprofile%)|\bdel\s+(/[fsq]\s+){2,}(c:\\|%userprofile%)"#,
+            r#"(?i)\b(shutil\.)?rmtree\s*\(\s*(["'](/|~|~/|[a-z]:\\\\?)["']|os\.path\.expanduser\(\s*["']~/?(documents|desktop|downloads|pictures|onedrive)?/?["']\s*\)|(pathlib\.)?path\.home\(\)(\s*/\s*["'](documents|desktop|downloads|pictures|onedrive)["'])?|os\.environ\[["']home["']\]|os\.getenv\(\s*["']home["']\s*\))\s*[,)]|\b(fs\.)?(rmsync|rimraf|rm)\s*\(\s*(["']/["']|os\.homedir\(\)|path\.join\(\s*os\.homedir\(\)\s*(,\s*["'](documents|desktop|downloads|pictures|onedrive)["']\s*)?\))\s*[,)]|\bremove-item\b[^\n]*-recurse[^\n]*\s["']?(c:\\|~|\$env:userprofile|\$home)([\\/](documents|desktop|downloads|pictures|onedrive)[\\/]?\*?)?["']?(\s|$)|\b(rd|rmdir)\s+/s\s+/q\s+(c:\\|%userprofile%)|\bdel\s+(/[fsq]\s+){2,}(c:\\|%userprofile%)"#,
             ANY,
             Post::None,
         ),
@@ -206,7 +208,7 @@ pub(super) const RULES: &[Rule] = &[
         benign: "SELECT datname FROM pg_database; -- then DROP DATABASE myapp_dev only",
         detector: pat(
             &["drop", "truncate"],
-            r"(?is)\b(pg_database|pg_tables|information_schema\.(schemata|tables)|show\s+databases)\b.{0,300}?(\bexecute\s+(format\s*\(\s*)?'(drop\s+(database|schema|table)|truncate)\b|\b(dropdb|mysqladmin\s+(-\S+\s+)*drop)\s|\b(drop\s+(database|schema|table)|truncate)\b[^;\n]{0,40}(%i|%s|\$\{?[a-z_]|\{[a-z_]*\}|'\s*\|\||\x22\s*\+|'\s*\+))|\bconcat\s*\(\s*'(drop\s+(database|schema|table)|truncate)\b.{0,300}?\b(pg_database|pg_tables|information_schema\.(schemata|tables))\b",
+            r"(?is)\b(pg_database|pg_tables|information_schema\.(schemata|tables)|show\s+databases)\b.{0,300}?(\bexecute\s+(format\s*\(\s*)?'(drop\s+(database|schema|table)|truncate)\b|\b(dropdb|mysqladmin\s+(-\S+\s+)*drop)\s|\b(drop\s+(database|schema|table)|truncate)\b[^;\n]{0,40}(%i|%s|\$\{?[a-z_]|\{[a-z_]*\}|'\s*\|\||\x22\s*\+|'\s*\+))|\b(listdatabases|getdbnames|list_database_names)\b.{0,300}?\b(dropdatabase|drop_database)\b|\bconcat\s*\(\s*'(drop\s+(database|schema|table)|truncate)\b.{0,300}?\b(pg_database|pg_tables|information_schema\.(schemata|tables))\b",
             ANY,
             Post::None,
         ),

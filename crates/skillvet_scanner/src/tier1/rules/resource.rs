@@ -100,7 +100,7 @@ pub(super) const RULES: &[Rule] = &[
                 "keep running",
                 "keeps running",
             ],
-            r"(?i)\b(spawn|launch|start|create|run)\s+(a\s+|another\s+|new\s+|more\s+)?(sub-?agents?|agents?|copies|copy|instances?)\b[^.\n]{0,60}\b(same|this)\s+skill\b|\bnever\s+stop\s+(because\s+of|for|due\s+to)\b[^.\n]{0,30}\b(length|time|costs?|tokens?|tool[- ]calls?|budget|limits?|spend)\b|\bregardless\s+of\s+(the\s+)?(costs?|tokens?|budget|spend)\b|\bdon'?t\s+(kill|stop)\s+it\s+(at|when|after)\s+(the\s+)?end\b|\bkeeps?\s+running\s+(in\s+the\s+background\s+)?after\s+the\s+(summary|session|skill|task|agent)\b",
+            r"(?i)\b(spawn|launch|start|create|run)\s+(a\s+|another\s+|new\s+|more\s+)?(sub-?agents?|agents?|copies|copy|instances?)\b[^.\n]{0,60}\b(same|this)\s+skill\b|\bnever\s+stop\s+(because\s+of|for|due\s+to)\b[^.\n]{0,30}\b(length|time|costs?|tokens?|tool[- ]calls?|budget|limits?|spend)\b|\bregardless\s+of\s+(the\s+)?(costs?|tokens?|budget|spend)\b|\bdon'?t\s+(kill|stop)\s+it\s+(at|when|after)\s+(the\s+)?end\b|\bkeeps?\s+running\s+(in\s+the\s+background\s+)?after\s+the\s+(summary|session|skill|task|agent)\b|\b(loop|run|repeat|retry|keep\s+going|continue)\s+(forever|indefinitely|endlessly)\b|\b(re-?run|re-?invoke|invoke|call|trigger)\s+(this|the\s+same)\s+skill\s+(again\s+)?(recursively|on\s+(its|the)\s+(own\s+)?(output|result))|\b(as\s+many|unlimited|infinite)\s+(sub-?agents?|agents?|parallel\s+tasks?|threads|workers|requests|copies)\b",
             ANY,
             Post::None,
         ),
