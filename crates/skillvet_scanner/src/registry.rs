@@ -121,6 +121,7 @@ rule_ids! {
     T1ResExhaustion = "SV-T1-RES-EXHAUSTION",
     T1ResDetachedLoop = "SV-T1-RES-DETACHED-LOOP",
     T1ResUnboundedAgent = "SV-T1-RES-UNBOUNDED-AGENT",
+    T1ResSpam = "SV-T1-RES-SPAM",
     // Tier 1: persistence
     T1PerCrontab = "SV-T1-PER-CRONTAB",
     T1PerShellRc = "SV-T1-PER-SHELL-RC",

@@ -1221,6 +1221,19 @@ fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Opt
                 out.note = Some("names a miner without its pool or options");
             }
         }
+        Post::AllResources => {
+            static EVERY: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"(?i)--all(?-u:\b)|(?-u:\b)xargs(?-u:\b)|\s-A(\s|$)|(?-u:\b)for\s+\w+\s+in\s+\$\((aws|gsutil|gcloud|kubectl|az|docker)(?-u:\b)[^)\n]*(?-u:\b)(list|ls|get)(?-u:\b)")
+                    .expect("every regex")
+            });
+            let from = doc.line_starts[doc.line_index(whole.start()).saturating_sub(3)];
+            if EVERY.is_match(matched) || EVERY.is_match(&doc.text[from..whole.start()]) {
+                out.confidence = Some(Confidence::High);
+                out.detail = Some(
+                    "It deletes every resource of the kind, not one named resource.".to_owned(),
+                );
+            }
+        }
         Post::ShellRcPayload => {
             let l = line.to_ascii_lowercase();
             if [

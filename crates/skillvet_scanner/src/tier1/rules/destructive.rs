@@ -192,7 +192,7 @@ pub(super) const RULES: &[Rule] = &[
             ],
             r"(?i)\baws\s+s3\s+rm\s+[^\n]*--recursive|\baws\s+s3\s+rb\s+[^\n]*--force|\baws\s+s3api\s+delete-(bucket|objects)(\s|$)|\baws\s+[^\n]*--skip-final-snapshot|\baws\s+ec2\s+terminate-instances\b|\bgsutil\s+(-m\s+)?(rm\s+-r|rm\s+-a|rb\b)|\bgcloud\s+(storage\s+rm\s+[^\n]*--recursive|projects\s+delete|sql\s+instances\s+delete)|\baz\s+(group|storage\s+account)\s+delete\b|\bterraform\s+destroy\b[^\n]*-auto-approve|\bkubectl\s+delete\s+[^\n]*(--all\b|--all-namespaces|\s-a(\s|$))|\bxargs\s+(-\S+\s+)*kubectl\s+delete\b|\bdocker\s+volume\s+ls\s+-q[^\n]*\|\s*xargs\s+(-\S+\s+)*docker\s+volume\s+rm|\bgh\s+repo\s+delete\b[^\n]*--yes|\bfirebase\s+firestore:delete\s+[^\n]*--all-collections|\bheroku\s+apps:destroy\b",
             ANY,
-            Post::None,
+            Post::AllResources,
         ),
     },
     Rule {

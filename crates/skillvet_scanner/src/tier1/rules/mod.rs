@@ -64,6 +64,9 @@ pub enum Post {
     /// A miner named without a pool, wallet or miner flags on its line is less sure (IOC
     /// lists name miners); stopping or removing one is clean-up.
     MinerUse,
+    /// A delete of every resource (`--all`, `xargs`, a loop over a listing) is surer than
+    /// one of a named resource.
+    AllResources,
 }
 
 #[derive(Debug, Clone, Copy)]

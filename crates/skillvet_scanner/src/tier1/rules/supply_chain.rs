@@ -35,7 +35,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule {
         id: RuleId::T1SupVerifyOff,
         title: "Package verification switched off",
-        category: C::RemoteCodeExecution,
+        category: C::PrivilegeEscalation,
         severity: S::High,
         confidence: F::Medium,
         contextual: true,
