@@ -122,6 +122,7 @@ rule_ids! {
     T1ResDetachedLoop = "SV-T1-RES-DETACHED-LOOP",
     T1ResUnboundedAgent = "SV-T1-RES-UNBOUNDED-AGENT",
     T1ResSpam = "SV-T1-RES-SPAM",
+    T1ResFlood = "SV-T1-RES-FLOOD",
     // Tier 1: persistence
     T1PerCrontab = "SV-T1-PER-CRONTAB",
     T1PerShellRc = "SV-T1-PER-SHELL-RC",

@@ -808,7 +808,7 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
         && let Some(weak) = it
             .objs
             .iter()
-            .filter(|(o, _)| *o == Obj::PrivateFiles)
+            .filter(|(o, _)| matches!(o, Obj::PrivateFiles | Obj::Mail))
             .map(|(_, w)| *w)
             .min()
         && (!weak || it.has_strong_act(Act::Delete))
@@ -825,7 +825,7 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             } else {
                 Confidence::Medium
             },
-            what: "deletes the user's files outside the project".into(),
+            what: "deletes the user's files or mail outside the project".into(),
             obj: Some(Obj::PrivateFiles),
         });
     }
