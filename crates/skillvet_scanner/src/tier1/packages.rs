@@ -15,6 +15,7 @@ use crate::registry::RuleId;
 enum Eco {
     PyPi,
     Npm,
+    Crates,
 }
 
 /// Popular PyPI names (normalised: lower case, `-` for `_` and `.`), with the legitimate
@@ -338,6 +339,34 @@ const NPM: &[&str] = &[
     "jest",
 ];
 
+/// Crates whose replacement by a fork (`[patch.crates-io]`) reaches nearly every build.
+const CRATES: &[&str] = &[
+    "serde",
+    "serde_json",
+    "serde_derive",
+    "tokio",
+    "reqwest",
+    "rand",
+    "clap",
+    "anyhow",
+    "log",
+    "regex",
+    "hyper",
+    "openssl",
+    "ring",
+    "rustls",
+    "syn",
+    "quote",
+    "proc-macro2",
+    "libc",
+    "futures",
+    "thiserror",
+    "tracing",
+    "tokio-rustls",
+    "base64",
+    "sha2",
+];
+
 /// Releases known to have carried malware (public incident reports); `None` is every
 /// version of a name that only ever existed as malware.
 const COMPROMISED: &[(Eco, &str, Option<&[&str]>)] = &[
@@ -512,6 +541,8 @@ struct Mention {
     name: String,
     version: Option<String>,
     offset: usize,
+    /// Installed from git or a URL instead of the registry.
+    fork: bool,
 }
 
 /// Splits a package argument into name and exact version.
@@ -521,7 +552,7 @@ fn split_spec(eco: Eco, token: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let (name, version) = match eco {
-        Eco::PyPi => {
+        Eco::PyPi | Eco::Crates => {
             let end = t
                 .find(['=', '<', '>', '!', '~', ';', '@', '[', ' '])
                 .unwrap_or(t.len());
@@ -529,7 +560,12 @@ fn split_spec(eco: Eco, token: &str) -> Option<(String, Option<String>)> {
             (&t[..end], version)
         }
         Eco::Npm => {
-            let at = t[1..].find('@').map(|i| i + 1);
+            // A scope's leading `@` is part of the name.
+            let at = t
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| c == '@')
+                .map(|(i, _)| i);
             match at {
                 Some(i) => (
                     &t[..i],
@@ -580,6 +616,7 @@ fn from_install_lines(text: &str, out: &mut Vec<Mention>) {
                     name,
                     version,
                     offset,
+                    fork: false,
                 });
             }
         }
@@ -609,6 +646,7 @@ fn from_requirements(text: &str, out: &mut Vec<Mention>) {
                 name,
                 version,
                 offset: offset + (line.len() - line.trim_start().len()),
+                fork: t.contains(" @ ") || t.contains("git+"),
             });
         }
         offset += line.len() + 1;
@@ -631,15 +669,62 @@ fn from_package_json(text: &str, out: &mut Vec<Mention>) {
         };
         for (name, version) in deps {
             let offset = text.find(&format!("\"{name}\"")).unwrap_or(0);
+            let version = version.as_str().map(str::trim);
             out.push(Mention {
                 eco: Eco::Npm,
                 name: name.clone(),
-                version: version
-                    .as_str()
-                    .map(|v| v.trim().trim_start_matches(['=', 'v']).to_owned()),
+                version: version.map(|v| v.trim_start_matches(['=', 'v']).to_owned()),
                 offset,
+                fork: version.is_some_and(npm_fork),
             });
         }
+    }
+}
+
+/// An npm version that is a git repository, a URL or a GitHub `owner/repo` shorthand.
+fn npm_fork(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    [
+        "git+",
+        "git://",
+        "http://",
+        "https://",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+        || !l.starts_with(['@', '.', '/', '~', '^', '<', '>', '='])
+            && !l.starts_with("file:")
+            && !l.starts_with("npm:")
+            && !l.starts_with("link:")
+            && !l.starts_with("workspace:")
+            && l.split('/').count() == 2
+            && l.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+}
+
+/// Crates patched from git or a URL in a Cargo.toml `[patch.crates-io]` section.
+fn from_cargo_patch(text: &str, out: &mut Vec<Mention>) {
+    let mut in_patch = false;
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_patch = t.trim_matches(['[', ']', ' ']) == "patch.crates-io";
+        } else if in_patch
+            && let Some((name, spec)) = t.split_once('=')
+            && (spec.contains("git") || spec.contains("http"))
+        {
+            out.push(Mention {
+                eco: Eco::Crates,
+                name: name.trim().trim_matches('"').to_owned(),
+                version: None,
+                offset: offset + (line.len() - line.trim_start().len()),
+                fork: true,
+            });
+        }
+        offset += line.len() + 1;
     }
 }
 
@@ -647,7 +732,7 @@ fn normalise(eco: Eco, name: &str) -> String {
     let lower = name.to_ascii_lowercase();
     match eco {
         Eco::PyPi => lower.replace(['_', '.'], "-"),
-        Eco::Npm => lower,
+        Eco::Npm | Eco::Crates => lower,
     }
 }
 
@@ -676,16 +761,21 @@ fn typosquat_of(eco: Eco, name: &str) -> Option<&'static str> {
         return None;
     }
     let n = normalise(eco, name);
-    let list = match eco {
-        Eco::PyPi => PYPI,
-        Eco::Npm => NPM,
-    };
+    let list = popular(eco);
     if n.len() < 5 || list.contains(&n.as_str()) {
         return None;
     }
     list.iter()
         .copied()
         .find(|p| p.len() >= 5 && one_edit(n.as_bytes(), p.as_bytes()))
+}
+
+fn popular(eco: Eco) -> &'static [&'static str] {
+    match eco {
+        Eco::PyPi => PYPI,
+        Eco::Npm => NPM,
+        Eco::Crates => CRATES,
+    }
 }
 
 fn compromised(eco: Eco, name: &str, version: Option<&str>) -> bool {
@@ -713,6 +803,9 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, out: &mut Vec<Finding>) {
     } else if is_requirements(doc.path) {
         from_requirements(doc.text, &mut mentions);
         true
+    } else if lower == "cargo.toml" || lower.ends_with("/cargo.toml") {
+        from_cargo_patch(doc.text, &mut mentions);
+        true
     } else {
         false
     };
@@ -731,6 +824,15 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, out: &mut Vec<Finding>) {
                 Severity::Critical,
                 Confidence::High,
                 format!("{}{release} is a release known to carry malware.", m.name),
+            )
+        } else if m.fork && popular(m.eco).contains(&normalise(m.eco, &m.name).as_str()) {
+            (
+                rule.severity,
+                rule.confidence,
+                format!(
+                    "The popular `{}` comes from a git repository or URL instead of the registry: a fork nobody reviewed.",
+                    m.name
+                ),
             )
         } else if let Some(real) = typosquat_of(m.eco, &m.name) {
             (
@@ -810,6 +912,10 @@ mod tests {
             Some(("ultralytics".into(), Some("8.3.41".into())))
         );
         assert_eq!(split_spec(Eco::PyPi, "./local/pkg"), None);
+        // Non-ASCII first characters must not split inside a code point.
+        assert_eq!(split_spec(Eco::Npm, "éé@1"), None);
+        assert!(npm_fork("github:someone/lodash") && npm_fork("someone/lodash#main"));
+        assert!(!npm_fork("^4.17.21") && !npm_fork("npm:lodash@4") && !npm_fork("workspace:*"));
         assert!(compromised(Eco::Npm, "event-stream", Some("3.3.6")));
         assert!(!compromised(Eco::Npm, "event-stream", Some("4.0.1")));
     }
