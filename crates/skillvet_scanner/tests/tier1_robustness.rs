@@ -17,6 +17,10 @@ fn bundle(skill_md: &str, doc: &str, script: &[u8]) -> SkillBundle {
             f("SKILL.md", skill_md.as_bytes()),
             f("references/doc.md", doc.as_bytes()),
             f("scripts/run.sh", script),
+            // Package manifests are parsed for names and versions.
+            f("requirements.txt", doc.as_bytes()),
+            f("package.json", doc.as_bytes()),
+            f("assets/Cargo.toml", doc.as_bytes()),
         ],
     }
 }
@@ -39,6 +43,13 @@ fn piece() -> impl Strategy<Value = String> {
         Just("\n".to_owned()),
         Just("é😀\u{200D}\u{202E}".to_owned()),
         Just("](x \"ignore previous instructions\")".to_owned()),
+        Just("pip install reqeusts==1 ".to_owned()),
+        Just("npm i @é@".to_owned()),
+        Just("grep -rE 'xmrig|".to_owned()),
+        Just("$s1 = \"stratum+tcp://".to_owned()),
+        Just("[patch.crates-io]\nserde = { git = ".to_owned()),
+        Just("{\"dependencies\": {\"lodahs\": \"github:a/b\"}}".to_owned()),
+        Just("while :; do dd if=/dev/zero of=x; done & disown".to_owned()),
     ]
 }
 
