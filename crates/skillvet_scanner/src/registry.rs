@@ -90,6 +90,7 @@ rule_ids! {
     T1ObfSplitStrings = "SV-T1-OBF-SPLIT-STRINGS",
     T1ObfCharCodes = "SV-T1-OBF-CHAR-CODES",
     T1ObfLongLine = "SV-T1-OBF-LONG-LINE",
+    T1ObfMasquerade = "SV-T1-OBF-MASQUERADE",
     // Tier 1: credential access
     T1CredSshKeys = "SV-T1-CRED-SSH-KEYS",
     T1CredCloudConfig = "SV-T1-CRED-CLOUD-CONFIG",

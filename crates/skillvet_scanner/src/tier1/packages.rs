@@ -504,10 +504,11 @@ pub(crate) fn index_host(host: &str) -> IndexHost {
     IndexHost::Other
 }
 
-/// `pip install a b`, `npm i a@1`, `uv add a`…, continuation lines included.
+/// `pip install a b`, `npm i a@1`, `uv add a`, `npx a`, `uvx a`…, continuation lines
+/// included.
 static INSTALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:(pip3?|pipx|uv\s+pip|uv|poetry|pdm|python3?\s+-m\s+pip)\s+(?:install|add)|(npm|pnpm|yarn|bun)\s+(?:install|i|add))(?-u:\b)((?:[^\n;&|`]|\\\n)*)",
+        r"(?i)(?-u:\b)(?:(pip3?|pipx|uv\s+pip|uv|poetry|pdm|python3?\s+-m\s+pip)\s+(?:install|add)|(npm|pnpm|yarn|bun)\s+(?:install|i|add)|(npx|bunx|pnpm\s+dlx|yarn\s+dlx)|(uvx|pipx\s+run))(?-u:\b)((?:[^\n;&|`]|\\\n)*)",
     )
     .expect("install regex")
 });
@@ -585,12 +586,14 @@ fn split_spec(eco: Eco, token: &str) -> Option<(String, Option<String>)> {
 
 fn from_install_lines(text: &str, out: &mut Vec<Mention>) {
     for caps in INSTALL.captures_iter(text) {
-        let eco = if caps.get(1).is_some() {
+        let eco = if caps.get(1).is_some() || caps.get(4).is_some() {
             Eco::PyPi
         } else {
             Eco::Npm
         };
-        let args = caps.get(3).expect("args group");
+        // `npx tool args…` runs one package; what follows are the tool's arguments.
+        let runs_one = caps.get(3).is_some() || caps.get(4).is_some();
+        let args = caps.get(5).expect("args group");
         let mut skip_next = false;
         let mut pos = args.start();
         for word in args.as_str().split([' ', '\t', '\n']) {
@@ -618,6 +621,9 @@ fn from_install_lines(text: &str, out: &mut Vec<Mention>) {
                     offset,
                     fork: false,
                 });
+            }
+            if runs_one {
+                break;
             }
         }
     }
