@@ -84,6 +84,8 @@ pub fn score(findings: &[Finding]) -> u8 {
     (100.0 - lost).round().clamp(0.0, 100.0) as u8
 }
 
+const JUDGE_PREFIX: &str = crate::tier2::judge::RULE_PREFIX;
+
 /// Rule id of the finding [`add_chain`] reports for an attack chain.
 pub const CHAIN_RULE: &str = "SV-CHAIN-ATTACK";
 
@@ -170,7 +172,9 @@ fn is_enabler(f: &Finding, stage: Stage) -> bool {
 pub fn find_chain(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
     let staged: Vec<(Stage, &Finding, bool)> = findings
         .iter()
-        .filter(|f| f.rule_id != CHAIN_RULE)
+        // The LLM judge reads hostile text; its findings are capped below critical and
+        // must not be raised back to a confirmed attack by pairing them.
+        .filter(|f| f.rule_id != CHAIN_RULE && !f.rule_id.starts_with(JUDGE_PREFIX))
         .filter_map(|f| stage_of(f).map(|s| (s, f)))
         .filter(|(s, f)| is_strong(f) || is_enabler(f, *s))
         .map(|(s, f)| (s, f, is_strong(f)))
@@ -198,6 +202,7 @@ pub fn find_chain(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
 fn enablers_pair(findings: &[Finding]) -> bool {
     let stages: BTreeSet<Stage> = findings
         .iter()
+        .filter(|f| !f.rule_id.starts_with(JUDGE_PREFIX))
         .filter_map(|f| stage_of(f).map(|s| (s, f)))
         .filter(|(s, f)| is_enabler(f, *s))
         .map(|(s, _)| s)

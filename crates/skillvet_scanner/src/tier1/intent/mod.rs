@@ -890,6 +890,44 @@ const INT_OVERRIDE: RuleId = RuleId::T1IntAuthority;
 const INT_DESTROY: RuleId = RuleId::T1IntDestroy;
 
 /// "Ask the user for:" followed by a list: the items are the objects of the lead sentence.
+/// "Submit these to the verification desk:" followed by a step block: where the block
+/// sends things is where the sentence sends them.
+fn step_fence_targets(doc: &Doc, intents: &mut [(Sentence, Intent)]) {
+    let Some(layout) = &doc.layout else {
+        return;
+    };
+    let fences = layout.fences();
+    if fences.is_empty() {
+        return;
+    }
+    for (sent, it) in intents.iter_mut() {
+        if !doc.text[sent.start..sent.end].trim_end().ends_with(':') {
+            continue;
+        }
+        let line = doc.line_index(sent.end.saturating_sub(1));
+        let next = (line + 1..line + 3).find(|&l| {
+            doc.line_starts
+                .get(l)
+                .is_some_and(|_| !doc.line_text(l).trim().is_empty())
+        });
+        let Some(fence) = fences.iter().find(|f| f.step && Some(f.open) == next) else {
+            continue;
+        };
+        let (Some(&from), Some(&to)) = (
+            doc.line_starts.get(fence.open),
+            doc.line_starts.get(fence.close),
+        ) else {
+            continue;
+        };
+        let body = &doc.text[from..to];
+        for c in URL.captures_iter(body) {
+            let host = c[1].to_ascii_lowercase();
+            let class = host_class(&host);
+            it.targets.push(Target::Url { host, class });
+        }
+    }
+}
+
 /// Columns of white space before the line holding `pos`.
 fn indent(text: &str, pos: usize) -> usize {
     let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
@@ -1009,6 +1047,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         })
         .collect();
     inherit_lists(doc.text, &mut intents);
+    step_fence_targets(doc, &mut intents);
     borrow_from_context(&mut intents);
     let mut found_in_block: BTreeSet<u32> = BTreeSet::new();
     for i in 0..intents.len() {
