@@ -1,6 +1,7 @@
 //! The registry's domain core. No I/O here: storage is reached through the traits in [`store`],
 //! time through [`clock::Clock`].
 
+pub mod accounts;
 pub mod clock;
 pub mod model;
 pub mod pipeline;

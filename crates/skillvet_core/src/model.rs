@@ -418,6 +418,12 @@ pub struct User {
     pub login: String,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// The GitHub account's numeric id: the identity (a login can be renamed). `None` for
+    /// local accounts made with `skillvet admin create-token`.
+    pub github_id: Option<i64>,
+    pub avatar_url: Option<String>,
+    /// Logins of the GitHub organisations the user belonged to at their last sign-in.
+    pub github_orgs: Vec<String>,
 }
 
 /// An API token as stored: only its SHA-256 is kept.
@@ -430,4 +436,6 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub last_used_ip: Option<String>,
 }

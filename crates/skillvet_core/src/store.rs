@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::accounts::AccountStore;
 use crate::model::{
     ApiToken, Id, NewScanResult, NewSubmission, Page, PageRequest, Publication, Published, Role,
     ScanResult, Skill, SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome,
@@ -184,6 +185,7 @@ pub trait Store:
     SubmissionStore
     + SkillStore
     + AuthStore
+    + AccountStore
     + JobQueue
     + PipelineStore
     + ServingStore

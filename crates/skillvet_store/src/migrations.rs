@@ -38,6 +38,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0005_search_at_scale.sql"),
         include_str!("../migrations/postgres/0005_search_at_scale.sql"),
     ),
+    (
+        6,
+        "accounts",
+        include_str!("../migrations/sqlite/0006_accounts.sql"),
+        include_str!("../migrations/postgres/0006_accounts.sql"),
+    ),
 ];
 
 fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use skillvet_core::accounts::Session;
 use skillvet_core::model::{
     Actor, ApiToken, RepoRef, ScanResult, Skill, SkillSummary, SkillVersion, StateEvent,
     Submission, User,
@@ -19,6 +20,7 @@ pub trait Cells {
     fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
     fn int(&self, column: &str) -> StoreResult<i32>;
     fn big(&self, column: &str) -> StoreResult<i64>;
+    fn opt_big(&self, column: &str) -> StoreResult<Option<i64>>;
     fn float(&self, column: &str) -> StoreResult<f64>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
     fn time(&self, column: &str) -> StoreResult<DateTime<Utc>>;
@@ -190,12 +192,38 @@ pub fn skill_version(row: &impl Cells) -> StoreResult<SkillVersion> {
     })
 }
 
+/// Columns read by [`user`], from `users u`.
+macro_rules! user_columns {
+    () => {
+        "u.id AS user_id, u.login, u.role, u.created_at AS user_created_at, u.github_id, \
+         u.avatar_url, u.github_orgs"
+    };
+}
+pub(crate) use user_columns;
+
 pub fn user(row: &impl Cells) -> StoreResult<User> {
+    let orgs = row.json("github_orgs")?;
     Ok(User {
         id: row.big("user_id")?,
         login: row.text("login")?,
         role: row.parsed("role")?,
         created_at: row.time("user_created_at")?,
+        github_id: row.opt_big("github_id")?,
+        avatar_url: row.opt_text("avatar_url")?,
+        github_orgs: serde_json::from_value(orgs)
+            .map_err(|e| corrupt(format!("github_orgs: {e}")))?,
+    })
+}
+
+pub fn session(row: &impl Cells) -> StoreResult<Session> {
+    Ok(Session {
+        id: row.big("id")?,
+        user_id: row.big("user_id")?,
+        created_at: row.time("created_at")?,
+        last_seen_at: row.time("last_seen_at")?,
+        expires_at: row.time("expires_at")?,
+        revoked_at: row.opt_time("revoked_at")?,
+        ip: row.opt_text("ip")?,
     })
 }
 
@@ -209,6 +237,8 @@ pub fn api_token(row: &impl Cells) -> StoreResult<ApiToken> {
         created_at: row.time("created_at")?,
         expires_at: row.opt_time("expires_at")?,
         revoked_at: row.opt_time("revoked_at")?,
+        last_used_at: row.opt_time("last_used_at")?,
+        last_used_ip: row.opt_text("last_used_ip")?,
     })
 }
 

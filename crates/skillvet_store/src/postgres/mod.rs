@@ -2,6 +2,7 @@
 //! Transactions run at READ COMMITTED; identity is enforced by unique indexes, state changes
 //! lock their row (`FOR UPDATE`) and compare-and-set.
 
+mod accounts;
 mod auth;
 mod ops;
 mod pipeline;
@@ -91,6 +92,9 @@ impl Cells for PgRow {
         self.try_get(column).map_err(db_error)
     }
     fn big(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn opt_big(&self, column: &str) -> StoreResult<Option<i64>> {
         self.try_get(column).map_err(db_error)
     }
     fn float(&self, column: &str) -> StoreResult<f64> {

@@ -23,7 +23,7 @@ macro_rules! auth_store {
                     .await
                     .map_err(db_error)?;
                 let row = sqlx::query(
-                    "SELECT id AS user_id, login, role, created_at AS user_created_at FROM users WHERE login = $1",
+                    concat!("SELECT ", $crate::rows::user_columns!(), " FROM users u WHERE u.login = $1"),
                 )
                 .bind(login)
                 .fetch_one(&mut *tx)
@@ -66,9 +66,9 @@ macro_rules! auth_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<Option<(User, ApiToken)>> {
                 let row = sqlx::query(
-                    "SELECT t.*, u.login, u.role, u.created_at AS user_created_at FROM api_tokens t \
+                    concat!("SELECT t.*, ", $crate::rows::user_columns!(), " FROM api_tokens t \
                      JOIN users u ON u.id = t.user_id \
-                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"),
                 )
                 .bind(token_sha256)
                 .bind($time(now))

@@ -9,6 +9,7 @@
 //! Macros rather than generics: sqlx's executor and encoding bounds are not implied by a
 //! trait, so a generic version would repeat a dozen `where` clauses on every function.
 
+pub(crate) mod accounts;
 pub(crate) mod auth;
 pub(crate) mod ops;
 pub(crate) mod pipeline;

@@ -3,6 +3,7 @@
 //! start with `BEGIN IMMEDIATE` so that a second process sharing the file waits instead of
 //! failing mid-transaction. Reads use a separate pool and never block writes.
 
+mod accounts;
 mod auth;
 mod ops;
 mod pipeline;
@@ -131,6 +132,9 @@ impl Cells for SqliteRow {
         self.try_get(column).map_err(db_error)
     }
     fn big(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(db_error)
+    }
+    fn opt_big(&self, column: &str) -> StoreResult<Option<i64>> {
         self.try_get(column).map_err(db_error)
     }
     fn float(&self, column: &str) -> StoreResult<f64> {

@@ -1,0 +1,41 @@
+-- Accounts (PostgreSQL): GitHub identity on users, browser sessions, sign-ins in progress,
+-- token use. Keep in step with ../sqlite/0006_accounts.sql.
+
+-- The GitHub numeric id is the identity; the login follows renames. NULL for local accounts
+-- made on the server's shell (`skillvet admin create-token`).
+ALTER TABLE users ADD COLUMN github_id BIGINT;
+ALTER TABLE users ADD COLUMN avatar_url TEXT;
+ALTER TABLE users ADD COLUMN github_orgs JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN orgs_refreshed_at TIMESTAMPTZ;
+CREATE UNIQUE INDEX users_by_github_id ON users (github_id);
+
+ALTER TABLE api_tokens ADD COLUMN last_used_ip TEXT;
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id, id);
+
+-- Scopes are now enforced: tokens made before them keep what they could do.
+UPDATE api_tokens SET scopes = '["submit","publish","admin"]'
+    WHERE scopes = '[]'::jsonb AND user_id IN (SELECT id FROM users WHERE role = 'admin');
+UPDATE api_tokens SET scopes = '["submit","publish"]' WHERE scopes = '[]'::jsonb;
+
+-- Only a SHA-256 of each session id is kept; the id lives in the browser's cookie.
+CREATE TABLE sessions (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id         BIGINT NOT NULL REFERENCES users (id),
+    session_hash    TEXT    NOT NULL UNIQUE,
+    created_at      TIMESTAMPTZ NOT NULL,
+    last_seen_at    TIMESTAMPTZ NOT NULL,
+    expires_at      TIMESTAMPTZ NOT NULL,
+    revoked_at      TIMESTAMPTZ,
+    ip              TEXT
+);
+CREATE INDEX sessions_by_user ON sessions (user_id, id);
+
+-- A sign-in between the redirect to GitHub and the callback; deleted when used (one-time).
+CREATE TABLE oauth_states (
+    state_hash      TEXT    PRIMARY KEY,
+    code_verifier   TEXT    NOT NULL,
+    return_to       TEXT    NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    expires_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX oauth_states_by_expiry ON oauth_states (expires_at);
