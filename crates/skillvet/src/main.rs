@@ -25,7 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the API (and, by default, the verification workers) on the given database.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(serve::DatabaseArgs),
     /// Administration on the server's database.
@@ -91,7 +91,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match command {
-            Command::Serve(args) => serve::serve(args).await,
+            Command::Serve(args) => serve::serve(*args).await,
             Command::Migrate(args) => serve::migrate(args).await,
             Command::Admin(command) => serve::admin(command).await,
             Command::Scan(_) | Command::Rules(_) => unreachable!("run before the runtime"),

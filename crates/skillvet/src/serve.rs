@@ -10,9 +10,10 @@ use ipnet::IpNet;
 use skillvet_core::model::Role;
 use skillvet_core::{Clock, SystemClock};
 use skillvet_registry::{Registry, RegistryConfig};
+use skillvet_server::accounts::github::GithubSettings;
 use skillvet_server::rate_limit::{MemoryLimiter, Quota, RateLimiter};
 use skillvet_server::redis_limiter::RedisLimiter;
-use skillvet_server::{AgentSettings, AppState, RateLimits, ServerConfig};
+use skillvet_server::{AccountSettings, AgentSettings, AppState, RateLimits, ServerConfig};
 
 use crate::work::Stop;
 
@@ -73,6 +74,78 @@ pub struct ServeArgs {
     #[arg(long, env = "SKILLVET_AGENT_LEASE_SECS", default_value_t = 900,
           value_parser = clap::value_parser!(u64).range(10..=86_400))]
     pub agent_lease_secs: u64,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+}
+
+/// Sign-in with GitHub and sessions.
+#[derive(Args)]
+pub struct AccountArgs {
+    /// The address browsers use to reach this server (default `http://` + the listen
+    /// address). The OAuth callback is `<public-url>/auth/github/callback`; cookies are
+    /// `Secure` when it is https.
+    #[arg(long, env = "SKILLVET_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Client id of the GitHub OAuth app; with the secret, turns on "Sign in with GitHub".
+    #[arg(
+        long,
+        env = "SKILLVET_GITHUB_CLIENT_ID",
+        requires = "github_client_secret"
+    )]
+    pub github_client_id: Option<String>,
+    /// Client secret of the GitHub OAuth app.
+    #[arg(
+        long,
+        env = "SKILLVET_GITHUB_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "github_client_id"
+    )]
+    pub github_client_secret: Option<String>,
+    /// GitHub's authorization page (GitHub Enterprise: `https://HOST/login/oauth/authorize`).
+    #[arg(long, env = "SKILLVET_GITHUB_AUTHORIZE_URL", default_value = skillvet_server::accounts::github::DEFAULT_AUTHORIZE_URL)]
+    pub github_authorize_url: url::Url,
+    /// GitHub's token endpoint.
+    #[arg(long, env = "SKILLVET_GITHUB_TOKEN_URL", default_value = skillvet_server::accounts::github::DEFAULT_TOKEN_URL)]
+    pub github_token_url: url::Url,
+    /// GitHub's REST API (GitHub Enterprise: `https://HOST/api/v3`).
+    #[arg(long, env = "SKILLVET_GITHUB_API_URL", default_value = skillvet_server::accounts::github::DEFAULT_API_URL)]
+    pub github_api_url: url::Url,
+    /// A session unused this many hours ends.
+    #[arg(long, env = "SKILLVET_SESSION_IDLE_HOURS", default_value_t = 168,
+          value_parser = clap::value_parser!(u32).range(1..=8_760))]
+    pub session_idle_hours: u32,
+    /// A session ends this many days after sign-in, however active.
+    #[arg(long, env = "SKILLVET_SESSION_MAX_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_max_days: u32,
+}
+
+impl AccountArgs {
+    fn settings(&self, listen: SocketAddr) -> anyhow::Result<AccountSettings> {
+        let public_url = match &self.public_url {
+            Some(url) if !matches!(url.scheme(), "http" | "https") => {
+                anyhow::bail!("--public-url must be an http(s) URL, not {url}")
+            }
+            Some(url) => url.clone(),
+            None => url::Url::parse(&format!("http://{listen}/"))?,
+        };
+        let github = match (&self.github_client_id, &self.github_client_secret) {
+            (Some(id), Some(secret)) => Some(GithubSettings::new(
+                id.clone(),
+                secret.clone(),
+                self.github_authorize_url.clone(),
+                self.github_token_url.clone(),
+                self.github_api_url.clone(),
+            )),
+            _ => None,
+        };
+        Ok(AccountSettings {
+            github,
+            public_url,
+            session_idle: chrono::Duration::hours(i64::from(self.session_idle_hours)),
+            session_lifetime: chrono::Duration::days(i64::from(self.session_max_days)),
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -93,9 +166,10 @@ pub enum AdminCommand {
         /// Expire the token after this many days.
         #[arg(long)]
         expires_days: Option<i64>,
-        /// Grant a scope (repeatable): `scan-agent` lets the token claim and report external
-        /// scans.
-        #[arg(long = "scope", value_parser = ["scan-agent"])]
+        /// Grant a scope (repeatable): `submit`, `publish`, `scan-agent` (claim and report
+        /// external scans), `admin` (administrators only). Without any: `submit` and
+        /// `publish`, plus `admin` for an administrator.
+        #[arg(long = "scope", value_parser = skillvet_core::accounts::SCOPES)]
         scopes: Vec<String>,
     },
 }
@@ -148,6 +222,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     } else {
         Some(crate::work::scanners(&args.work)?)
     };
+    let accounts = args.accounts.settings(args.listen)?;
     let store = skillvet_store::connect(&args.db.database_url)
         .await
         .context("opening the database")?;
@@ -173,6 +248,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             webhook_secret,
             lease: std::time::Duration::from_secs(args.agent_lease_secs),
         },
+        accounts,
     };
     if args.work.external_scans && config.agents.webhook_secret.is_none() {
         tracing::warn!(

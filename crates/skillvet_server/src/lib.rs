@@ -1,9 +1,11 @@
 //! skillvet's HTTP layer. Handlers parse, authorise and rate-limit, then hand the work to
 //! `skillvet_registry`; errors become JSON in one place ([`error::ApiError`]).
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod client_ip;
+pub mod cookies;
 pub mod error;
 pub mod extract;
 pub mod limits;
@@ -15,4 +17,4 @@ pub mod state;
 pub mod web;
 
 pub use routes::router;
-pub use state::{AgentSettings, AppState, RateLimits, ServerConfig};
+pub use state::{AccountSettings, AgentSettings, AppState, RateLimits, ServerConfig};

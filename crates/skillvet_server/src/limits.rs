@@ -22,6 +22,10 @@ pub async fn check(
     ip: ClientIp,
     action: Action,
 ) -> Result<HeaderMap, ApiError> {
+    if action == Action::Submit {
+        // Every submit path (API and form) comes through here: the token's scope first.
+        caller.may_submit()?;
+    }
     let limits = state.config().rate_limits;
     // Authenticated callers are limited per user (wherever they come from), others per IP.
     let (who, quota): (String, Quota) = match (action, caller.user()) {

@@ -40,6 +40,7 @@ pub fn api() -> Router<AppState> {
         )
         .merge(crate::api::admin::routes())
         .merge(crate::api::agents::routes())
+        .merge(crate::accounts::api_routes())
         .fallback(
             |uri: Uri| async move { ApiError::not_found(format!("no API route {}", uri.path())) },
         )

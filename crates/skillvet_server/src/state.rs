@@ -33,6 +33,39 @@ pub struct ServerConfig {
     pub rate_limits: RateLimits,
     /// External scan agents (`/api/v1/agents/…`); off without a webhook secret.
     pub agents: AgentSettings,
+    /// Sign-in and sessions.
+    pub accounts: AccountSettings,
+}
+
+/// How people sign in and how long they stay signed in.
+#[derive(Debug, Clone)]
+pub struct AccountSettings {
+    /// GitHub OAuth; `None` turns sign-in off (tokens from the CLI still work).
+    pub github: Option<crate::accounts::github::GithubSettings>,
+    /// The address browsers reach this server at (`https://registry.example`): the OAuth
+    /// callback is built from it, and cookies are `Secure` when it is https.
+    pub public_url: url::Url,
+    /// A session unused this long ends.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after sign-in, however active.
+    pub session_lifetime: chrono::Duration,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            github: None,
+            public_url: url::Url::parse("http://127.0.0.1:8080/").expect("a valid URL"),
+            session_idle: chrono::Duration::days(7),
+            session_lifetime: chrono::Duration::days(30),
+        }
+    }
+}
+
+impl AccountSettings {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
 }
 
 /// How external scan agents are served.

@@ -67,10 +67,13 @@ fn agent(state: &AppState, caller: &Caller) -> Result<(String, ApiToken), ApiErr
         Caller::Anonymous => Err(ApiError::unauthorized(
             "scan agents authenticate with `Authorization: Bearer svt_…`",
         )),
-        Caller::Authenticated { user, token } => {
+        Caller::Token { user, token } => {
             external::require_agent_scope(token)?;
             Ok((user.login.clone(), token.clone()))
         }
+        Caller::Session { .. } => Err(ApiError::forbidden(
+            "scan agents authenticate with a `scan-agent` token, not a browser session",
+        )),
     }
 }
 

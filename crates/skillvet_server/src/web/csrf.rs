@@ -4,20 +4,19 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 
+use crate::cookies::{self, SameSite};
 use crate::error::ApiError;
 
 pub const COOKIE: &str = "skillvet_csrf";
 pub const FIELD: &str = "csrf";
 
+/// Header that API calls authenticated by a session cookie repeat the token in.
+pub const HEADER: &str = "x-csrf-token";
+
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && value.len() == 64)
-        .map(|(_, value)| value.to_owned())
+    cookies::get(headers, COOKIE)
+        .filter(|value| value.len() == 64)
+        .map(str::to_owned)
 }
 
 /// The token for a form, and the `Set-Cookie` to send when the browser has none yet.
@@ -25,16 +24,16 @@ pub fn token(headers: &HeaderMap) -> Result<(String, Option<HeaderValue>), ApiEr
     if let Some(existing) = cookie_token(headers) {
         return Ok((existing, None));
     }
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).map_err(ApiError::internal_message)?;
-    let token = hex::encode(secret);
-    let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
-    let value = HeaderValue::from_str(&cookie).map_err(ApiError::internal_message)?;
-    Ok((token, Some(value)))
+    let (token, cookie) = fresh()?;
+    Ok((token, Some(cookie)))
 }
 
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// A new token and its cookie (also sent at sign-in, so a token planted before sign-in is
+/// not carried into the session).
+pub fn fresh() -> Result<(String, HeaderValue), ApiError> {
+    let token = cookies::random_hex(32)?;
+    let cookie = cookies::set(COOKIE, &token, "/", None, SameSite::Strict, false);
+    Ok((token, cookie))
 }
 
 pub fn verify(headers: &HeaderMap, submitted: Option<&str>) -> Result<(), ApiError> {
@@ -57,7 +56,7 @@ pub fn verify(headers: &HeaderMap, submitted: Option<&str>) -> Result<(), ApiErr
         forbidden("your session cookie is missing; reload the form and try again")
     })?;
     match submitted {
-        Some(token) if same(token.as_bytes(), expected.as_bytes()) => Ok(()),
+        Some(token) if cookies::same(token.as_bytes(), expected.as_bytes()) => Ok(()),
         _ => Err(forbidden(
             "the form is out of date; reload the form and try again",
         )),

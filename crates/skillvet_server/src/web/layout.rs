@@ -14,6 +14,7 @@ pub enum Nav {
     Submit,
     Queue,
     Trust,
+    Account,
     None,
 }
 
@@ -47,6 +48,7 @@ pub fn page(title: &str, nav: Nav, body: Markup) -> Markup {
                             (item("/submit", "Submit", Nav::Submit))
                             (item("/queue", "Queue", Nav::Queue))
                             (item("/trust", "Trust", Nav::Trust))
+                            (item("/account", "Account", Nav::Account))
                         }
                     }
                 }

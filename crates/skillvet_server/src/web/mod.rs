@@ -2,8 +2,9 @@
 //! template files to ship), htmx served by us for the live parts, no inline script or style so
 //! that a strict Content-Security-Policy holds on every page.
 
-mod csrf;
-mod layout;
+pub(crate) mod csrf;
+pub(crate) mod form;
+pub(crate) mod layout;
 mod markdown;
 mod queue;
 mod search;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/queue", get(queue::queue))
         .route("/queue/counts", get(queue::counts))
         .route("/trust", get(queue::trust))
+        .merge(crate::accounts::web_routes())
         .route("/static/htmx-2.0.4.min.js", get(htmx))
         .route("/static/app.css", get(css))
 }

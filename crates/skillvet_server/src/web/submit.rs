@@ -10,6 +10,7 @@ use skillvet_core::model::{Id, SubmissionDetail};
 use skillvet_core::store::PathStatus;
 use skillvet_registry::{BulkRequest, DiscoverOutcome};
 
+use super::form::Form;
 use super::layout::{Nav, html_response, page, state_badge, time};
 use super::skill::{security_report, verification_history};
 use super::{WebError, WebResult, csrf};
@@ -21,27 +22,6 @@ use crate::state::AppState;
 
 /// Most submissions one progress page follows.
 const MAX_BATCH: usize = 200;
-
-struct Form(Vec<(String, String)>);
-
-impl Form {
-    fn parse(body: &[u8]) -> Self {
-        Self(url::form_urlencoded::parse(body).into_owned().collect())
-    }
-    fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-    fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
 
 fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
     if let Some(cookie) = cookie {
