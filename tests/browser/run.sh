@@ -44,7 +44,7 @@ git -C "$repo" -c user.name=test -c user.email=test@example.com commit -q -m fix
 db="sqlite:$work/skillvet.db"
 target="${CARGO_TARGET_DIR:-$root/target}"
 "$target/debug/examples/browser_seed" "$db"
-"$target/debug/skillvet" serve --database-url "$db" --listen 127.0.0.1:0 --allow-local-repos \
+"$target/debug/skillvet" serve --database-url "$db" --listen 127.0.0.1:0 --allow-local-repos --allow-anonymous-submit \
   > "$work/serve.log" 2>&1 &
 server_pid=$!
 base=""

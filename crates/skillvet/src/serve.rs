@@ -76,6 +76,10 @@ pub struct ServeArgs {
     pub agent_lease_secs: u64,
     #[command(flatten)]
     pub accounts: AccountArgs,
+    /// Take submissions from callers who are not signed in (private deployments; rate
+    /// limited per IP). Without it, submitting needs sign-in or a `submit` token.
+    #[arg(long, env = "SKILLVET_ALLOW_ANONYMOUS_SUBMIT")]
+    pub allow_anonymous_submit: bool,
 }
 
 /// Sign-in with GitHub and sessions.
@@ -172,6 +176,35 @@ pub enum AdminCommand {
         #[arg(long = "scope", value_parser = skillvet_core::accounts::SCOPES)]
         scopes: Vec<String>,
     },
+    /// Give a user a role. A GitHub user must have signed in once (logins follow GitHub,
+    /// lower-cased).
+    Grant {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        login: String,
+        /// `super-admin` (everything, including granting roles), `reviewer` (moderation) or
+        /// `user`.
+        #[arg(long, value_parser = ["super-admin", "reviewer", "user"])]
+        role: String,
+    },
+}
+
+/// The CLI's names for roles (`admin` is SUPER_ADMIN).
+fn parse_role(name: &str) -> Role {
+    match name {
+        "super-admin" => Role::Admin,
+        "reviewer" => Role::Reviewer,
+        _ => Role::User,
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "super-admin",
+        Role::Reviewer => "reviewer",
+        Role::User => "user",
+    }
 }
 
 pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<ExitCode> {
@@ -212,6 +245,22 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
+        AdminCommand::Grant { db, login, role } => {
+            let store = skillvet_store::connect(&db.database_url)
+                .await
+                .context("opening the database")?;
+            let login = login.trim().to_ascii_lowercase();
+            let Some(user) = store.user_by_login(&login).await? else {
+                anyhow::bail!(
+                    "no user {login:?}: a GitHub user must sign in once first \
+                     (`skillvet admin create-token --login {login}` makes a local account)"
+                );
+            };
+            let role = parse_role(&role);
+            store.set_role(user.id, role).await?;
+            println!("{login}: {} -> {}", role_name(user.role), role_name(role));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -249,6 +298,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             lease: std::time::Duration::from_secs(args.agent_lease_secs),
         },
         accounts,
+        anonymous_submit: args.allow_anonymous_submit,
     };
     if args.work.external_scans && config.agents.webhook_secret.is_none() {
         tracing::warn!(

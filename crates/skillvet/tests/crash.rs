@@ -22,6 +22,7 @@ fn start(db: &TestDb) -> Server {
             "serve",
             "--listen",
             "127.0.0.1:0",
+            "--allow-anonymous-submit",
             "--submit-limit-anonymous",
             "100000",
         ])

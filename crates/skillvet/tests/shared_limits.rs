@@ -23,6 +23,7 @@ fn start(db: &TestDb, redis_prefix: &str) -> Server {
             "serve",
             "--listen",
             "127.0.0.1:0",
+            "--allow-anonymous-submit",
             "--submit-limit-anonymous",
             "3",
         ])

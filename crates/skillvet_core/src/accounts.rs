@@ -23,7 +23,7 @@ pub const SCOPES: [&str; 4] = [SCOPE_SUBMIT, SCOPE_PUBLISH, SCOPE_SCAN_AGENT, SC
 pub fn grantable_scopes(role: Role) -> &'static [&'static str] {
     match role {
         Role::Admin => &SCOPES,
-        Role::User => &[SCOPE_SUBMIT, SCOPE_PUBLISH],
+        Role::User | Role::Reviewer => &[SCOPE_SUBMIT, SCOPE_PUBLISH],
     }
 }
 

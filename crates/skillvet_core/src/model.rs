@@ -408,8 +408,9 @@ pub struct VersionFile {
 }
 
 text_enum!(
-    /// What a user may do: `admin` may decide reviews, manage the queue and tokens.
-    Role { User = "user", Admin = "admin" }
+    /// What a user may do. `reviewer` moderates submissions; `admin` (SUPER_ADMIN: the CLI
+    /// calls it `super-admin`) also runs the queue, grants roles and makes any token.
+    Role { User = "user", Reviewer = "reviewer", Admin = "admin" }
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

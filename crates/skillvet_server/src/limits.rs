@@ -23,7 +23,13 @@ pub async fn check(
     action: Action,
 ) -> Result<HeaderMap, ApiError> {
     if action == Action::Submit {
-        // Every submit path (API and form) comes through here: the token's scope first.
+        // Every submit path (API and form) comes through here: who may submit first.
+        if matches!(caller, Caller::Anonymous) && !state.config().anonymous_submit {
+            return Err(ApiError::unauthorized(
+                "sign in (or send a token with the `submit` scope) to submit: this registry \
+                 takes no anonymous submissions",
+            ));
+        }
         caller.may_submit()?;
     }
     let limits = state.config().rate_limits;

@@ -35,6 +35,9 @@ pub struct ServerConfig {
     pub agents: AgentSettings,
     /// Sign-in and sessions.
     pub accounts: AccountSettings,
+    /// Take submissions from callers who are not signed in (private deployments); off, a
+    /// submission needs a session or a token with the `submit` scope.
+    pub anonymous_submit: bool,
 }
 
 /// How people sign in and how long they stay signed in.

@@ -22,7 +22,12 @@ struct App {
 
 impl App {
     async fn start(db: TestDb) -> Self {
-        Self::with_config(db, ServerConfig::default()).await
+        // These tests are about the private-deployment mode; sign-in has its own test.
+        let config = ServerConfig {
+            anonymous_submit: true,
+            ..ServerConfig::default()
+        };
+        Self::with_config(db, config).await
     }
 
     async fn with_config(db: TestDb, config: ServerConfig) -> Self {
@@ -78,6 +83,7 @@ fn generous() -> ServerConfig {
             submit_authenticated: Quota::per_hour(10_000),
             discover: Quota::per_hour(10_000),
         },
+        anonymous_submit: true,
         ..Default::default()
     }
 }
@@ -288,6 +294,7 @@ async fn anonymous_submissions_are_rate_limited_per_ip(db: TestDb) {
             submit_authenticated: Quota::per_hour(5),
             discover: Quota::per_hour(20),
         },
+        anonymous_submit: true,
         ..Default::default()
     };
     let app = App::with_config(db, config).await;
@@ -474,7 +481,60 @@ async fn discovery_lists_the_skills_of_a_repository(db: TestDb) {
     assert_error(&body, "repository_unavailable");
 }
 
+async fn submitting_needs_sign_in_unless_the_operator_allows_anonymous(db: TestDb) {
+    let app = App::with_config(db, ServerConfig::default()).await;
+    for (path, body) in [
+        (
+            "/submissions",
+            json!({ "repo_url": URL, "skill_path": "a" }),
+        ),
+        (
+            "/submissions/bulk",
+            json!({ "repo_url": URL, "skill_paths": ["a"] }),
+        ),
+    ] {
+        let response = app
+            .http
+            .post(format!("{}{path}", app.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let error: Value = response.json().await.unwrap();
+        assert_error(&error, "unauthorized");
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("sign in")
+        );
+    }
+    let (_, stats) = app.get("/submissions/stats").await;
+    assert_eq!(stats["total"], 0, "nothing stored");
+    let (token, _) = skillvet_server::auth::issue_token(
+        app.registry_store.as_ref(),
+        SystemClock.now(),
+        "alice",
+        Role::User,
+        "t",
+        None,
+    )
+    .await
+    .unwrap();
+    let response = app
+        .http
+        .post(format!("{}/submissions", app.base))
+        .bearer_auth(&token)
+        .json(&json!({ "repo_url": URL, "skill_path": "a" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
 backend_tests!(
+    submitting_needs_sign_in_unless_the_operator_allows_anonymous,
     submit_then_duplicate_then_read_back,
     bulk_submission_reports_each_skill,
     bad_input_gets_json_errors,

@@ -38,6 +38,7 @@ impl App {
                 webhook_secret: agents.then(|| Arc::from(SECRET)),
                 lease: Duration::from_secs(600),
             },
+            anonymous_submit: true,
             ..ServerConfig::default()
         };
         let state = AppState::new(registry, Arc::new(MemoryLimiter::default()), config);

@@ -44,7 +44,17 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0006_accounts.sql"),
         include_str!("../migrations/postgres/0006_accounts.sql"),
     ),
+    (
+        7,
+        "roles",
+        include_str!("../migrations/sqlite/0007_roles.sql"),
+        include_str!("../migrations/postgres/0007_roles.sql"),
+    ),
 ];
+
+/// A migration that must run outside a transaction says so on its first line (SQLite table
+/// rebuilds: `PRAGMA foreign_keys` is ignored inside one). It opens its own.
+const NO_TRANSACTION: &str = "-- no-transaction";
 
 fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {
     Migrator::with_migrations(
@@ -56,7 +66,7 @@ fn migrator(pick: fn(&Entry) -> &'static str) -> Migrator {
                     m.1.into(),
                     MigrationType::Simple,
                     pick(m).into_sql_str(),
-                    false,
+                    pick(m).starts_with(NO_TRANSACTION),
                 )
             })
             .collect(),
@@ -100,6 +110,84 @@ mod tests {
             sqlite, embedded,
             "a migration file is not embedded (or misnamed)"
         );
+    }
+
+    /// The users rebuild of 0007 on a database holding users, tokens and sessions.
+    #[tokio::test]
+    async fn sqlite_users_rebuild_keeps_rows_and_foreign_keys() {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        let dir = std::env::temp_dir().join(format!("skillvet-migrations-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rebuild.db");
+        let _ = std::fs::remove_file(&path);
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let all = super::sqlite();
+        let up_to_6 = sqlx::migrate::Migrator::with_migrations(
+            all.migrations
+                .iter()
+                .filter(|m| m.version <= 6)
+                .cloned()
+                .collect(),
+        );
+        up_to_6.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO users (id, login, role, created_at, github_id) VALUES (7, 'alice', 'admin', 1, 42)",
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (7, 't', 'h', 1)",
+            "INSERT INTO sessions (user_id, session_hash, created_at, last_seen_at, expires_at) VALUES (7, 's', 1, 1, 2)",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        all.run(&pool).await.unwrap();
+        let (login, role, github_id): (String, String, i64) =
+            sqlx::query_as("SELECT login, role, github_id FROM users WHERE id = 7")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (login.as_str(), role.as_str(), github_id),
+            ("alice", "admin", 42)
+        );
+        let tokens: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(tokens, 1);
+        sqlx::query("UPDATE users SET role = 'reviewer' WHERE id = 7")
+            .execute(&pool)
+            .await
+            .unwrap();
+        // The CHECK and the foreign keys hold after the rebuild.
+        let bad_role = sqlx::query("UPDATE users SET role = 'owner' WHERE id = 7")
+            .execute(&pool)
+            .await;
+        assert!(bad_role.is_err());
+        let orphan = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (999, 't', 'h2', 1)",
+        )
+        .execute(&pool)
+        .await;
+        assert!(orphan.is_err(), "foreign keys are on again");
+        let violations: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(violations.is_empty());
+        pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

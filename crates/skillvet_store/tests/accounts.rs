@@ -109,6 +109,11 @@ async fn github_users_are_identified_by_id_and_follow_renames(db: TestDb) {
     let root = store.user_by_login("root").await.unwrap().unwrap();
     assert_eq!((root.role, root.github_id), (Role::Admin, None));
 
+    store.set_role(bob.id, Role::Reviewer).await.unwrap();
+    assert_eq!(
+        store.user_by_login("alice2").await.unwrap().unwrap().role,
+        Role::Reviewer
+    );
     store.set_role(bob.id, Role::Admin).await.unwrap();
     assert_eq!(
         store.user_by_login("alice2").await.unwrap().unwrap().role,

@@ -94,6 +94,7 @@ pub fn serve(db: &TestDb, extra: &[&str]) -> (Proc, String) {
         "--listen",
         "127.0.0.1:0",
         "--allow-local-repos",
+        "--allow-anonymous-submit",
     ];
     args.extend_from_slice(extra);
     let mut server = Proc::start("serve", &args);

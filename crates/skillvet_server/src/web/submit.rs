@@ -51,11 +51,22 @@ fn repo_form(token: &str, repo_url: &str, git_ref: &str, error: Option<&str>) ->
     }
 }
 
-pub async fn form(headers: HeaderMap) -> WebResult<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> WebResult<Response> {
     let (token, cookie) = csrf::token(&headers)?;
+    let must_sign_in = matches!(caller, Caller::Anonymous) && !state.config().anonymous_submit;
     let body = html! {
         h1 { "Submit skills for verification" }
         p { "skillvet fetches the repository at a pinned commit, scans every skill you choose and publishes those that pass. Reports are public and kept forever." }
+        @if must_sign_in {
+            p.alert role="status" { "Submitting needs an account: "
+                @if state.config().accounts.github.is_some() { a href="/auth/github?next=/submit" { "sign in with GitHub" } " first." }
+                @else { "send an API token from the command line (" code { "skillvet submit --token …" } ")." }
+                " You can look at a repository's skills without one." }
+        }
         (repo_form(&token, "", "", None))
     };
     Ok(with_cookie(
