@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// Discoveries per hour per client.
     #[arg(long, env = "SKILLVET_DISCOVER_LIMIT", default_value_t = 20)]
     pub discover_limit: u32,
+    /// GitHub sign-ins started per hour per client IP.
+    #[arg(long, env = "SKILLVET_SIGN_IN_LIMIT", default_value_t = 60)]
+    pub sign_in_limit: u32,
     /// Redis for rate limits shared by several `serve` processes (`redis://host:port`);
     /// without it, limits are per process.
     #[arg(long, env = "SKILLVET_REDIS_URL", hide_env_values = true)]
@@ -292,6 +295,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             submit_anonymous: Quota::per_hour(args.submit_limit_anonymous),
             submit_authenticated: Quota::per_hour(args.submit_limit_authenticated),
             discover: Quota::per_hour(args.discover_limit),
+            sign_in: Quota::per_hour(args.sign_in_limit),
         },
         agents: AgentSettings {
             webhook_secret,

@@ -12,6 +12,7 @@ use crate::state::AppState;
 pub enum Action {
     Submit,
     Discover,
+    SignIn,
 }
 
 /// Checks the caller's quota for `action`; on success returns the `RateLimit-*` headers to
@@ -39,6 +40,7 @@ pub async fn check(
         (Action::Submit, None) => (format!("ip:{}", ip.0), limits.submit_anonymous),
         (Action::Discover, Some(user)) => (format!("user:{}", user.id), limits.discover),
         (Action::Discover, None) => (format!("ip:{}", ip.0), limits.discover),
+        (Action::SignIn, _) => (format!("ip:{}", ip.0), limits.sign_in),
     };
     let key = format!("{action:?}:{who}").to_ascii_lowercase();
     let now = state.registry().clock().now();

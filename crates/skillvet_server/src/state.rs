@@ -14,6 +14,8 @@ pub struct RateLimits {
     pub submit_anonymous: Quota,
     pub submit_authenticated: Quota,
     pub discover: Quota,
+    /// Sign-ins started per client IP (each stores a pending state until it expires).
+    pub sign_in: Quota,
 }
 
 impl Default for RateLimits {
@@ -22,6 +24,7 @@ impl Default for RateLimits {
             submit_anonymous: Quota::per_hour(10),
             submit_authenticated: Quota::per_hour(30),
             discover: Quota::per_hour(20),
+            sign_in: Quota::per_hour(60),
         }
     }
 }

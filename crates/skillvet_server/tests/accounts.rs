@@ -578,7 +578,78 @@ async fn sign_in_is_off_without_github_settings(db: TestDb) {
     assert_eq!(error["error"]["code"], "unauthorized");
 }
 
+async fn sign_ins_are_rate_limited_per_ip(db: TestDb) {
+    let github = FakeGithub::start(alice()).await;
+    let mut config = ServerConfig::default();
+    config.accounts.github = Some(github.settings());
+    config.rate_limits.sign_in = skillvet_server::rate_limit::Quota::per_hour(3);
+    let server = Server::start_with(db, config, Arc::new(skillvet_core::SystemClock)).await;
+    let mut browser = Browser::new(&server.base);
+    for _ in 0..3 {
+        assert_eq!(
+            browser.get("/auth/github").await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    let limited = browser.get("/auth/github").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key("retry-after"));
+}
+
+async fn a_user_holds_at_most_a_hundred_live_tokens(db: TestDb) {
+    let w = world(db).await;
+    let mut browser = Browser::new(&w.server.base);
+    browser.sign_in("/account").await;
+    let csrf = browser.cookie("skillvet_csrf").unwrap().to_owned();
+    let make = |n: usize| json!({ "name": format!("t{n}"), "scopes": ["submit"] });
+    let mut first = None;
+    for n in 0..100 {
+        let response = browser
+            .json(
+                Method::POST,
+                "/api/v1/me/tokens",
+                Some(make(n)),
+                &[("x-csrf-token", &csrf)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "token {n}");
+        first.get_or_insert(body(response).await["id"].as_i64().unwrap());
+    }
+    let response = browser
+        .json(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(make(100)),
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(body(response).await["error"]["code"], "too_many_tokens");
+    // Revoking one makes room.
+    let id = first.unwrap();
+    let response = browser
+        .json(
+            Method::DELETE,
+            &format!("/api/v1/me/tokens/{id}"),
+            None,
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response = browser
+        .json(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(make(101)),
+            &[("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
 backend_tests!(
+    a_user_holds_at_most_a_hundred_live_tokens,
+    sign_ins_are_rate_limited_per_ip,
     sign_in_with_github_creates_a_session,
     sign_in_refuses_foreign_state_denials_and_open_redirects,
     sessions_end_idle_at_sign_out_and_everywhere,

@@ -82,6 +82,7 @@ fn generous() -> ServerConfig {
             submit_anonymous: Quota::per_hour(10_000),
             submit_authenticated: Quota::per_hour(10_000),
             discover: Quota::per_hour(10_000),
+            ..RateLimits::default()
         },
         anonymous_submit: true,
         ..Default::default()
@@ -293,6 +294,7 @@ async fn anonymous_submissions_are_rate_limited_per_ip(db: TestDb) {
             submit_anonymous: Quota::per_hour(3),
             submit_authenticated: Quota::per_hour(5),
             discover: Quota::per_hour(20),
+            ..RateLimits::default()
         },
         anonymous_submit: true,
         ..Default::default()

@@ -15,10 +15,11 @@ use skillvet_core::store::StoreError;
 
 use super::github::GithubSettings;
 use super::session;
-use crate::auth::token_sha256;
+use crate::auth::{Caller, token_sha256};
 use crate::client_ip::ClientIp;
 use crate::cookies::{self, SameSite};
 use crate::error::ApiError;
+use crate::limits::Action;
 use crate::state::AppState;
 use crate::web::{WebError, WebResult};
 
@@ -76,9 +77,11 @@ pub struct StartParams {
 /// `GET /auth/github?next=/path`: to GitHub with a fresh state and PKCE challenge.
 pub async fn start(
     State(state): State<AppState>,
+    ip: ClientIp,
     params: Result<axum::extract::Query<StartParams>, QueryRejection>,
 ) -> WebResult<Response> {
     let github = github(&state)?;
+    crate::limits::check(&state, &Caller::Anonymous, ip, Action::SignIn).await?;
     let next = params.ok().and_then(|p| p.0.next);
     let flow = cookies::random_hex(32)?;
     let mut verifier = [0u8; 32];

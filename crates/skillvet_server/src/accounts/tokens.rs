@@ -20,6 +20,8 @@ use crate::state::AppState;
 pub const DEFAULT_EXPIRY_DAYS: u32 = 90;
 pub const MAX_EXPIRY_DAYS: u32 = 365;
 pub const MAX_NAME_CHARS: usize = 64;
+/// Live tokens one user may hold: enough for every machine, not a table to fill.
+pub const MAX_ACTIVE_TOKENS: usize = 100;
 
 /// What a caller may set; anything else (`user_id`, `last_used_at`, …) is refused with 422.
 #[derive(Debug, Deserialize)]
@@ -82,6 +84,14 @@ pub async fn issue(
         )));
     }
     let now = state.registry().clock().now();
+    let held = state.registry().store().user_tokens(user.id).await?;
+    if held.iter().filter(|t| status(t, now) == "active").count() >= MAX_ACTIVE_TOKENS {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "too_many_tokens",
+            format!("you hold {MAX_ACTIVE_TOKENS} active tokens; revoke some first"),
+        ));
+    }
     let secret = new_token_secret()?;
     let stored = state
         .registry()
