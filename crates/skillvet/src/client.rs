@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use skillvet_client::{audit, http_client, info, install, search, submit};
+use skillvet_client::{audit, http_client, info, install, login, search, submit};
 
 fn error(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("skillvet: {e}");
@@ -101,6 +101,27 @@ pub async fn audit(args: audit::AuditArgs) -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Err(e) => error(e),
+    }
+}
+
+pub async fn login(args: login::LoginArgs) -> ExitCode {
+    let mut input = std::io::stdin().lock();
+    match login::login(&http_client(), &args, &mut input, &mut std::io::stderr()).await {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => error(e),
+    }
+}
+
+pub async fn logout(args: login::LogoutArgs) -> ExitCode {
+    match login::logout(&http_client(), &args).await {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
         }
         Err(e) => error(e),
     }

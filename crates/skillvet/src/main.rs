@@ -45,6 +45,10 @@ enum Command {
     Info(skillvet_client::info::InfoArgs),
     /// Submit a repository's skills for verification (`--wait` follows them to a decision).
     Submit(skillvet_client::submit::SubmitArgs),
+    /// Keep an API token for a server (made on its /account page); `submit` then uses it.
+    Login(skillvet_client::login::LoginArgs),
+    /// Revoke the kept token on the server and forget it.
+    Logout(skillvet_client::login::LogoutArgs),
     /// Install a verified skill from a skillvet server into an agent's skills folder.
     Install(skillvet_client::install::InstallArgs),
     /// Check installed skills: changed on disk, blocked, yanked, rescanned, outdated, unmanaged
@@ -101,6 +105,8 @@ fn main() -> ExitCode {
             Command::Info(args) => Ok(client::info(args).await),
             Command::Submit(args) => Ok(client::submit(args).await),
             Command::Install(args) => Ok(client::install(args).await),
+            Command::Login(args) => Ok(client::login(args).await),
+            Command::Logout(args) => Ok(client::logout(args).await),
             Command::Audit(args) => Ok(client::audit(args).await),
         }
     });

@@ -89,6 +89,13 @@ impl Server {
         let response = checked(&url, request.send().await).await?;
         read_json(&url, response).await
     }
+
+    /// DELETEs `path`; a non-2xx answer is [`ApiError::Refused`].
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        let url = self.url(path);
+        let request = self.authorize(self.http.delete(&url));
+        checked(&url, request.send().await).await.map(|_| ())
+    }
 }
 
 async fn checked(

@@ -4,10 +4,12 @@
 
 pub mod api;
 pub mod audit;
+pub mod credentials;
 pub mod info;
 pub mod install;
 pub mod llm_judge;
 pub mod lock;
+pub mod login;
 pub mod search;
 pub mod submit;
 

@@ -30,7 +30,8 @@ pub struct SubmitArgs {
     /// With --wait: give up after this many seconds.
     #[arg(long, default_value_t = 900)]
     pub timeout: u64,
-    /// API token (`svt_…`); anonymous submissions have a lower rate limit.
+    /// API token (`svt_…`) with the `submit` scope; default: the one `skillvet login` kept
+    /// for this server.
     #[arg(long, env = "SKILLVET_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Base URL of the skillvet server.
@@ -151,7 +152,12 @@ pub async fn submit(
     args: &SubmitArgs,
     out: &mut impl Write,
 ) -> Result<Vec<Submitted>, SubmitError> {
-    let server = Server::new(http.clone(), &args.server, args.token.clone())?;
+    // `skillvet login` kept a token for this server: used when none is given.
+    let token = args
+        .token
+        .clone()
+        .or_else(|| crate::credentials::load(&args.server));
+    let server = Server::new(http.clone(), &args.server, token)?;
     let paths = choose_paths(&server, args, out).await?;
     let mut items = if let [path] = paths.as_slice() {
         let body = server

@@ -160,21 +160,19 @@ fn no_store(mut response: Response) -> Response {
 
 pub async fn me(caller: Caller) -> ApiResult<Response> {
     let user = signed_in(&caller)?;
-    let (via, scopes): (&str, Vec<String>) = match &caller {
-        Caller::Token { token, .. } => ("token", token.scopes.clone()),
-        _ => (
-            "session",
-            SCOPES
-                .iter()
-                .filter(|s| caller.allows(s))
-                .map(|s| s.to_string())
-                .collect(),
-        ),
-    };
-    Ok(no_store(
-        axum::Json(json!({ "user": user_json(user), "via": via, "scopes": scopes }))
-            .into_response(),
-    ))
+    let scopes: Vec<&str> = SCOPES
+        .iter()
+        .copied()
+        .filter(|s| caller.allows(s))
+        .collect();
+    let mut body = json!({ "user": user_json(user), "via": "session", "scopes": scopes });
+    if let Caller::Token { token, .. } = &caller {
+        // Which token this is, so `skillvet logout` can revoke exactly it.
+        body["via"] = json!("token");
+        body["token"] =
+            json!({ "id": token.id, "name": token.name, "expires_at": token.expires_at });
+    }
+    Ok(no_store(axum::Json(body).into_response()))
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
