@@ -647,7 +647,30 @@ async fn a_user_holds_at_most_a_hundred_live_tokens(db: TestDb) {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
+async fn cookies_are_secure_behind_an_https_public_url(db: TestDb) {
+    let github = FakeGithub::start(alice()).await;
+    let mut config = ServerConfig::default();
+    config.accounts.github = Some(github.settings());
+    config.accounts.public_url = "https://registry.example/".parse().unwrap();
+    let server = Server::start_with(db, config, Arc::new(skillvet_core::SystemClock)).await;
+    let mut browser = Browser::new(&server.base);
+    let start = browser.get("/auth/github").await;
+    let to_github = url::Url::parse(&location(&start)).unwrap();
+    let redirect = to_github
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1
+        .into_owned();
+    assert_eq!(redirect, "https://registry.example/auth/github/callback");
+    let form = browser.get("/submit").await;
+    for c in set_cookies(&start).iter().chain(set_cookies(&form).iter()) {
+        assert!(c.has("secure") && c.has("httponly"), "{c:?}");
+    }
+}
+
 backend_tests!(
+    cookies_are_secure_behind_an_https_public_url,
     a_user_holds_at_most_a_hundred_live_tokens,
     sign_ins_are_rate_limited_per_ip,
     sign_in_with_github_creates_a_session,

@@ -207,7 +207,7 @@ pub async fn callback(
         Err(e) => return Err(e.into()),
     };
     let session_cookie = session::start(&state, &user, Some(ip.0), &headers).await?;
-    let (_, csrf_cookie) = crate::web::csrf::fresh()?;
+    let (_, csrf_cookie) = crate::web::csrf::fresh(state.config().accounts.secure_cookies())?;
     tracing::info!(login = %user.login, github_id = profile.id, "signed in");
     let mut response = Redirect::to(&flow.return_to).into_response();
     let cookies_out = response.headers_mut();

@@ -72,7 +72,7 @@ pub async fn account(
     caller: Caller,
     headers: HeaderMap,
 ) -> WebResult<Response> {
-    let (token, cookie) = csrf::token(&headers)?;
+    let (token, cookie) = csrf::token(&headers, state.config().accounts.secure_cookies())?;
     let Caller::Session { user, session } = &caller else {
         return Ok(private(
             html_response(

@@ -19,20 +19,21 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The token for a form, and the `Set-Cookie` to send when the browser has none yet.
-pub fn token(headers: &HeaderMap) -> Result<(String, Option<HeaderValue>), ApiError> {
+/// The token for a form, and the `Set-Cookie` to send when the browser has none yet
+/// (`secure`: the site is served over https).
+pub fn token(headers: &HeaderMap, secure: bool) -> Result<(String, Option<HeaderValue>), ApiError> {
     if let Some(existing) = cookie_token(headers) {
         return Ok((existing, None));
     }
-    let (token, cookie) = fresh()?;
+    let (token, cookie) = fresh(secure)?;
     Ok((token, Some(cookie)))
 }
 
 /// A new token and its cookie (also sent at sign-in, so a token planted before sign-in is
 /// not carried into the session).
-pub fn fresh() -> Result<(String, HeaderValue), ApiError> {
+pub fn fresh(secure: bool) -> Result<(String, HeaderValue), ApiError> {
     let token = cookies::random_hex(32)?;
-    let cookie = cookies::set(COOKIE, &token, "/", None, SameSite::Strict, false);
+    let cookie = cookies::set(COOKIE, &token, "/", None, SameSite::Strict, secure);
     Ok((token, cookie))
 }
 

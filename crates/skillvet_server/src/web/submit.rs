@@ -56,7 +56,7 @@ pub async fn form(
     caller: Caller,
     headers: HeaderMap,
 ) -> WebResult<Response> {
-    let (token, cookie) = csrf::token(&headers)?;
+    let (token, cookie) = csrf::token(&headers, state.config().accounts.secure_cookies())?;
     let must_sign_in = matches!(caller, Caller::Anonymous) && !state.config().anonymous_submit;
     let body = html! {
         h1 { "Submit skills for verification" }
@@ -84,7 +84,7 @@ pub async fn discover(
 ) -> WebResult<Response> {
     let form = Form::parse(&body);
     csrf::verify(&headers, form.get(csrf::FIELD))?;
-    let (token, cookie) = csrf::token(&headers)?;
+    let (token, cookie) = csrf::token(&headers, state.config().accounts.secure_cookies())?;
     let repo_url = form.get("repo_url").unwrap_or_default().trim().to_owned();
     let git_ref = form.get("ref").unwrap_or_default().trim().to_owned();
     let rate = limits::check(&state, &caller, ip, Action::Discover).await?;

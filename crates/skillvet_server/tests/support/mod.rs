@@ -33,14 +33,16 @@ impl Server {
         Self::start_with(db, ServerConfig::default(), Arc::new(SystemClock)).await
     }
 
-    /// A server with its own configuration and clock. `config.accounts.public_url` is set to
-    /// the server's address (the OAuth callback is built from it).
+    /// A server with its own configuration and clock. `config.accounts.public_url`, unless
+    /// the test set one, becomes the server's address (the OAuth callback is built from it).
     pub async fn start_with(db: TestDb, mut config: ServerConfig, clock: Arc<dyn Clock>) -> Self {
         let store = db.store().await;
         let registry = Registry::new(store.clone(), clock, RegistryConfig::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        config.accounts.public_url = format!("http://{addr}/").parse().unwrap();
+        if config.accounts.public_url == skillvet_server::AccountSettings::default().public_url {
+            config.accounts.public_url = format!("http://{addr}/").parse().unwrap();
+        }
         let state = AppState::new(registry, Arc::new(MemoryLimiter::default()), config);
         let app =
             skillvet_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
