@@ -318,12 +318,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         ),
         None => Arc::new(MemoryLimiter::default()),
     };
-    let state = AppState::new(registry, limiter, config);
-    let app = skillvet_server::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let local = listener.local_addr()?;
+    let mut config = config;
+    if args.accounts.public_url.is_none() {
+        // The address really bound (`--listen 127.0.0.1:0` picks a port).
+        config.accounts.public_url = url::Url::parse(&format!("http://{local}/"))?;
+    }
+    let state = AppState::new(registry, limiter, config);
+    let app = skillvet_server::router(state);
     let stop = Stop::new();
     stop.on_signals();
     let workers = scanners.map(|scanners| {
