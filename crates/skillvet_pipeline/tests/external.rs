@@ -90,6 +90,8 @@ fn only_agent_tokens_may_claim() {
         created_at: Utc::now(),
         expires_at: None,
         revoked_at: None,
+        last_used_at: None,
+        last_used_ip: None,
     };
     assert_eq!(require_agent_scope(&token(&[AGENT_SCOPE])), Ok(()));
     assert_eq!(
