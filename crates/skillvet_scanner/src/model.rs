@@ -166,10 +166,12 @@ pub enum Category {
     FileSystem,
     /// SKILL.md missing or not valid.
     Manifest,
+    /// The EICAR test string or a file whose hash is a known-bad sample.
+    KnownMalware,
 }
 
 impl Category {
-    pub const ALL: [Category; 18] = [
+    pub const ALL: [Category; 19] = [
         Category::PromptInjection,
         Category::HiddenUnicode,
         Category::Confusable,
@@ -188,6 +190,7 @@ impl Category {
         Category::CapabilityMismatch,
         Category::FileSystem,
         Category::Manifest,
+        Category::KnownMalware,
     ];
 
     /// The kebab-case name used in JSON, SARIF tags and the catalogue.
@@ -211,6 +214,7 @@ impl Category {
             Category::CapabilityMismatch => "capability-mismatch",
             Category::FileSystem => "file-system",
             Category::Manifest => "manifest",
+            Category::KnownMalware => "known-malware",
         }
     }
 
@@ -234,6 +238,7 @@ impl Category {
             Category::CapabilityMismatch => "Declared versus actual behaviour",
             Category::FileSystem => "File system writes",
             Category::Manifest => "Manifest",
+            Category::KnownMalware => "Known malware and test signatures",
         }
     }
 }

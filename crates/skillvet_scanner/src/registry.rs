@@ -181,6 +181,9 @@ rule_ids! {
     T1IntConcealment = "SV-T1-INT-CONCEALMENT",
     T1IntAuthority = "SV-T1-INT-AUTHORITY",
     T1IntDestroy = "SV-T1-INT-DESTROY",
+    // Tier 1: known malware
+    T1MalEicar = "SV-T1-MAL-EICAR",
+    T1MalKnownHash = "SV-T1-MAL-KNOWN-HASH",
     // Tier 2: data flow and declared behaviour
     T2ExfilCredentials = "SV-T2-EXFIL-CREDENTIALS",
     T2ExfilEnvironment = "SV-T2-EXFIL-ENVIRONMENT",

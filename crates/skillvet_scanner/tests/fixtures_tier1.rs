@@ -1,7 +1,8 @@
 //! Labelled fixtures (`tests/fixtures/tier1/`): malicious skills per category, evasions
 //! (split strings, variable indirection, homoglyphs, base64/hex payloads decoded and
 //! rescanned), and benign look-alikes (security teaching, vendor installers, base64 data,
-//! ordinary API use, emoji and non-Latin text, placeholder secrets, local clean-up).
+//! ordinary API use, emoji and non-Latin text, placeholder secrets, local clean-up, EICAR
+//! mentioned by name).
 
 use std::path::{Path, PathBuf};
 
@@ -162,6 +163,8 @@ const MALICIOUS: &[(&str, Verdict, &[&str])] = &[
         Verdict::Concerns,
         &["SV-T1-BIN-EXECUTABLE"],
     ),
+    // Known malware: the EICAR string split over Python literals, and base64 of it.
+    ("mal-eicar-split", Verdict::Fail, &["SV-T1-MAL-EICAR"]),
 ];
 
 #[test]
@@ -195,6 +198,7 @@ const BENIGN: &[&str] = &[
     "benign-unicode-text",
     "benign-placeholder-secrets",
     "benign-cleanup",
+    "benign-eicar-mention",
 ];
 
 #[test]

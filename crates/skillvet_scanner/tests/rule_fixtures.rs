@@ -357,6 +357,43 @@ fn fixtures() -> Vec<Fixture> {
             )]),
         ),
     ]
+    .into_iter()
+    .chain(malware_fixtures())
+    .collect()
+}
+
+/// The EICAR test string, stored reversed so this source is no test file itself.
+fn eicar() -> Vec<u8> {
+    r"*H+H$!ELIF-TSET-SURIVITNA-DRADNATS-RACIE$}7)CC7)^P(45XZP\4[PA@%P!O5X"
+        .bytes()
+        .rev()
+        .collect()
+}
+
+/// Known malware (`tier1::signatures`).
+fn malware_fixtures() -> Vec<Fixture> {
+    let e = eicar();
+    let mut lf = e.clone();
+    lf.push(b'\n');
+    let mut changed = e.clone();
+    changed.extend_from_slice(b" -- padded so the hash differs");
+    vec![
+        fx(
+            RuleId::T1MalEicar,
+            skill(vec![file("assets/probe.txt", e.clone())]),
+            skill(vec![file(
+                "SKILL.md",
+                format!(
+                    "{HEAD}Test with the EICAR-STANDARD-ANTIVIRUS-TEST-FILE from eicar.org, never a copy in the skill.\n"
+                ),
+            )]),
+        ),
+        fx(
+            RuleId::T1MalKnownHash,
+            skill(vec![file("assets/eicar.com", lf)]),
+            skill(vec![file("assets/eicar.com", changed)]),
+        ),
+    ]
 }
 
 fn fires(rule: RuleId, bundle: &SkillBundle) -> (bool, Vec<String>) {

@@ -12,7 +12,9 @@ use base64::Engine;
 use regex::Regex;
 
 use super::rules::known;
-use super::{Doc, Limits, Origin, SkillContext, make_finding, scan_patterns, scan_text, unicode};
+use super::{
+    Doc, Limits, Origin, SkillContext, make_finding, scan_patterns, scan_text, signatures, unicode,
+};
 use crate::model::{Confidence, Finding, Severity, sanitize_evidence};
 use crate::registry::RuleId;
 
@@ -245,6 +247,14 @@ pub(crate) fn scan(
             break;
         }
         budget -= decoded.len();
+        if signatures::find_eicar(&decoded).is_some() {
+            let (line, _) = doc.position(m.start());
+            out.push(signatures::eicar_finding(
+                doc.path,
+                line,
+                &format!("encoded as {kind}"),
+            ));
+        }
         let Some(text) = readable(&decoded) else {
             continue;
         };

@@ -13,6 +13,7 @@ pub mod intent;
 pub mod markdown;
 mod packages;
 pub mod rules;
+pub mod signatures;
 pub mod unicode;
 
 use std::collections::HashSet;
@@ -1338,6 +1339,9 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
     let mut out = Vec::new();
     files::scan_structure(bundle, parsed, &ctx, &mut out);
     for f in &bundle.files {
+        if matches!(f.kind, FileKind::Regular | FileKind::Executable) {
+            signatures::scan_file(&f.path, &f.content, &mut out);
+        }
         if !matches!(f.kind, FileKind::Regular | FileKind::Executable)
             || files::is_binary(&f.path, &f.content)
         {

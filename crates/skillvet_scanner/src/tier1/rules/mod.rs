@@ -26,6 +26,7 @@ mod privilege;
 mod remote_code;
 mod resource;
 mod secrets;
+mod signatures;
 mod supply_chain;
 
 /// Where a pattern applies.
@@ -145,6 +146,7 @@ const SECTIONS: &[&[Rule]] = &[
     dangerous_code::RULES,
     bundle::RULES,
     intent::RULES,
+    signatures::RULES,
 ];
 
 const COUNT: usize = {
