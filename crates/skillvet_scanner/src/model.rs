@@ -168,10 +168,12 @@ pub enum Category {
     Manifest,
     /// The EICAR test string or a file whose hash is a known-bad sample.
     KnownMalware,
+    /// MCP servers and agent settings that grant more than the skill needs.
+    AgentPermissions,
 }
 
 impl Category {
-    pub const ALL: [Category; 19] = [
+    pub const ALL: [Category; 20] = [
         Category::PromptInjection,
         Category::HiddenUnicode,
         Category::Confusable,
@@ -191,6 +193,7 @@ impl Category {
         Category::FileSystem,
         Category::Manifest,
         Category::KnownMalware,
+        Category::AgentPermissions,
     ];
 
     /// The kebab-case name used in JSON, SARIF tags and the catalogue.
@@ -215,6 +218,7 @@ impl Category {
             Category::FileSystem => "file-system",
             Category::Manifest => "manifest",
             Category::KnownMalware => "known-malware",
+            Category::AgentPermissions => "agent-permissions",
         }
     }
 
@@ -239,6 +243,7 @@ impl Category {
             Category::FileSystem => "File system writes",
             Category::Manifest => "Manifest",
             Category::KnownMalware => "Known malware and test signatures",
+            Category::AgentPermissions => "MCP servers and agent permissions",
         }
     }
 }

@@ -184,6 +184,21 @@ rule_ids! {
     // Tier 1: known malware
     T1MalEicar = "SV-T1-MAL-EICAR",
     T1MalKnownHash = "SV-T1-MAL-KNOWN-HASH",
+    // Tier 1: MCP servers, agent settings and MCP tools
+    T1McpFsRoot = "SV-T1-MCP-FS-ROOT",
+    T1McpShellServer = "SV-T1-MCP-SHELL-SERVER",
+    T1McpNetworkWildcard = "SV-T1-MCP-NETWORK-WILDCARD",
+    T1McpUnpinnedServer = "SV-T1-MCP-UNPINNED-SERVER",
+    T1McpInsecureSource = "SV-T1-MCP-INSECURE-SOURCE",
+    T1McpSecretEnv = "SV-T1-MCP-SECRET-ENV",
+    T1McpAutoApprove = "SV-T1-MCP-AUTO-APPROVE",
+    T1McpToolPoisoning = "SV-T1-MCP-TOOL-POISONING",
+    T1McpToolShadowing = "SV-T1-MCP-TOOL-SHADOWING",
+    T1McpUndeclaredEffect = "SV-T1-MCP-UNDECLARED-EFFECT",
+    T1AgentBypassPermissions = "SV-T1-AGENT-BYPASS-PERMISSIONS",
+    T1AgentAllowAll = "SV-T1-AGENT-ALLOW-ALL",
+    T1AgentHooks = "SV-T1-AGENT-HOOKS",
+    T1AgentApiRedirect = "SV-T1-AGENT-API-REDIRECT",
     // Tier 2: data flow and declared behaviour
     T2ExfilCredentials = "SV-T2-EXFIL-CREDENTIALS",
     T2ExfilEnvironment = "SV-T2-EXFIL-ENVIRONMENT",

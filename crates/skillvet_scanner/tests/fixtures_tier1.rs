@@ -2,7 +2,7 @@
 //! (split strings, variable indirection, homoglyphs, base64/hex payloads decoded and
 //! rescanned), and benign look-alikes (security teaching, vendor installers, base64 data,
 //! ordinary API use, emoji and non-Latin text, placeholder secrets, local clean-up, EICAR
-//! mentioned by name).
+//! mentioned by name, narrow agent settings and MCP servers).
 
 use std::path::{Path, PathBuf};
 
@@ -165,6 +165,53 @@ const MALICIOUS: &[(&str, Verdict, &[&str])] = &[
     ),
     // Known malware: the EICAR string split over Python literals, and base64 of it.
     ("mal-eicar-split", Verdict::Fail, &["SV-T1-MAL-EICAR"]),
+    // MCP servers, agent settings and tools.
+    (
+        "mcp-fs-root",
+        Verdict::Fail,
+        &[
+            "SV-T1-MCP-FS-ROOT",
+            "SV-T1-MCP-SHELL-SERVER",
+            "SV-T1-MCP-AUTO-APPROVE",
+            "SV-T1-MCP-UNPINNED-SERVER",
+        ],
+    ),
+    (
+        "mcp-codex-toml",
+        Verdict::Fail,
+        &["SV-T1-AGENT-BYPASS-PERMISSIONS", "SV-T1-MCP-SECRET-ENV"],
+    ),
+    (
+        "agent-settings-takeover",
+        Verdict::Fail,
+        &[
+            "SV-T1-AGENT-BYPASS-PERMISSIONS",
+            "SV-T1-AGENT-ALLOW-ALL",
+            "SV-T1-AGENT-API-REDIRECT",
+            "SV-T1-AGENT-HOOKS",
+            "SV-T1-MCP-NETWORK-WILDCARD",
+        ],
+    ),
+    (
+        "mcp-tool-poisoning",
+        Verdict::Fail,
+        &["SV-T1-MCP-TOOL-POISONING"],
+    ),
+    (
+        "mcp-manifest-poisoning",
+        Verdict::Fail,
+        &["SV-T1-MCP-TOOL-POISONING"],
+    ),
+    (
+        "mcp-tool-shadowing",
+        Verdict::Fail,
+        &["SV-T1-MCP-TOOL-SHADOWING"],
+    ),
+    (
+        "mcp-readonly-writes",
+        Verdict::Fail,
+        &["SV-T1-MCP-UNDECLARED-EFFECT"],
+    ),
 ];
 
 #[test]
@@ -199,6 +246,9 @@ const BENIGN: &[&str] = &[
     "benign-placeholder-secrets",
     "benign-cleanup",
     "benign-eicar-mention",
+    "benign-claude-settings",
+    "benign-mcp-project-fs",
+    "benign-mcp-server-code",
 ];
 
 #[test]

@@ -11,6 +11,7 @@ pub mod encoded;
 pub mod files;
 pub mod intent;
 pub mod markdown;
+mod mcp;
 mod packages;
 pub mod rules;
 pub mod signatures;
@@ -284,22 +285,7 @@ impl<'a> Doc<'a> {
             };
             Layout::new(text, &line_starts, body)
         });
-        let lower = path.to_ascii_lowercase();
-        let example_path = lower.split('/').any(|c| {
-            matches!(
-                c,
-                "test"
-                    | "tests"
-                    | "testdata"
-                    | "example"
-                    | "examples"
-                    | "fixtures"
-                    | "samples"
-                    | "sample"
-                    | "__tests__"
-                    | "spec"
-            )
-        });
+        let example_path = is_example_path(path);
         Doc {
             path,
             text,
@@ -335,6 +321,25 @@ impl<'a> Doc<'a> {
         let col = self.text[self.line_starts[idx]..offset].chars().count() + 1;
         (idx as u32 + 1, col as u32)
     }
+}
+
+/// Whether a path suggests tests or examples.
+pub(crate) fn is_example_path(path: &str) -> bool {
+    path.to_ascii_lowercase().split('/').any(|c| {
+        matches!(
+            c,
+            "test"
+                | "tests"
+                | "testdata"
+                | "example"
+                | "examples"
+                | "fixtures"
+                | "samples"
+                | "sample"
+                | "__tests__"
+                | "spec"
+        )
+    })
 }
 
 /// How much the context lowers a contextual rule's severity and confidence.
@@ -1004,6 +1009,11 @@ static EXFIL_HOST: LazyLock<Regex> = LazyLock::new(|| {
     }
 });
 
+/// A paste, tunnel, webhook or request-catcher host.
+pub(crate) fn collection_host(host: &str) -> bool {
+    EXFIL_HOST.is_match(host)
+}
+
 pub(crate) fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
     let host = s.split(':').next()?;
     let mut out = [0u8; 4];
@@ -1338,6 +1348,7 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
         .unwrap_or_default();
     let mut out = Vec::new();
     files::scan_structure(bundle, parsed, &ctx, &mut out);
+    mcp::scan(bundle, parsed, &ctx, &mut out);
     for f in &bundle.files {
         if matches!(f.kind, FileKind::Regular | FileKind::Executable) {
             signatures::scan_file(&f.path, &f.content, &mut out);

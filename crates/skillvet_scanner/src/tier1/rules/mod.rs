@@ -20,6 +20,7 @@ mod exfiltration;
 mod hidden_unicode;
 mod injection;
 mod intent;
+mod mcp;
 mod obfuscation;
 mod persistence;
 mod privilege;
@@ -147,6 +148,7 @@ const SECTIONS: &[&[Rule]] = &[
     bundle::RULES,
     intent::RULES,
     signatures::RULES,
+    mcp::RULES,
 ];
 
 const COUNT: usize = {
