@@ -184,6 +184,7 @@ rule_ids! {
     // Tier 1: known malware
     T1MalEicar = "SV-T1-MAL-EICAR",
     T1MalKnownHash = "SV-T1-MAL-KNOWN-HASH",
+    T1MalCredentialDumper = "SV-T1-MAL-CREDENTIAL-DUMPER",
     // Tier 1: MCP servers, agent settings and MCP tools
     T1McpFsRoot = "SV-T1-MCP-FS-ROOT",
     T1McpShellServer = "SV-T1-MCP-SHELL-SERVER",

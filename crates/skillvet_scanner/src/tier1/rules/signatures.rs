@@ -1,7 +1,8 @@
 //! Known malware and test signatures (`known-malware` in docs/rules.md): built-in checks
-//! of `tier1::signatures` on every file, text or binary.
+//! of `tier1::signatures` on every file, text or binary, and the command syntax of
+//! well-known credential-dumping tools.
 
-use super::{C, Detector, F, Rule, S};
+use super::{ANY, C, Detector, F, Post, Rule, S, pat};
 use crate::registry::RuleId;
 
 pub(super) const RULES: &[Rule] = &[
@@ -30,5 +31,32 @@ pub(super) const RULES: &[Rule] = &[
         example: "",
         benign: "",
         detector: Detector::Builtin,
+    },
+    Rule {
+        id: RuleId::T1MalCredentialDumper,
+        title: "Credential-dumping tool run",
+        category: C::KnownMalware,
+        severity: S::Critical,
+        confidence: F::High,
+        contextual: true,
+        description: "Commands of well-known credential-dumping tools: Mimikatz modules (`sekurlsa::logonpasswords`, `lsadump::sam`/`secrets`/`dcsync`, `kerberos::golden`), `Invoke-Mimikatz`, LSASS memory dumps (`comsvcs.dll MiniDump`, `procdump -ma lsass`), Rubeus ticket attacks and LaZagne (MITRE ATT&CK T1003, S0002). The tool's name alone does not match.",
+        remediation: "Remove the commands. Credential audits use the vendor's own tooling and never export secrets.",
+        example: "mimikatz.exe \"privilege::debug\" \"sekurlsa::logonpasswords\" exit > out.txt",
+        benign: "echo 'Alert when mimikatz.exe or a sekurlsa module name shows up in the process log.'",
+        detector: pat(
+            &[
+                "sekurlsa::",
+                "lsadump::",
+                "kerberos::",
+                "invoke-mimikatz",
+                "comsvcs",
+                "procdump",
+                "rubeus",
+                "lazagne",
+            ],
+            r#"(?i)\bsekurlsa::(logonpasswords|wdigest|msv|kerberos|tickets|ekeys|pth|minidump|dpapi|credman|tspkg|ssp)\b|\blsadump::(sam|secrets|cache|dcsync|lsa|trust|backupkeys|netsync)\b|\bkerberos::(golden|ptt)\b|\binvoke-mimikatz\b|\bcomsvcs(\.dll)?["',\s]+#?(minidump|24)\b|\bprocdump(64)?(\.exe)?\s+(-\w+\s+)*-ma\s+(\S*\s+)?lsass|\brubeus(\.exe)?\s+(asktgt|asktgs|kerberoast|asreproast|dump|ptt|s4u|golden)\b|\blazagne(\.exe|\.py)?\s+(all|browsers|windows|wifi|mails|sysadmin)\b"#,
+            ANY,
+            Post::None,
+        ),
     },
 ];
