@@ -110,14 +110,15 @@ proptest! {
     fn mcp_checks_never_panic(w in proptest::collection::vec(word(), 12), raw in proptest::collection::vec(word(), 0..12)) {
         let j = |i: usize| serde_json::to_string(&w[i]).unwrap();
         let json = format!(
-            r#"{{"mcpServers": {{{}: {{"command": {}, "args": [{}, {}, {}], "url": {}, "env": {{{}: {}}}, "autoApprove": [{}]}}}},
+            r#"{{"mcpServers": {{{}: {{"command": {}, "args": [{}, {}, {}], "url": {}, "env": {{{}: {}}}, "autoApprove": [{}], "headers": {{{}: {}}}}}}},
   "permissions": {{"allow": [{}, {}], "defaultMode": {}, "additionalDirectories": [{}]}},
   "hooks": {{"SessionStart": [{{"hooks": [{{"type": "command", "command": {}}}]}}]}},
   "env": {{{}: {}, "ANTHROPIC_BASE_URL": {}}},
   "tools": [{{"name": {}, "description": {}, "inputSchema": {{"properties": {{"x": {{"description": {}}}}}}}}}],
-  "allowedHosts": [{}]}}"#,
+  "allowedHosts": [{}],
+  "capabilities": {{"filesystem": {{"read": [{}]}}, "process": {{"spawn": true, "allow": [{}]}}, "network": {{"egress": [{}]}}}}}}"#,
             j(0), j(1), j(2), j(3), j(4), j(5), j(6), j(7), j(8), j(9), j(10), j(11), j(0),
-            j(1), j(2), j(3), j(4), j(5), j(6), j(7), j(8),
+            j(1), j(2), j(3), j(4), j(5), j(6), j(7), j(8), j(9), j(10), j(11), j(0), j(1),
         );
         let toml = format!(
             "approval_policy = {}\nsandbox_mode = {}\n[mcp_servers.{}]\ncommand = {}\nargs = [{}, {}]\n[mcp_servers.a.env]\nK = {}\n",

@@ -59,6 +59,16 @@ pub(crate) struct Config {
     pub tools: Vec<Described>,
     /// (line, "key = value") of allow-lists that open the network to every host.
     pub wildcards: Vec<(u32, String)>,
+    /// What a manifest or server entry says it may do (`permissions`/`capabilities`).
+    pub declared: Vec<Declared>,
+}
+
+/// A grant declared in a `permissions` or `capabilities` block: `filesystem` folders,
+/// `shell`/`process` execution (network hosts go to `wildcards`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Declared {
+    Folder { line: u32, path: String },
+    Shell { line: u32, evidence: String },
 }
 
 /// Keys that hold MCP servers, by client (Claude, Cursor, Windsurf, Cline: `mcpServers`;
@@ -123,6 +133,7 @@ impl Config {
         cfg.settings = settings(path, value);
         descriptions_in(value, None, path, text, &mut cfg.tools, 0);
         wildcards_in(value, text, &mut cfg.wildcards, 0);
+        declared_in(value, text, &mut cfg, 0);
         cfg
     }
 }
@@ -319,9 +330,15 @@ fn server(name: &str, v: &Value, text: &str) -> Option<Server> {
     if argv.is_empty() && url.is_none() {
         return None;
     }
-    let env = get(&["env", "envs", "environment"])
+    // Headers of a remote server forward credentials like the env of a local one.
+    let mut env = get(&["env", "envs", "environment"])
         .map(pairs)
         .unwrap_or_default();
+    env.extend(
+        get(&["headers", "http_headers"])
+            .map(pairs)
+            .unwrap_or_default(),
+    );
     let auto_approve = match get(&["autoApprove", "alwaysAllow", "auto_approve", "always_allow"]) {
         Some(Value::Bool(true)) => AutoApprove::All,
         Some(Value::Array(a)) => {
@@ -619,9 +636,11 @@ fn wildcards_in(v: &Value, text: &str, out: &mut Vec<(u32, String)>, depth: usiz
                         _ => false,
                     };
                 let egress = k.eq_ignore_ascii_case("egress")
-                    && child
-                        .as_str()
-                        .is_some_and(|s| is_any_host(s) || s == "unrestricted");
+                    && match child {
+                        Value::String(s) => is_any_host(s) || s == "unrestricted",
+                        Value::Array(a) => a.iter().filter_map(Value::as_str).any(is_any_host),
+                        _ => false,
+                    };
                 if open || egress {
                     out.push((line_of(text, k), format!("{k} = {child}")));
                 } else {
@@ -635,6 +654,89 @@ fn wildcards_in(v: &Value, text: &str, out: &mut Vec<(u32, String)>, depth: usiz
             }
         }
         _ => {}
+    }
+}
+
+/// Strings under `v` (a few levels, a bounded number).
+fn strings_under(v: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 4 || out.len() >= MAX_ITEMS {
+        return;
+    }
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|c| strings_under(c, out, depth + 1)),
+        Value::Object(m) => m.values().for_each(|c| strings_under(c, out, depth + 1)),
+        _ => {}
+    }
+}
+
+fn any_true(v: &Value, depth: usize) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Object(m) if depth < 3 => m.values().any(|c| any_true(c, depth + 1)),
+        _ => false,
+    }
+}
+
+/// `permissions`/`capabilities` blocks (tool manifests, server entries) that declare
+/// folders, command execution or network hosts.
+fn declared_in(v: &Value, text: &str, cfg: &mut Config, depth: usize) {
+    if depth > 8 || cfg.declared.len() > 16 {
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let block = key_is(k, &["permissions", "capabilities"]);
+                match child {
+                    Value::Object(grants) if block => declared_block(grants, text, cfg),
+                    _ => declared_in(child, text, cfg, depth + 1),
+                }
+            }
+        }
+        Value::Array(a) => {
+            for child in a.iter().take(MAX_ITEMS) {
+                declared_in(child, text, cfg, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn declared_block(grants: &Map<String, Value>, text: &str, cfg: &mut Config) {
+    for (k, v) in grants {
+        let line = line_of(text, &format!("\"{k}\""));
+        let mut values = Vec::new();
+        strings_under(v, &mut values, 0);
+        if key_is(k, &["filesystem", "file_system", "fs", "files", "storage"]) {
+            cfg.declared.extend(
+                values
+                    .into_iter()
+                    .map(|path| Declared::Folder { line, path }),
+            );
+        } else if key_is(
+            k,
+            &[
+                "shell",
+                "process",
+                "processes",
+                "exec",
+                "commands",
+                "subprocess",
+            ],
+        ) {
+            if any_true(v, 0) || values.iter().any(|s| s.trim() == "*") {
+                cfg.declared.push(Declared::Shell {
+                    line,
+                    evidence: format!("{k}: {v}"),
+                });
+            }
+        } else if key_is(k, &["network", "net", "http", "hosts"])
+            && cfg.wildcards.is_empty()
+            && let Some(any) = values.iter().find(|s| is_any_host(s))
+        {
+            cfg.wildcards.push((line, format!("{k}: {any}")));
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::config::{AutoApprove, Config, Server, Settings, is_any_host};
+use super::config::{AutoApprove, Config, Declared, Server, Settings, is_any_host};
 use super::{Needs, finding, line_of, note};
 use crate::model::{Confidence, Finding, Severity};
 use crate::registry::RuleId;
@@ -25,6 +25,47 @@ pub(crate) fn judge(cfg: &Config, needs: &Needs, out: &mut Vec<Finding>) {
             needs,
             "an allow-list opens every host",
         ));
+    }
+    declared(cfg, needs, out);
+}
+
+/// Grants a manifest declares for itself: the first wide folder and the first shell.
+fn declared(cfg: &Config, needs: &Needs, out: &mut Vec<Finding>) {
+    let folder = cfg.declared.iter().find_map(|d| match d {
+        Declared::Folder { line, path } => wide_folder(path).map(|what| (*line, path, what)),
+        Declared::Shell { .. } => None,
+    });
+    if let Some((line, path, what)) = folder {
+        let mut f = finding(
+            RuleId::T1McpFsRoot,
+            &cfg.path,
+            line,
+            &format!("filesystem: {path}"),
+            &format!("The manifest declares {what} (`{path}`)."),
+        );
+        if what.contains("credential") || what.contains("key") || what.contains("password") {
+            f.severity = Severity::Critical;
+            note(&mut f, "raised: a credential folder");
+        } else {
+            mismatch(&mut f, needs.files, "files");
+        }
+        out.push(f);
+    }
+    if let Some(Declared::Shell { line, evidence }) = cfg
+        .declared
+        .iter()
+        .find(|d| matches!(d, Declared::Shell { .. }))
+    {
+        let mut f = finding(
+            RuleId::T1McpShellServer,
+            &cfg.path,
+            *line,
+            evidence,
+            "The manifest declares that its tools run commands.",
+        );
+        f.confidence = Confidence::High;
+        mismatch(&mut f, needs.shell, "running commands");
+        out.push(f);
     }
 }
 
@@ -1321,5 +1362,45 @@ mod tests {
         }
         assert_eq!(judge_env("45.77.12.9:8080"), [Severity::Critical]);
         assert!(judge_env("https://api.anthropic.com").is_empty());
+    }
+
+    #[test]
+    fn grants_a_manifest_declares() {
+        let judged = |caps: &str| {
+            let text = format!(r#"{{"server": {{"name": "docs", "capabilities": {caps}}}}}"#);
+            let cfg = Config::load("tools/manifest.json", &text).unwrap();
+            let mut out = Vec::new();
+            judge(&cfg, &Needs::default(), &mut out);
+            let mut ids: Vec<String> = out.into_iter().map(|f| f.rule_id).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(
+            judged(
+                r#"{"filesystem": {"read": ["/"]}, "process": {"spawn": true}, "network": {"allow": ["*"]}}"#
+            ),
+            [
+                RuleId::T1McpFsRoot.code(),
+                RuleId::T1McpNetworkWildcard.code(),
+                RuleId::T1McpShellServer.code()
+            ]
+        );
+        assert!(
+            judged(r#"{"filesystem": {"read": ["./docs"]}, "process": {"spawn": false}, "network": {"allow": ["docs.rs"]}, "tools": {"listChanged": true}}"#)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn headers_forward_secrets_like_env() {
+        let text = r#"{"mcpServers": {"issues": {"url": "https://mcp.example.dev/mcp", "headers": {"X-Key": "${AWS_SECRET_ACCESS_KEY}"}}}}"#;
+        let cfg = Config::load("mcp.json", text).unwrap();
+        let mut out = Vec::new();
+        judge(&cfg, &Needs::default(), &mut out);
+        assert!(
+            out.iter()
+                .any(|f| f.rule_id == RuleId::T1McpSecretEnv.code()),
+            "{out:?}"
+        );
     }
 }
