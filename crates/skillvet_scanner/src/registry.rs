@@ -185,6 +185,7 @@ rule_ids! {
     T1MalEicar = "SV-T1-MAL-EICAR",
     T1MalKnownHash = "SV-T1-MAL-KNOWN-HASH",
     T1MalCredentialDumper = "SV-T1-MAL-CREDENTIAL-DUMPER",
+    T1MalFakePasswordPrompt = "SV-T1-MAL-FAKE-PASSWORD-PROMPT",
     // Tier 1: MCP servers, agent settings and MCP tools
     T1McpFsRoot = "SV-T1-MCP-FS-ROOT",
     T1McpShellServer = "SV-T1-MCP-SHELL-SERVER",

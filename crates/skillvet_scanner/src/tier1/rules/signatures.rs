@@ -59,4 +59,22 @@ pub(super) const RULES: &[Rule] = &[
             Post::None,
         ),
     },
+    Rule {
+        id: RuleId::T1MalFakePasswordPrompt,
+        title: "Fake system password prompt",
+        category: C::KnownMalware,
+        severity: S::Critical,
+        confidence: F::High,
+        contextual: true,
+        description: "The macOS stealer pattern (Atomic/AMOS, MITRE ATT&CK T1056.002): an AppleScript `display dialog` that asks for the password with a hidden answer, or `dscl . authonly` checking a password the script collected. Nothing legitimate asks for the login password in its own dialog; the system's authorisation prompt does.",
+        remediation: "Remove the prompt. Commands that need privileges use the system's own prompt (`sudo`, `osascript … with administrator privileges`).",
+        example: "osascript -e 'display dialog \"Enter your password:\" default answer \"\" with hidden answer'",
+        benign: "osascript -e 'display dialog \"Export finished.\" buttons {\"OK\"}'",
+        detector: pat(
+            &["hidden answer", "authonly"],
+            r"(?i)\bdisplay\s+dialog\b[^\n]{0,300}\bpass(word|code|phrase)\b[^\n]{0,300}\bhidden\s+answer\b|\bdscl\s+(\.|/local/default|localhost)\s+-?authonly\b",
+            ANY,
+            Post::None,
+        ),
+    },
 ];
