@@ -581,7 +581,8 @@ pub(crate) fn adjust_for(
         rule.category,
         Category::CredentialAccess | Category::Persistence
     ) {
-        let before = lower_line[..col_byte.min(lower_line.len())].to_owned();
+        // Lower-cased after slicing: lowering can change byte lengths (`Ⱥ` → `ⱥ`).
+        let before = line.get(..col_byte).unwrap_or(line).to_lowercase();
         let cmd_start = before
             .rfind(['`', '|', ';', '&', '(', '$'])
             .map_or(0, |i| i + 1);
