@@ -69,3 +69,71 @@ fn no_benign_corpus_skill_fails() {
         concerns.len()
     );
 }
+
+/// The project's own tuning split (`corpus/tuning`, see corpus/README.md): floors under
+/// which a change to the rules is a regression. The holdout split is deliberately not
+/// checked here — it stays out of tuning; `cargo run -p skillvet_scanner --bin quality`
+/// reports it.
+const MIN_TUNING_FLAGGED: f64 = 0.80;
+const MIN_TUNING_FAIL: f64 = 0.55;
+const MAX_TUNING_BENIGN_FAIL: usize = 1;
+const MAX_TUNING_BENIGN_CONCERNS: usize = 4;
+
+fn verdicts(dir: &Path) -> Vec<(String, Verdict)> {
+    let mut out = Vec::new();
+    let mut groups: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read corpus split")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    groups.sort();
+    for g in groups {
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&g)
+            .expect("read group")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.join("SKILL.md").is_file())
+            .collect();
+        cases.sort();
+        for c in cases {
+            let report = scan(&c, &Options::default()).expect("scan case");
+            let skill = report.skills.first().expect("one skill per case");
+            out.push((c.display().to_string(), skill.verdict));
+        }
+    }
+    out
+}
+
+#[test]
+fn tuning_split_recall_and_false_positives_stay_above_their_floors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/tuning");
+    let bad = verdicts(&root.join("malicious"));
+    let good = verdicts(&root.join("benign"));
+    assert!(bad.len() >= 100 && good.len() >= 100, "corpus missing");
+    let share = |v: &[(String, Verdict)], f: fn(Verdict) -> bool| {
+        v.iter().filter(|(_, x)| f(*x)).count() as f64 / v.len() as f64
+    };
+    let flagged = share(&bad, |v| v != Verdict::Pass);
+    let failed = share(&bad, |v| v == Verdict::Fail);
+    let benign_fail: Vec<&String> = good
+        .iter()
+        .filter(|(_, v)| *v == Verdict::Fail)
+        .map(|(p, _)| p)
+        .collect();
+    let benign_concerns = good.iter().filter(|(_, v)| *v == Verdict::Concerns).count();
+    println!(
+        "tuning: malicious {} flagged {:.1}% FAIL {:.1}%; benign {} FAIL {} CONCERNS {}",
+        bad.len(),
+        flagged * 100.0,
+        failed * 100.0,
+        good.len(),
+        benign_fail.len(),
+        benign_concerns
+    );
+    assert!(flagged >= MIN_TUNING_FLAGGED, "flagged {flagged:.3}");
+    assert!(failed >= MIN_TUNING_FAIL, "FAIL {failed:.3}");
+    assert!(
+        benign_fail.len() <= MAX_TUNING_BENIGN_FAIL,
+        "benign FAIL: {benign_fail:?}"
+    );
+    assert!(benign_concerns <= MAX_TUNING_BENIGN_CONCERNS);
+}
