@@ -37,6 +37,12 @@ fi
 rm -rf "$OUT" && mkdir -p "$OUT/skills"
 cp -r "$CORPUS" "$OUT/skills/corpus"
 cp -r "$FIXTURES" "$OUT/skills/fixtures"
+# PROJECT_CORPUS=1 adds the project's labelled corpus (corpus/{tuning,holdout}); holdout
+# cases are only counted, never listed.
+if [ "${PROJECT_CORPUS:-0}" = 1 ]; then
+    cp -r "$ROOT/corpus/tuning" "$OUT/skills/tuning"
+    cp -r "$ROOT/corpus/holdout" "$OUT/skills/holdout"
+fi
 SKILLS=$(find "$OUT/skills" -name SKILL.md | wc -l)
 
 now() { date +%s.%N; }
@@ -83,16 +89,25 @@ def peer_rules(r):
 
 rows = {"corpus": [0, 0, 0], "fixtures-malicious": [0, 0, 0], "fixtures-benign": [0, 0, 0]}
 diffs = []
+
+def group_of(path):
+    if path.startswith("corpus/"):
+        return "corpus"
+    top = path.split("/")
+    if top[0] in ("tuning", "holdout") and len(top) > 1:
+        return f"{top[0]}-{top[1]}"
+    return "fixtures-benign" if "/benign-" in path else "fixtures-malicious"
+
 for path in sorted(set(ours) | set(theirs)):
     s, r = ours.get(path), theirs.get(path)
-    group = "corpus" if path.startswith("corpus/") else (
-        "fixtures-benign" if "/benign-" in path else "fixtures-malicious")
+    group = group_of(path)
+    rows.setdefault(group, [0, 0, 0])
     a = s is not None and sv_flag(s)
     b = r is not None and peer_flag(r)
     rows[group][0] += 1
     rows[group][1] += a
     rows[group][2] += b
-    if a != b:
+    if a != b and not group.startswith("holdout"):
         diffs.append((group, path, s, r))
 
 print("\nflagged (skillvet: CONCERNS/FAIL; skill-scanner: max severity HIGH/CRITICAL)")
