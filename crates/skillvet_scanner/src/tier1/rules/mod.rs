@@ -160,7 +160,7 @@ const COUNT: usize = {
     n
 };
 
-const ALL: [Rule; COUNT] = {
+static ALL: [Rule; COUNT] = {
     let mut out = [SECTIONS[0][0]; COUNT];
     let (mut k, mut i) = (0, 0);
     while i < SECTIONS.len() {
