@@ -234,9 +234,13 @@ fn failed(results: &[TierResult], tier: i32) -> Option<Decision> {
         .flat_map(|r| &r.findings)
         .filter(|f| f.is_confirmed_critical())
         .collect();
+    // A rule's own finding names the evidence better than the chain built from it.
+    let is_malicious = |f: &&&Finding| MALICIOUS_CATEGORIES.contains(&f.category.as_str());
     let malicious = confirmed
         .iter()
-        .find(|f| MALICIOUS_CATEGORIES.contains(&f.category.as_str()));
+        .filter(|f| f.rule_id != score::CHAIN_RULE)
+        .find(is_malicious)
+        .or_else(|| confirmed.iter().find(is_malicious));
     Some(match (malicious, confirmed.first()) {
         (Some(f), _) => Decision::Block {
             reason: format!("tier {tier}: malicious behaviour: {}", describe(f)),
