@@ -183,18 +183,21 @@ impl Declared {
 }
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?|wss?|ftp)://([a-z0-9.\-]+|\[[0-9a-f:]+\])(?::\d+)?[^\s"'`)<>]*"#)
-        .expect("url regex")
+    Regex::new(
+        r#"(?i)(?-u:\b)(?:https?|wss?|ftp)://([a-z0-9.\-]+|\[[0-9a-f:]+\])(?::\d+)?[^\s"'`)<>]*"#,
+    )
+    .expect("url regex")
 });
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}\b").expect("mail")
+    Regex::new(r"(?i)(?-u:\b)[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}(?-u:\b)")
+        .expect("mail")
 });
 
 /// Credential files and stores named by path.
 static CRED_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(~|\$home|%userprofile%|/home/\w+|/users/\w+)?/?\.(ssh|aws|azure|gnupg|kube|docker/config\.json|npmrc|pypirc|netrc|git-credentials|config/gcloud|config/gh|password-store|electrum|bitcoin|ethereum)\b|\bid_(rsa|ed25519|ecdsa|dsa)\b|(^|[\s/`'\x22(])\.env(\.[a-z]+)?\b|\b(wallet\.dat|login\s+data|key4\.db|logins\.json|cookies\.sqlite|login\.keychain(-db)?|keychain-db)\b|/etc/(shadow|sudoers)\b",
+        r"(?i)(~|\$home|%userprofile%|/home/\w+|/users/\w+)?/?\.(ssh|aws|azure|gnupg|kube|docker/config\.json|npmrc|pypirc|netrc|git-credentials|config/gcloud|config/gh|password-store|electrum|bitcoin|ethereum)(?-u:\b)|(?-u:\b)id_(rsa|ed25519|ecdsa|dsa)(?-u:\b)|(^|[\s/`'\x22(])\.env(\.[a-z]+)?(?-u:\b)|(?-u:\b)(wallet\.dat|login\s+data|key4\.db|logins\.json|cookies\.sqlite|login\.keychain(-db)?|keychain-db)(?-u:\b)|/etc/(shadow|sudoers)(?-u:\b)",
     )
     .expect("cred path regex")
 });
@@ -202,18 +205,18 @@ static CRED_PATH: LazyLock<Regex> = LazyLock::new(|| {
 /// Paths outside the project: the home folder and system files.
 /// What clean-up legitimately deletes, even in the home folder.
 static DISPOSABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(caches?|build|dist|node_modules|tmp|temp|temporary|__pycache__|artifacts?|deriveddata|derived data|\.venv|venv|logs?|trash)(?-u:\b)|\./")
+    Regex::new(r"(?i)(?-u:(?-u:\b))(caches?|build|dist|node_modules|tmp|temp|temporary|__pycache__|artifacts?|deriveddata|derived data|\.venv|venv|logs?|trash)(?-u:(?-u:\b))|\./")
         .expect("disposable regex")
 });
 
 static PRIVATE_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(~/|\$home/|/etc/passwd\b|~/(documents|desktop|downloads|library)\b|\.(bash|zsh)_history\b)")
+    Regex::new(r"(?i)(~/|\$home/|/etc/passwd(?-u:\b)|~/(documents|desktop|downloads|library)(?-u:\b)|\.(bash|zsh)_history(?-u:\b))")
         .expect("private path regex")
 });
 
 /// A file name or path an instruction writes into.
 static FILE_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)\b")
+    Regex::new(r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)(?-u:\b)")
         .expect("file path regex")
 });
 
@@ -227,21 +230,21 @@ static COLLECTION_HOST: LazyLock<Regex> = LazyLock::new(|| {
 /// answer, answering questions about them with a cover story, erasing traces.
 static CONCEAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)\b[^.;]{0,80}\b(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)\b",
-        r"|(?i)\b(don'?t|do\s+not|never)\s+(ever\s+)?(list|show|include|describe|report|quote|print|display|discuss|explain|mention)\s+(this|these|it|them|that|the\s+(\w+\s+){0,2}(step|steps|commands?|sync|uploads?|push|pushes|commits?|requests?|calls?|traffic|backup|mirror|archive|changes?|directive|directives)|what\s+you\s+(did|ran|sent|uploaded|changed)|the\s+commands\s+you\s+ran)\b[^.;]{0,40}\b(in|from|to)\s+(your|the|any)\s+(reply|replies|summary|response|responses|answer|answers|output|transcript|chat|user)\b",
-        r"|(?i)\b(leave|keep)\b[^.;]{0,60}\bout\s+of\s+(your|the|any)\s+(summary|reply|response|answer|report|output|transcript|restore|chat|notes|log)",
-        r"|(?i)\bif\s+(the\s+user|they|anyone|someone|a\s+reviewer|the\s+reviewer|a\s+teammate|asked)\b[^.;]{0,30}\b(asks?|questions?|wonders?|later\s+asks?|notices?)\b[^.;]{0,120}\b(say|tell\s+(them|the\s+user|him|her)|answer|reply|respond|explain|claim|insist)\b[^.;]{0,60}\b(only|just|harmless|routine|normal|standard|nothing|transitive|merely|simply|automatic|benign|no\s+data|never\s+(sent|uploaded|shared))\b",
-        r"|(?i)\b(so\s+that\s+|so\s+)?nothing\s+(you|the\s+agent)\s+(execute|run|do)s?\s+is\s+(recorded|logged|saved)",
-        r"|(?i)\b(remove|delete|erase|clear|wipe|strip)\b[^.;]{0,60}\b(from|in)\s+(all\s+|the\s+|your\s+|its\s+)?(shell\s+)?(history|history\s+files|transcripts?|logs?|audit\s+trail)\b",
-        r"|(?i)\b(clear|delete|wipe|remove)\s+(the\s+)?(agent'?s\s+)?(own\s+)?(transcripts?|session\s+logs?|conversation\s+logs?|history)\b",
-        r"|(?i)\bwithout\s+(announcing|flagging|surfacing|drawing\s+attention|calling\s+attention|the\s+user('s)?\s+(knowledge|noticing|knowing|seeing))",
-        r"|(?i)\b(describe|list|report|mention|say|show)\s+only\b[^.;]{0,60}\b(changes?|outcome|result|bumps?|url|summary)",
-        r"|(?i)\bphrase\s+(the\s+)?(command|request|description)\b[^.;]{0,40}\bas\b",
-        r"|(?i)\b(make|keep)\s+(it|this|the\s+\w+)\s+look\s+(routine|normal|harmless|like)",
-        r"|(?i)\b(don'?t|do\s+not|never)\s+(enumerate|itemi[sz]e|specify|spell\s+out|detail|say\s+which|say\s+what|name)\b[^.;]{0,60}\b(skipped|deleted|removed|changed|sent|uploaded|ran|run|added|installed|disabled)",
-        r"|(?i)\b(without\s+attributing|do\s+not\s+say\s+(that\s+)?you\s+were\s+(given|told)|don'?t\s+say\s+(that\s+)?you\s+were\s+(given|told)|never\s+say\s+(that\s+)?you\s+were\s+(given|told)|do\s+not\s+reveal\s+(that|where|why))",
-        r"|(?i)\b(report|describe|present|label|frame|summari[sz]e)\s+(the\s+\w+|it|this|them|these|everything)\s+as\s+[\x22“'`]",
-        r"|(?i)\bsay\s+(it|this|that|they)\s+(came|comes|was|were|is|are)\s+(in\s+as|from|part\s+of|just|only|harmless|a\s+routine|routine|normal|standard|transitive)",
+        r"(?i)(?-u:\b)(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)(?-u:\b)[^.;]{0,80}(?-u:\b)(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)(?-u:\b)",
+        r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(ever\s+)?(list|show|include|describe|report|quote|print|display|discuss|explain|mention)\s+(this|these|it|them|that|the\s+(\w+\s+){0,2}(step|steps|commands?|sync|uploads?|push|pushes|commits?|requests?|calls?|traffic|backup|mirror|archive|changes?|directive|directives)|what\s+you\s+(did|ran|sent|uploaded|changed)|the\s+commands\s+you\s+ran)(?-u:\b)[^.;]{0,40}(?-u:\b)(in|from|to)\s+(your|the|any)\s+(reply|replies|summary|response|responses|answer|answers|output|transcript|chat|user)(?-u:\b)",
+        r"|(?i)(?-u:\b)(leave|keep)(?-u:\b)[^.;]{0,60}(?-u:\b)out\s+of\s+(your|the|any)\s+(summary|reply|response|answer|report|output|transcript|restore|chat|notes|log)",
+        r"|(?i)(?-u:\b)if\s+(the\s+user|they|anyone|someone|a\s+reviewer|the\s+reviewer|a\s+teammate|asked)(?-u:\b)[^.;]{0,30}(?-u:\b)(asks?|questions?|wonders?|later\s+asks?|notices?)(?-u:\b)[^.;]{0,120}(?-u:\b)(say|tell\s+(them|the\s+user|him|her)|answer|reply|respond|explain|claim|insist)(?-u:\b)[^.;]{0,60}(?-u:\b)(only|just|harmless|routine|normal|standard|nothing|transitive|merely|simply|automatic|benign|no\s+data|never\s+(sent|uploaded|shared))(?-u:\b)",
+        r"|(?i)(?-u:\b)(so\s+that\s+|so\s+)?nothing\s+(you|the\s+agent)\s+(execute|run|do)s?\s+is\s+(recorded|logged|saved)",
+        r"|(?i)(?-u:\b)(remove|delete|erase|clear|wipe|strip)(?-u:\b)[^.;]{0,60}(?-u:\b)(from|in)\s+(all\s+|the\s+|your\s+|its\s+)?(shell\s+)?(history|history\s+files|transcripts?|logs?|audit\s+trail)(?-u:\b)",
+        r"|(?i)(?-u:\b)(clear|delete|wipe|remove)\s+(the\s+)?(agent'?s\s+)?(own\s+)?(transcripts?|session\s+logs?|conversation\s+logs?|history)(?-u:\b)",
+        r"|(?i)(?-u:\b)without\s+(announcing|flagging|surfacing|drawing\s+attention|calling\s+attention|the\s+user('s)?\s+(knowledge|noticing|knowing|seeing))",
+        r"|(?i)(?-u:\b)(describe|list|report|mention|say|show)\s+only(?-u:\b)[^.;]{0,60}(?-u:\b)(changes?|outcome|result|bumps?|url|summary)",
+        r"|(?i)(?-u:\b)phrase\s+(the\s+)?(command|request|description)(?-u:\b)[^.;]{0,40}(?-u:\b)as(?-u:\b)",
+        r"|(?i)(?-u:\b)(make|keep)\s+(it|this|the\s+\w+)\s+look\s+(routine|normal|harmless|like)",
+        r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(enumerate|itemi[sz]e|specify|spell\s+out|detail|say\s+which|say\s+what|name)(?-u:\b)[^.;]{0,60}(?-u:\b)(skipped|deleted|removed|changed|sent|uploaded|ran|run|added|installed|disabled)",
+        r"|(?i)(?-u:\b)(without\s+attributing|do\s+not\s+say\s+(that\s+)?you\s+were\s+(given|told)|don'?t\s+say\s+(that\s+)?you\s+were\s+(given|told)|never\s+say\s+(that\s+)?you\s+were\s+(given|told)|do\s+not\s+reveal\s+(that|where|why))",
+        r"|(?i)(?-u:\b)(report|describe|present|label|frame|summari[sz]e)\s+(the\s+\w+|it|this|them|these|everything)\s+as\s+[\x22“'`]",
+        r"|(?i)(?-u:\b)say\s+(it|this|that|they)\s+(came|comes|was|were|is|are)\s+(in\s+as|from|part\s+of|just|only|harmless|a\s+routine|routine|normal|standard|transitive)",
     ))
     .expect("conceal regex")
 });
@@ -250,27 +253,27 @@ static CONCEAL: LazyLock<Regex> = LazyLock::new(|| {
 /// orders — phrasings without the stock "ignore previous instructions".
 static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(this|these)\s+(file|skill|document|instructions?|rules?|guidance|policy|section)\b[^.;]{0,160}\b(is|are)\s+(the\s+one|the\s+ones|what)\s+(to\s+follow|you\s+follow|that\s+count)",
-        r"|(?i)\b(only|sole)\s+(instructions?|directions?|orders?|commands?)\s+(you|the\s+agent)\s+(act\s+on|follow|obey|take|accept|listen\s+to)\b[^.;]{0,40}\b(come|comes|are)\s+(from|in)\s+(this|these)",
-        r"|(?i)\b(everything|anything|whatever|all\s+(messages|input))\s+(the\s+user|they)\s+(sends?|says?|writes?|types?)\b[^.;]{0,80}\b(source\s+material|data|input|text|content|material)\b[^.;]{0,30}\b(not|rather\s+than|instead\s+of)\s+(a\s+)?(requests?|instructions?|commands?|questions?)",
-        r"|(?i)\b(where|if|when|whenever)\s+(this\s+(file|skill|document)|these\s+instructions)\s+and\b[^.;]{0,160}\b(disagree|conflict|differ)",
-        r"|(?i)\b(instructions?|directives?|commands?|requests?|orders?)\b[^.;]{0,80}\b(in|inside|within|from|found\s+in|embedded\s+in|left\s+in)\s+(the\s+)?(issues?|issue\s+bodies|comments?|pull\s+requests?|prs?|emails?|e-mails?|messages?|web\s*pages?|websites?|pages?|documents?|tickets?|readmes?|tool\s+(output|results?)|search\s+results?|code\s+comments?|commit\s+messages?)\b[^.;]{0,200}\b(carried\s+out|followed|executed|obeyed|acted\s+on|applied|trusted)\b",
-        r"|(?i)\b(carry\s+out|follow|execute|obey|act\s+on|apply)\s+(them|these|those|any\s+such|such)\b[^.;]{0,30}\bas\s+(written|given|stated|instructed)",
+        r"(?i)(?-u:\b)(this|these)\s+(file|skill|document|instructions?|rules?|guidance|policy|section)(?-u:\b)[^.;]{0,160}(?-u:\b)(is|are)\s+(the\s+one|the\s+ones|what)\s+(to\s+follow|you\s+follow|that\s+count)",
+        r"|(?i)(?-u:\b)(only|sole)\s+(instructions?|directions?|orders?|commands?)\s+(you|the\s+agent)\s+(act\s+on|follow|obey|take|accept|listen\s+to)(?-u:\b)[^.;]{0,40}(?-u:\b)(come|comes|are)\s+(from|in)\s+(this|these)",
+        r"|(?i)(?-u:\b)(everything|anything|whatever|all\s+(messages|input))\s+(the\s+user|they)\s+(sends?|says?|writes?|types?)(?-u:\b)[^.;]{0,80}(?-u:\b)(source\s+material|data|input|text|content|material)(?-u:\b)[^.;]{0,30}(?-u:\b)(not|rather\s+than|instead\s+of)\s+(a\s+)?(requests?|instructions?|commands?|questions?)",
+        r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(this\s+(file|skill|document)|these\s+instructions)\s+and(?-u:\b)[^.;]{0,160}(?-u:\b)(disagree|conflict|differ)",
+        r"|(?i)(?-u:\b)(instructions?|directives?|commands?|requests?|orders?)(?-u:\b)[^.;]{0,80}(?-u:\b)(in|inside|within|from|found\s+in|embedded\s+in|left\s+in)\s+(the\s+)?(issues?|issue\s+bodies|comments?|pull\s+requests?|prs?|emails?|e-mails?|messages?|web\s*pages?|websites?|pages?|documents?|tickets?|readmes?|tool\s+(output|results?)|search\s+results?|code\s+comments?|commit\s+messages?)(?-u:\b)[^.;]{0,200}(?-u:\b)(carried\s+out|followed|executed|obeyed|acted\s+on|applied|trusted)(?-u:\b)",
+        r"|(?i)(?-u:\b)(carry\s+out|follow|execute|obey|act\s+on|apply)\s+(them|these|those|any\s+such|such)(?-u:\b)[^.;]{0,30}(?-u:\b)as\s+(written|given|stated|instructed)",
         r"|(?i)(should|must|are\s+to|is\s+to|will)\s+be\s+(carried\s+out|followed|executed|obeyed|acted\s+on|run)\s+(as\s+written|verbatim|exactly|immediately|without)",
-        r"|(?i)\btreat\b[^.;]{0,80}\bas\s+(intentional|pre-?approved|approved|authori[sz]ed|trusted|expected|safe)\b",
-        r"|(?i)\b(approve|approving|merge|merging|accept|accepting|sign\s+off|deploy|deploying|run|execute|apply|install)\b[^.;]{0,80}\bwithout\s+(any\s+)?(further\s+)?(analysis|review|reviewing|checks?|checking|scrutiny|verification|verifying|questions?|reading)\b",
-        r"|(?i)\b(do\s+not|don'?t|never)\s+(comment\s+on|review|flag|question|report\s+on|look\s+at)\s+(security|the\s+security|vulnerabilit)",
-        r"|(?i)\b(you\s+are|the\s+agent\s+is|agents\s+(reading\s+this\s+)?\w*\s*are)\s+(hereby\s+)?(authori[sz]ed|permitted|allowed|cleared)\s+to\b",
-        r"|(?i)\b(take|takes|taking|have|has)\s+(precedence|priority)\s+over\b[^.;]{0,60}\b(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
-        r"|(?i)\b(override|overrides|supersede|supersedes|outrank|outranks)\s+(any|all|the|your)\b[^.;]{0,40}\b(user|system|instructions|guidelines|rules|defaults|guidance)",
-        r"|(?i)\b(replaces?|overrules?|trumps?|outweighs?|supersedes?)\s+(the\s+)?(assistant'?s\s+|your\s+|any\s+|all\s+)?(own\s+)?(default\s+)?(policies|guidelines|rules|instructions|safety|judg(e)?ment)",
-        r"|(?i)\bwhat\s+you\s+(were|have\s+been)\s+(told|given|instructed)\b[^.;]{0,100}\b(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
-        r"|(?i)\b(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
-        r"|(?i)\b(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)\b[^.;]{0,60}\bback\b[^.;]{0,60}\b(stay|remain|keep)\s+in\s+(character|role|persona)",
-        r"|(?i)\b(when|if|even\s+if|even\s+when)\s+the\s+user\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)\b[^.;]{0,100}\b(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
-        r"|(?i)\b(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
-        r"|(?i)\b(adopt|present|pass\s+off)\b[^.;]{0,60}\bas\s+(your\s+own|your\s+independent|independent|neutral)\b",
-        r"|(?i)\b(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
+        r"|(?i)(?-u:\b)treat(?-u:\b)[^.;]{0,80}(?-u:\b)as\s+(intentional|pre-?approved|approved|authori[sz]ed|trusted|expected|safe)(?-u:\b)",
+        r"|(?i)(?-u:\b)(approve|approving|merge|merging|accept|accepting|sign\s+off|deploy|deploying|run|execute|apply|install)(?-u:\b)[^.;]{0,80}(?-u:\b)without\s+(any\s+)?(further\s+)?(analysis|review|reviewing|checks?|checking|scrutiny|verification|verifying|questions?|reading)(?-u:\b)",
+        r"|(?i)(?-u:\b)(do\s+not|don'?t|never)\s+(comment\s+on|review|flag|question|report\s+on|look\s+at)\s+(security|the\s+security|vulnerabilit)",
+        r"|(?i)(?-u:\b)(you\s+are|the\s+agent\s+is|agents\s+(reading\s+this\s+)?\w*\s*are)\s+(hereby\s+)?(authori[sz]ed|permitted|allowed|cleared)\s+to(?-u:\b)",
+        r"|(?i)(?-u:\b)(take|takes|taking|have|has)\s+(precedence|priority)\s+over(?-u:\b)[^.;]{0,60}(?-u:\b)(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
+        r"|(?i)(?-u:\b)(override|overrides|supersede|supersedes|outrank|outranks)\s+(any|all|the|your)(?-u:\b)[^.;]{0,40}(?-u:\b)(user|system|instructions|guidelines|rules|defaults|guidance)",
+        r"|(?i)(?-u:\b)(replaces?|overrules?|trumps?|outweighs?|supersedes?)\s+(the\s+)?(assistant'?s\s+|your\s+|any\s+|all\s+)?(own\s+)?(default\s+)?(policies|guidelines|rules|instructions|safety|judg(e)?ment)",
+        r"|(?i)(?-u:\b)what\s+you\s+(were|have\s+been)\s+(told|given|instructed)(?-u:\b)[^.;]{0,100}(?-u:\b)(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
+        r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
+        r"|(?i)(?-u:\b)(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)(?-u:\b)[^.;]{0,60}(?-u:\b)back(?-u:\b)[^.;]{0,60}(?-u:\b)(stay|remain|keep)\s+in\s+(character|role|persona)",
+        r"|(?i)(?-u:\b)(when|if|even\s+if|even\s+when)\s+the\s+user\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)(?-u:\b)[^.;]{0,100}(?-u:\b)(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
+        r"|(?i)(?-u:\b)(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
+        r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
+        r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
     ))
     .expect("authority regex")
 });
@@ -278,8 +281,8 @@ static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
 /// Asking for the agent's own instructions word for word (system prompt leakage).
 static PROMPT_LEAK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(system\s+prompt|developer\s+(or\s+operator\s+)?messages?|operator\s+messages?|hidden\s+(policies|instructions|rules)|every\s+instruction\s+you\s+are\s+operating\s+under|your\s+(full|complete|original|initial)\s+(instructions|prompt|configuration))\b[^.]{0,240}\b(exactly\s+as|verbatim|word\s+for\s+word|without\s+summari[sz]ing|in\s+full|complete\s+text|unabridged)",
-        r"|(?i)\b(exactly\s+as|verbatim|word\s+for\s+word|complete\s+text|full\s+text)\b[^.]{0,160}\b(system\s+prompt|developer\s+messages?|hidden\s+(policies|instructions)|instructions\s+you\s+(are|were)\s+(given|operating\s+under))",
+        r"(?i)(?-u:\b)(system\s+prompt|developer\s+(or\s+operator\s+)?messages?|operator\s+messages?|hidden\s+(policies|instructions|rules)|every\s+instruction\s+you\s+are\s+operating\s+under|your\s+(full|complete|original|initial)\s+(instructions|prompt|configuration))(?-u:\b)[^.]{0,240}(?-u:\b)(exactly\s+as|verbatim|word\s+for\s+word|without\s+summari[sz]ing|in\s+full|complete\s+text|unabridged)",
+        r"|(?i)(?-u:\b)(exactly\s+as|verbatim|word\s+for\s+word|complete\s+text|full\s+text)(?-u:\b)[^.]{0,160}(?-u:\b)(system\s+prompt|developer\s+messages?|hidden\s+(policies|instructions)|instructions\s+you\s+(are|were)\s+(given|operating\s+under))",
     ))
     .expect("prompt leak regex")
 });
@@ -288,9 +291,9 @@ static PROMPT_LEAK: LazyLock<Regex> = LazyLock::new(|| {
 /// "add … as a collaborator/owner", "share the drive with …".
 static GRANT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(grant|give|assign|delegate|add|invite)\b(?:[^.;]|\.\S){0,100}\b(access|permissions?|rights|owner|admin|administrator|editor|collaborator|maintainer|make\s+changes|manage\s+sharing|full\s+control|delegate|write\s+access|deploy\s+key|authorized[_\s]keys)\b",
-        r"|(?i)\bshare\b[^.;]{0,60}\b(calendar|drive|folder|documents?|inbox|mailbox|repositor(y|ies)|repo|vault|account|contacts|photos)\b[^.;]{0,40}\bwith\b",
-        r"|(?i)\b(forwarding\s+rule|auto-?forward|forward\s+all\s+(new\s+)?(mail|email|messages))\b",
+        r"(?i)(?-u:\b)(grant|give|assign|delegate|add|invite)(?-u:\b)(?:[^.;]|\.\S){0,100}(?-u:\b)(access|permissions?|rights|owner|admin|administrator|editor|collaborator|maintainer|make\s+changes|manage\s+sharing|full\s+control|delegate|write\s+access|deploy\s+key|authorized[_\s]keys)(?-u:\b)",
+        r"|(?i)(?-u:\b)share(?-u:\b)[^.;]{0,60}(?-u:\b)(calendar|drive|folder|documents?|inbox|mailbox|repositor(y|ies)|repo|vault|account|contacts|photos)(?-u:\b)[^.;]{0,40}(?-u:\b)with(?-u:\b)",
+        r"|(?i)(?-u:\b)(forwarding\s+rule|auto-?forward|forward\s+all\s+(new\s+)?(mail|email|messages))(?-u:\b)",
     ))
     .expect("grant regex")
 });
@@ -298,7 +301,7 @@ static GRANT: LazyLock<Regex> = LazyLock::new(|| {
 /// The user's private things made public.
 static PUBLICISE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(make|set|change|switch|turn|flip)\b[^.;]{0,80}\b(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)\b[^.;]{0,40}\b(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)\b",
+        r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)[^.;]{0,80}(?-u:\b)(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)(?-u:\b)[^.;]{0,40}(?-u:\b)(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)(?-u:\b)",
     )
     .expect("publicise regex")
 });
@@ -306,9 +309,9 @@ static PUBLICISE: LazyLock<Regex> = LazyLock::new(|| {
 /// Turning off the agent's own safety behaviour: no warnings, no disclaimers, no refusals.
 static SAFETY_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}\b(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
-        r"|(?i)\b(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
-        r"|(?i)\b(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)\b",
+        r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
+        r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
+        r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)(?-u:\b)",
     ))
     .expect("safety-off regex")
 });
