@@ -1033,11 +1033,19 @@ fn block_marks(intents: &[(Sentence, Intent)], i: usize) -> BTreeSet<Mark> {
 static DEBUG: LazyLock<bool> =
     LazyLock::new(|| std::env::var_os("SKILLVET_INTENT_DEBUG").is_some());
 
+/// Bytes of a reference document whose sentences are read for intent.
+const MAX_DOC_PROSE: usize = 24 * 1024;
+
 pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut Vec<Finding>) {
     if doc.layout.is_none() || doc.origin.is_some() {
         return;
     }
-    let sentences = steps::sentences(doc);
+    let mut sentences = steps::sentences(doc);
+    // Reference documents are read on demand and their findings weigh less; bound the
+    // work on long ones (tier-1 patterns still read them whole).
+    if doc.role == Role::Doc {
+        sentences.retain(|s| s.start < MAX_DOC_PROSE);
+    }
     if sentences.is_empty() {
         return;
     }
