@@ -473,30 +473,50 @@ fn scan_hidden_elements(doc: &Doc, layout: &Layout, ctx: &SkillContext, out: &mu
             continue;
         }
         let rule = known(RuleId::T1InjHiddenMarkdown);
-        let mut f = make_finding(
+        let why = format!(
+            "{} Here an HTML element styled not to render holds {} characters the agent reads and a reader of the page never sees.",
+            rule.description,
+            text.chars().count()
+        );
+        out.push(hidden_directive(
             rule,
             doc,
             ctx,
             inner.start(),
             text,
-            format!(
-                "{} Here an HTML element styled not to render holds {} characters the agent reads and a reader of the page never sees.",
-                rule.description,
-                text.chars().count()
-            ),
-        );
-        f.confidence = if n >= 2 && strong {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
-        if doc.role == Role::Doc || (ctx.teaching && !strong) {
-            f.severity = f.severity.lowered(1);
-            f.confidence = f.confidence.lowered(1);
-            f.context = Some("in reference documentation or a security-teaching skill".to_owned());
-        }
-        out.push(f);
+            why,
+            n,
+            strong,
+        ));
     }
+}
+
+/// A finding for directive text readers do not see: high confidence when it has several
+/// directive words and a strong one; lowered in reference docs and, unless strong, in
+/// security-teaching skills.
+#[allow(clippy::too_many_arguments)]
+fn hidden_directive(
+    rule: &super::rules::Rule,
+    doc: &Doc,
+    ctx: &SkillContext,
+    at: usize,
+    text: &str,
+    why: String,
+    n: usize,
+    strong: bool,
+) -> Finding {
+    let mut f = make_finding(rule, doc, ctx, at, text, why);
+    f.confidence = if n >= 2 && strong {
+        Confidence::High
+    } else {
+        Confidence::Medium
+    };
+    if doc.role == Role::Doc || (ctx.teaching && !strong) {
+        f.severity = f.severity.lowered(1);
+        f.confidence = f.confidence.lowered(1);
+        f.context = Some("in reference documentation or a security-teaching skill".to_owned());
+    }
+    f
 }
 
 /// Distinct directive words in `s`, and whether one of them is a strong signal.
@@ -522,28 +542,14 @@ pub(crate) fn scan_hidden_markdown(
         let (n, strong) = directive_score(inner);
         if n >= 2 || strong {
             let rule = known(RuleId::T1InjHtmlComment);
-            let mut f = make_finding(
-                rule,
-                doc,
-                ctx,
-                r.start,
-                inner,
-                format!(
-                    "{} The comment is {} characters long and is never shown to a reader of the rendered page.",
-                    rule.description,
-                    inner.chars().count()
-                ),
+            let why = format!(
+                "{} The comment is {} characters long and is never shown to a reader of the rendered page.",
+                rule.description,
+                inner.chars().count()
             );
-            if !(n >= 2 && strong) {
-                f.confidence = Confidence::Medium;
-            }
-            if doc.role == Role::Doc || (ctx.teaching && !strong) {
-                f.severity = f.severity.lowered(1);
-                f.confidence = f.confidence.lowered(1);
-                f.context =
-                    Some("in reference documentation or a security-teaching skill".to_owned());
-            }
-            out.push(f);
+            out.push(hidden_directive(
+                rule, doc, ctx, r.start, inner, why, n, strong,
+            ));
         }
     }
     scan_hidden_elements(doc, layout, ctx, out);
