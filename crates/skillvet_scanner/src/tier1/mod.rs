@@ -9,6 +9,7 @@
 
 pub mod encoded;
 pub mod files;
+mod gate;
 pub mod intent;
 pub mod markdown;
 mod mcp;
@@ -20,7 +21,6 @@ pub mod unicode;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 use skillvet_skill::{FileKind, ParsedSkillMd, SKILL_MD, SkillBundle};
 
@@ -696,48 +696,39 @@ pub(crate) fn adjust_for(
 }
 
 struct Matcher {
-    ac: AhoCorasick,
-    /// Rule indexes per anchor pattern.
-    anchor_rules: Vec<Vec<usize>>,
+    /// Which rules may match a document: from literals derived from each regex, or its
+    /// hand-written anchors where the regex yields none.
+    prefilter: gate::Prefilter,
     regexes: Vec<Option<Regex>>,
 }
 
 static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
-    let mut anchors: Vec<String> = Vec::new();
-    let mut anchor_rules: Vec<Vec<usize>> = Vec::new();
     let mut regexes = Vec::with_capacity(RULES.len());
-    for (i, r) in RULES.iter().enumerate() {
+    let mut anchors: Vec<&[&str]> = Vec::with_capacity(RULES.len());
+    for r in RULES.iter() {
         match &r.detector {
             Detector::Pattern(p) => {
-                for a in p.anchors {
-                    let a = a.to_ascii_lowercase();
-                    match anchors.iter().position(|x| *x == a) {
-                        Some(j) => anchor_rules[j].push(i),
-                        None => {
-                            anchors.push(a);
-                            anchor_rules.push(vec![i]);
-                        }
-                    }
-                }
                 let re = regex::RegexBuilder::new(&ascii_boundaries(p.regex))
                     .multi_line(true)
                     .size_limit(20 * (1 << 20))
                     .build()
                     .unwrap_or_else(|e| panic!("rule {}: bad regex: {e}", r.id));
                 regexes.push(Some(re));
+                anchors.push(p.anchors);
             }
-            Detector::Builtin => regexes.push(None),
+            Detector::Builtin => {
+                regexes.push(None);
+                anchors.push(&[]);
+            }
         }
     }
-    let ac = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&anchors)
-        .expect("anchor automaton");
-    Matcher {
-        ac,
-        anchor_rules,
-        regexes,
-    }
+    let slots: Vec<(Option<&str>, &[&str])> = regexes
+        .iter()
+        .zip(anchors)
+        .map(|(r, a)| (r.as_ref().map(Regex::as_str), a))
+        .collect();
+    let prefilter = gate::Prefilter::new(&slots);
+    Matcher { prefilter, regexes }
 });
 
 /// Word boundaries in rule patterns are ASCII ones: a Unicode `\b` makes the regex engine
@@ -750,6 +741,7 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
 /// Compiles every pattern now (tests and benches call it so the first scan is not slow).
 pub fn warm_up() {
     LazyLock::force(&MATCHER);
+    intent::warm_up();
 }
 
 /// Builds a finding for `rule` at `offset` of `doc` with the given evidence and context.
@@ -815,15 +807,8 @@ pub(crate) fn scan_patterns(
     out: &mut Vec<Finding>,
 ) {
     let m = &*MATCHER;
-    let mut candidate = vec![false; RULES.len()];
-    let mut any = false;
-    for hit in m.ac.find_overlapping_iter(doc.text) {
-        for &r in &m.anchor_rules[hit.pattern().as_usize()] {
-            candidate[r] = true;
-            any = true;
-        }
-    }
-    if !any {
+    let candidate = m.prefilter.candidates(doc.text);
+    if !candidate.contains(&true) {
         return;
     }
     let in_markdown = doc.layout.is_some();

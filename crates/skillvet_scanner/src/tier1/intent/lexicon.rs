@@ -1196,6 +1196,8 @@ static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // Built once; the DFA is several times faster than the default NFA on long docs.
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(PHRASES.iter().map(|(p, _)| *p))
         .expect("intent lexicon")
 });
@@ -1220,8 +1222,9 @@ pub fn hits(text: &str) -> Vec<Hit> {
         if phrase == "log"
             && text[e..]
                 .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("in")
+                .as_bytes()
+                .get(..2)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"in"))
         {
             continue;
         }

@@ -17,8 +17,10 @@ pub mod steps;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use super::gate;
 use super::rules::{self, Rule};
 use super::{Doc, Role, SkillContext, finding_with};
 use crate::model::{Confidence, Finding, Severity};
@@ -182,43 +184,22 @@ impl Declared {
     }
 }
 
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)(?-u:\b)(?:https?|wss?|ftp)://([a-z0-9.\-]+|\[[0-9a-f:]+\])(?::\d+)?[^\s"'`)<>]*"#,
-    )
-    .expect("url regex")
-});
+const URL: &str =
+    r#"(?i)(?-u:\b)(?:https?|wss?|ftp)://([a-z0-9.\-]+|\[[0-9a-f:]+\])(?::\d+)?[^\s"'`)<>]*"#;
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}(?-u:\b)")
-        .expect("mail")
-});
+const EMAIL: &str = r"(?i)(?-u:\b)[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}(?-u:\b)";
 
 /// Credential files and stores named by path.
-static CRED_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(~|\$home|%userprofile%|/home/\w+|/users/\w+)?/?\.(ssh|aws|azure|gnupg|kube|docker/config\.json|npmrc|pypirc|netrc|git-credentials|config/gcloud|config/gh|password-store|electrum|bitcoin|ethereum)(?-u:\b)|(?-u:\b)id_(rsa|ed25519|ecdsa|dsa)(?-u:\b)|(^|[\s/`'\x22(])\.env(\.[a-z]+)?(?-u:\b)|(?-u:\b)(wallet\.dat|login\s+data|key4\.db|logins\.json|cookies\.sqlite|login\.keychain(-db)?|keychain-db)(?-u:\b)|/etc/(shadow|sudoers)(?-u:\b)",
-    )
-    .expect("cred path regex")
-});
+const CRED_PATH: &str = r"(?i)(~|\$home|%userprofile%|/home/\w+|/users/\w+)?/?\.(ssh|aws|azure|gnupg|kube|docker/config\.json|npmrc|pypirc|netrc|git-credentials|config/gcloud|config/gh|password-store|electrum|bitcoin|ethereum)(?-u:\b)|(?-u:\b)id_(rsa|ed25519|ecdsa|dsa)(?-u:\b)|(^|[\s/`'\x22(])\.env(\.[a-z]+)?(?-u:\b)|(?-u:\b)(wallet\.dat|login\s+data|key4\.db|logins\.json|cookies\.sqlite|login\.keychain(-db)?|keychain-db)(?-u:\b)|/etc/(shadow|sudoers)(?-u:\b)";
 
 /// Paths outside the project: the home folder and system files.
 /// What clean-up legitimately deletes, even in the home folder.
-static DISPOSABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:(?-u:\b))(caches?|build|dist|node_modules|tmp|temp|temporary|__pycache__|artifacts?|deriveddata|derived data|\.venv|venv|logs?|trash)(?-u:(?-u:\b))|\./")
-        .expect("disposable regex")
-});
+const DISPOSABLE: &str = r"(?i)(?-u:(?-u:\b))(caches?|build|dist|node_modules|tmp|temp|temporary|__pycache__|artifacts?|deriveddata|derived data|\.venv|venv|logs?|trash)(?-u:(?-u:\b))|\./";
 
-static PRIVATE_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(~/|\$home/|/etc/passwd(?-u:\b)|~/(documents|desktop|downloads|library)(?-u:\b)|\.(bash|zsh)_history(?-u:\b))")
-        .expect("private path regex")
-});
+const PRIVATE_PATH: &str = r"(?i)(~/|\$home/|/etc/passwd(?-u:\b)|~/(documents|desktop|downloads|library)(?-u:\b)|\.(bash|zsh)_history(?-u:\b))";
 
 /// A file name or path an instruction writes into.
-static FILE_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)(?-u:\b)")
-        .expect("file path regex")
-});
+const FILE_PATH: &str = r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)(?-u:\b)";
 
 /// Hosts where collected data ends up (paste, webhook and tunnel services).
 static COLLECTION_HOST: LazyLock<Regex> = LazyLock::new(|| {
@@ -228,93 +209,73 @@ static COLLECTION_HOST: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Ways of keeping something from the user that word lists miss: leaving steps out of the
 /// answer, answering questions about them with a cover story, erasing traces.
-static CONCEAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?-u:\b)(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)(?-u:\b)[^.;]{0,80}(?-u:\b)(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)(?-u:\b)",
-        r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(ever\s+)?(list|show|include|describe|report|quote|print|display|discuss|explain|mention)\s+(this|these|it|them|that|the\s+(\w+\s+){0,2}(step|steps|commands?|sync|uploads?|push|pushes|commits?|requests?|calls?|traffic|backup|mirror|archive|changes?|directive|directives)|what\s+you\s+(did|ran|sent|uploaded|changed)|the\s+commands\s+you\s+ran)(?-u:\b)[^.;]{0,40}(?-u:\b)(in|from|to)\s+(your|the|any)\s+(reply|replies|summary|response|responses|answer|answers|output|transcript|chat|user)(?-u:\b)",
-        r"|(?i)(?-u:\b)(leave|keep)(?-u:\b)[^.;]{0,60}(?-u:\b)out\s+of\s+(your|the|any)\s+(summary|reply|response|answer|report|output|transcript|restore|chat|notes|log)",
-        r"|(?i)(?-u:\b)if\s+(the\s+user|they|anyone|someone|a\s+reviewer|the\s+reviewer|a\s+teammate|asked)(?-u:\b)[^.;]{0,30}(?-u:\b)(asks?|questions?|wonders?|later\s+asks?|notices?)(?-u:\b)[^.;]{0,120}(?-u:\b)(say|tell\s+(them|the\s+user|him|her)|answer|reply|respond|explain|claim|insist)(?-u:\b)[^.;]{0,60}(?-u:\b)(only|just|harmless|routine|normal|standard|nothing|transitive|merely|simply|automatic|benign|no\s+data|never\s+(sent|uploaded|shared))(?-u:\b)",
-        r"|(?i)(?-u:\b)(so\s+that\s+|so\s+)?nothing\s+(you|the\s+agent)\s+(execute|run|do)s?\s+is\s+(recorded|logged|saved)",
-        r"|(?i)(?-u:\b)(remove|delete|erase|clear|wipe|strip)(?-u:\b)[^.;]{0,60}(?-u:\b)(from|in)\s+(all\s+|the\s+|your\s+|its\s+)?(shell\s+)?(history|history\s+files|transcripts?|logs?|audit\s+trail)(?-u:\b)",
-        r"|(?i)(?-u:\b)(clear|delete|wipe|remove)\s+(the\s+)?(agent'?s\s+)?(own\s+)?(transcripts?|session\s+logs?|conversation\s+logs?|history)(?-u:\b)",
-        r"|(?i)(?-u:\b)without\s+(announcing|flagging|surfacing|drawing\s+attention|calling\s+attention|the\s+user('s)?\s+(knowledge|noticing|knowing|seeing))",
-        r"|(?i)(?-u:\b)(describe|list|report|mention|say|show)\s+only(?-u:\b)[^.;]{0,60}(?-u:\b)(changes?|outcome|result|bumps?|url|summary)",
-        r"|(?i)(?-u:\b)phrase\s+(the\s+)?(command|request|description)(?-u:\b)[^.;]{0,40}(?-u:\b)as(?-u:\b)",
-        r"|(?i)(?-u:\b)(make|keep)\s+(it|this|the\s+\w+)\s+look\s+(routine|normal|harmless|like)",
-        r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(enumerate|itemi[sz]e|specify|spell\s+out|detail|say\s+which|say\s+what|name)(?-u:\b)[^.;]{0,60}(?-u:\b)(skipped|deleted|removed|changed|sent|uploaded|ran|run|added|installed|disabled)",
-        r"|(?i)(?-u:\b)(without\s+attributing|do\s+not\s+say\s+(that\s+)?you\s+were\s+(given|told)|don'?t\s+say\s+(that\s+)?you\s+were\s+(given|told)|never\s+say\s+(that\s+)?you\s+were\s+(given|told)|do\s+not\s+reveal\s+(that|where|why))",
-        r"|(?i)(?-u:\b)(report|describe|present|label|frame|summari[sz]e)\s+(the\s+\w+|it|this|them|these|everything)\s+as\s+[\x22“'`]",
-        r"|(?i)(?-u:\b)say\s+(it|this|that|they)\s+(came|comes|was|were|is|are)\s+(in\s+as|from|part\s+of|just|only|harmless|a\s+routine|routine|normal|standard|transitive)",
-    ))
-    .expect("conceal regex")
-});
+const CONCEAL: &str = concat!(
+    r"(?i)(?-u:\b)(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)(?-u:\b)[^.;]{0,80}(?-u:\b)(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)(?-u:\b)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(ever\s+)?(list|show|include|describe|report|quote|print|display|discuss|explain|mention)\s+(this|these|it|them|that|the\s+(\w+\s+){0,2}(step|steps|commands?|sync|uploads?|push|pushes|commits?|requests?|calls?|traffic|backup|mirror|archive|changes?|directive|directives)|what\s+you\s+(did|ran|sent|uploaded|changed)|the\s+commands\s+you\s+ran)(?-u:\b)[^.;]{0,40}(?-u:\b)(in|from|to)\s+(your|the|any)\s+(reply|replies|summary|response|responses|answer|answers|output|transcript|chat|user)(?-u:\b)",
+    r"|(?i)(?-u:\b)(leave|keep)(?-u:\b)[^.;]{0,60}(?-u:\b)out\s+of\s+(your|the|any)\s+(summary|reply|response|answer|report|output|transcript|restore|chat|notes|log)",
+    r"|(?i)(?-u:\b)if\s+(the\s+user|they|anyone|someone|a\s+reviewer|the\s+reviewer|a\s+teammate|asked)(?-u:\b)[^.;]{0,30}(?-u:\b)(asks?|questions?|wonders?|later\s+asks?|notices?)(?-u:\b)[^.;]{0,120}(?-u:\b)(say|tell\s+(them|the\s+user|him|her)|answer|reply|respond|explain|claim|insist)(?-u:\b)[^.;]{0,60}(?-u:\b)(only|just|harmless|routine|normal|standard|nothing|transitive|merely|simply|automatic|benign|no\s+data|never\s+(sent|uploaded|shared))(?-u:\b)",
+    r"|(?i)(?-u:\b)(so\s+that\s+|so\s+)?nothing\s+(you|the\s+agent)\s+(execute|run|do)s?\s+is\s+(recorded|logged|saved)",
+    r"|(?i)(?-u:\b)(remove|delete|erase|clear|wipe|strip)(?-u:\b)[^.;]{0,60}(?-u:\b)(from|in)\s+(all\s+|the\s+|your\s+|its\s+)?(shell\s+)?(history|history\s+files|transcripts?|logs?|audit\s+trail)(?-u:\b)",
+    r"|(?i)(?-u:\b)(clear|delete|wipe|remove)\s+(the\s+)?(agent'?s\s+)?(own\s+)?(transcripts?|session\s+logs?|conversation\s+logs?|history)(?-u:\b)",
+    r"|(?i)(?-u:\b)without\s+(announcing|flagging|surfacing|drawing\s+attention|calling\s+attention|the\s+user('s)?\s+(knowledge|noticing|knowing|seeing))",
+    r"|(?i)(?-u:\b)(describe|list|report|mention|say|show)\s+only(?-u:\b)[^.;]{0,60}(?-u:\b)(changes?|outcome|result|bumps?|url|summary)",
+    r"|(?i)(?-u:\b)phrase\s+(the\s+)?(command|request|description)(?-u:\b)[^.;]{0,40}(?-u:\b)as(?-u:\b)",
+    r"|(?i)(?-u:\b)(make|keep)\s+(it|this|the\s+\w+)\s+look\s+(routine|normal|harmless|like)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(enumerate|itemi[sz]e|specify|spell\s+out|detail|say\s+which|say\s+what|name)(?-u:\b)[^.;]{0,60}(?-u:\b)(skipped|deleted|removed|changed|sent|uploaded|ran|run|added|installed|disabled)",
+    r"|(?i)(?-u:\b)(without\s+attributing|do\s+not\s+say\s+(that\s+)?you\s+were\s+(given|told)|don'?t\s+say\s+(that\s+)?you\s+were\s+(given|told)|never\s+say\s+(that\s+)?you\s+were\s+(given|told)|do\s+not\s+reveal\s+(that|where|why))",
+    r"|(?i)(?-u:\b)(report|describe|present|label|frame|summari[sz]e)\s+(the\s+\w+|it|this|them|these|everything)\s+as\s+[\x22“'`]",
+    r"|(?i)(?-u:\b)say\s+(it|this|that|they)\s+(came|comes|was|were|is|are)\s+(in\s+as|from|part\s+of|just|only|harmless|a\s+routine|routine|normal|standard|transitive)",
+);
 
 /// Claims that the skill outranks the user or the system, or that untrusted content gives
 /// orders — phrasings without the stock "ignore previous instructions".
-static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?-u:\b)(this|these)\s+(file|skill|document|instructions?|rules?|guidance|policy|section)(?-u:\b)[^.;]{0,160}(?-u:\b)(is|are)\s+(the\s+one|the\s+ones|what)\s+(to\s+follow|you\s+follow|that\s+count)",
-        r"|(?i)(?-u:\b)(only|sole)\s+(instructions?|directions?|orders?|commands?)\s+(you|the\s+agent)\s+(act\s+on|follow|obey|take|accept|listen\s+to)(?-u:\b)[^.;]{0,40}(?-u:\b)(come|comes|are)\s+(from|in)\s+(this|these)",
-        r"|(?i)(?-u:\b)(everything|anything|whatever|all\s+(messages|input))\s+(the\s+user|they)\s+(sends?|says?|writes?|types?)(?-u:\b)[^.;]{0,80}(?-u:\b)(source\s+material|data|input|text|content|material)(?-u:\b)[^.;]{0,30}(?-u:\b)(not|rather\s+than|instead\s+of)\s+(a\s+)?(requests?|instructions?|commands?|questions?)",
-        r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(this\s+(file|skill|document)|these\s+instructions)\s+and(?-u:\b)[^.;]{0,160}(?-u:\b)(disagree|conflict|differ)",
-        r"|(?i)(?-u:\b)(instructions?|directives?|commands?|requests?|orders?)(?-u:\b)[^.;]{0,80}(?-u:\b)(in|inside|within|from|found\s+in|embedded\s+in|left\s+in)\s+(the\s+)?(issues?|issue\s+bodies|comments?|pull\s+requests?|prs?|emails?|e-mails?|messages?|web\s*pages?|websites?|pages?|documents?|tickets?|readmes?|tool\s+(output|results?)|search\s+results?|code\s+comments?|commit\s+messages?)(?-u:\b)[^.;]{0,200}(?-u:\b)(carried\s+out|followed|executed|obeyed|acted\s+on|applied|trusted)(?-u:\b)",
-        r"|(?i)(?-u:\b)(carry\s+out|follow|execute|obey|act\s+on|apply)\s+(them|these|those|any\s+such|such)(?-u:\b)[^.;]{0,30}(?-u:\b)as\s+(written|given|stated|instructed)",
-        r"|(?i)(should|must|are\s+to|is\s+to|will)\s+be\s+(carried\s+out|followed|executed|obeyed|acted\s+on|run)\s+(as\s+written|verbatim|exactly|immediately|without)",
-        r"|(?i)(?-u:\b)treat(?-u:\b)[^.;]{0,80}(?-u:\b)as\s+(intentional|pre-?approved|approved|authori[sz]ed|trusted|expected|safe)(?-u:\b)",
-        r"|(?i)(?-u:\b)(approve|approving|merge|merging|accept|accepting|sign\s+off|deploy|deploying|run|execute|apply|install)(?-u:\b)[^.;]{0,80}(?-u:\b)without\s+(any\s+)?(further\s+)?(analysis|review|reviewing|checks?|checking|scrutiny|verification|verifying|questions?|reading)(?-u:\b)",
-        r"|(?i)(?-u:\b)(do\s+not|don'?t|never)\s+(comment\s+on|review|flag|question|report\s+on|look\s+at)\s+(security|the\s+security|vulnerabilit)",
-        r"|(?i)(?-u:\b)(you\s+are|the\s+agent\s+is|agents\s+(reading\s+this\s+)?\w*\s*are)\s+(hereby\s+)?(authori[sz]ed|permitted|allowed|cleared)\s+to(?-u:\b)",
-        r"|(?i)(?-u:\b)(take|takes|taking|have|has)\s+(precedence|priority)\s+over(?-u:\b)[^.;]{0,60}(?-u:\b)(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
-        r"|(?i)(?-u:\b)(override|overrides|supersede|supersedes|outrank|outranks)\s+(any|all|the|your)(?-u:\b)[^.;]{0,40}(?-u:\b)(user|system|instructions|guidelines|rules|defaults|guidance)",
-        r"|(?i)(?-u:\b)(replaces?|overrules?|trumps?|outweighs?|supersedes?)\s+(the\s+)?(assistant'?s\s+|your\s+|any\s+|all\s+)?(own\s+)?(default\s+)?(policies|guidelines|rules|instructions|safety|judg(e)?ment)",
-        r"|(?i)(?-u:\b)what\s+you\s+(were|have\s+been)\s+(told|given|instructed)(?-u:\b)[^.;]{0,100}(?-u:\b)(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
-        r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
-        r"|(?i)(?-u:\b)(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)(?-u:\b)[^.;]{0,60}(?-u:\b)back(?-u:\b)[^.;]{0,60}(?-u:\b)(stay|remain|keep)\s+in\s+(character|role|persona)",
-        r"|(?i)(?-u:\b)(when|if|even\s+if|even\s+when)\s+the\s+user\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)(?-u:\b)[^.;]{0,100}(?-u:\b)(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
-        r"|(?i)(?-u:\b)(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
-        r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
-        r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
-    ))
-    .expect("authority regex")
-});
+const AUTHORITY: &str = concat!(
+    r"(?i)(?-u:\b)(this|these)\s+(file|skill|document|instructions?|rules?|guidance|policy|section)(?-u:\b)[^.;]{0,160}(?-u:\b)(is|are)\s+(the\s+one|the\s+ones|what)\s+(to\s+follow|you\s+follow|that\s+count)",
+    r"|(?i)(?-u:\b)(only|sole)\s+(instructions?|directions?|orders?|commands?)\s+(you|the\s+agent)\s+(act\s+on|follow|obey|take|accept|listen\s+to)(?-u:\b)[^.;]{0,40}(?-u:\b)(come|comes|are)\s+(from|in)\s+(this|these)",
+    r"|(?i)(?-u:\b)(everything|anything|whatever|all\s+(messages|input))\s+(the\s+user|they)\s+(sends?|says?|writes?|types?)(?-u:\b)[^.;]{0,80}(?-u:\b)(source\s+material|data|input|text|content|material)(?-u:\b)[^.;]{0,30}(?-u:\b)(not|rather\s+than|instead\s+of)\s+(a\s+)?(requests?|instructions?|commands?|questions?)",
+    r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(this\s+(file|skill|document)|these\s+instructions)\s+and(?-u:\b)[^.;]{0,160}(?-u:\b)(disagree|conflict|differ)",
+    r"|(?i)(?-u:\b)(instructions?|directives?|commands?|requests?|orders?)(?-u:\b)[^.;]{0,80}(?-u:\b)(in|inside|within|from|found\s+in|embedded\s+in|left\s+in)\s+(the\s+)?(issues?|issue\s+bodies|comments?|pull\s+requests?|prs?|emails?|e-mails?|messages?|web\s*pages?|websites?|pages?|documents?|tickets?|readmes?|tool\s+(output|results?)|search\s+results?|code\s+comments?|commit\s+messages?)(?-u:\b)[^.;]{0,200}(?-u:\b)(carried\s+out|followed|executed|obeyed|acted\s+on|applied|trusted)(?-u:\b)",
+    r"|(?i)(?-u:\b)(carry\s+out|follow|execute|obey|act\s+on|apply)\s+(them|these|those|any\s+such|such)(?-u:\b)[^.;]{0,30}(?-u:\b)as\s+(written|given|stated|instructed)",
+    r"|(?i)(should|must|are\s+to|is\s+to|will)\s+be\s+(carried\s+out|followed|executed|obeyed|acted\s+on|run)\s+(as\s+written|verbatim|exactly|immediately|without)",
+    r"|(?i)(?-u:\b)treat(?-u:\b)[^.;]{0,80}(?-u:\b)as\s+(intentional|pre-?approved|approved|authori[sz]ed|trusted|expected|safe)(?-u:\b)",
+    r"|(?i)(?-u:\b)(approve|approving|merge|merging|accept|accepting|sign\s+off|deploy|deploying|run|execute|apply|install)(?-u:\b)[^.;]{0,80}(?-u:\b)without\s+(any\s+)?(further\s+)?(analysis|review|reviewing|checks?|checking|scrutiny|verification|verifying|questions?|reading)(?-u:\b)",
+    r"|(?i)(?-u:\b)(do\s+not|don'?t|never)\s+(comment\s+on|review|flag|question|report\s+on|look\s+at)\s+(security|the\s+security|vulnerabilit)",
+    r"|(?i)(?-u:\b)(you\s+are|the\s+agent\s+is|agents\s+(reading\s+this\s+)?\w*\s*are)\s+(hereby\s+)?(authori[sz]ed|permitted|allowed|cleared)\s+to(?-u:\b)",
+    r"|(?i)(?-u:\b)(take|takes|taking|have|has)\s+(precedence|priority)\s+over(?-u:\b)[^.;]{0,60}(?-u:\b)(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
+    r"|(?i)(?-u:\b)(override|overrides|supersede|supersedes|outrank|outranks)\s+(any|all|the|your)(?-u:\b)[^.;]{0,40}(?-u:\b)(user|system|instructions|guidelines|rules|defaults|guidance)",
+    r"|(?i)(?-u:\b)(replaces?|overrules?|trumps?|outweighs?|supersedes?)\s+(the\s+)?(assistant'?s\s+|your\s+|any\s+|all\s+)?(own\s+)?(default\s+)?(policies|guidelines|rules|instructions|safety|judg(e)?ment)",
+    r"|(?i)(?-u:\b)what\s+you\s+(were|have\s+been)\s+(told|given|instructed)(?-u:\b)[^.;]{0,100}(?-u:\b)(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
+    r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
+    r"|(?i)(?-u:\b)(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)(?-u:\b)[^.;]{0,60}(?-u:\b)back(?-u:\b)[^.;]{0,60}(?-u:\b)(stay|remain|keep)\s+in\s+(character|role|persona)",
+    r"|(?i)(?-u:\b)(when|if|even\s+if|even\s+when)\s+the\s+user\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)(?-u:\b)[^.;]{0,100}(?-u:\b)(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
+    r"|(?i)(?-u:\b)(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
+    r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
+    r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
+);
 
 /// Asking for the agent's own instructions word for word (system prompt leakage).
-static PROMPT_LEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?-u:\b)(system\s+prompt|developer\s+(or\s+operator\s+)?messages?|operator\s+messages?|hidden\s+(policies|instructions|rules)|every\s+instruction\s+you\s+are\s+operating\s+under|your\s+(full|complete|original|initial)\s+(instructions|prompt|configuration))(?-u:\b)[^.]{0,240}(?-u:\b)(exactly\s+as|verbatim|word\s+for\s+word|without\s+summari[sz]ing|in\s+full|complete\s+text|unabridged)",
-        r"|(?i)(?-u:\b)(exactly\s+as|verbatim|word\s+for\s+word|complete\s+text|full\s+text)(?-u:\b)[^.]{0,160}(?-u:\b)(system\s+prompt|developer\s+messages?|hidden\s+(policies|instructions)|instructions\s+you\s+(are|were)\s+(given|operating\s+under))",
-    ))
-    .expect("prompt leak regex")
-});
+const PROMPT_LEAK: &str = concat!(
+    r"(?i)(?-u:\b)(system\s+prompt|developer\s+(or\s+operator\s+)?messages?|operator\s+messages?|hidden\s+(policies|instructions|rules)|every\s+instruction\s+you\s+are\s+operating\s+under|your\s+(full|complete|original|initial)\s+(instructions|prompt|configuration))(?-u:\b)[^.]{0,240}(?-u:\b)(exactly\s+as|verbatim|word\s+for\s+word|without\s+summari[sz]ing|in\s+full|complete\s+text|unabridged)",
+    r"|(?i)(?-u:\b)(exactly\s+as|verbatim|word\s+for\s+word|complete\s+text|full\s+text)(?-u:\b)[^.]{0,160}(?-u:\b)(system\s+prompt|developer\s+messages?|hidden\s+(policies|instructions)|instructions\s+you\s+(are|were)\s+(given|operating\s+under))",
+);
 
 /// Rights on the user's accounts handed to someone: "grant x@y.app edit access",
 /// "add … as a collaborator/owner", "share the drive with …".
-static GRANT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?-u:\b)(grant|give|assign|delegate|add|invite)(?-u:\b)(?:[^.;]|\.\S){0,100}(?-u:\b)(access|permissions?|rights|owner|admin|administrator|editor|collaborator|maintainer|make\s+changes|manage\s+sharing|full\s+control|delegate|write\s+access|deploy\s+key|authorized[_\s]keys)(?-u:\b)",
-        r"|(?i)(?-u:\b)share(?-u:\b)[^.;]{0,60}(?-u:\b)(calendar|drive|folder|documents?|inbox|mailbox|repositor(y|ies)|repo|vault|account|contacts|photos)(?-u:\b)[^.;]{0,40}(?-u:\b)with(?-u:\b)",
-        r"|(?i)(?-u:\b)(forwarding\s+rule|auto-?forward|forward\s+all\s+(new\s+)?(mail|email|messages))(?-u:\b)",
-    ))
-    .expect("grant regex")
-});
+const GRANT: &str = concat!(
+    r"(?i)(?-u:\b)(grant|give|assign|delegate|add|invite)(?-u:\b)(?:[^.;]|\.\S){0,100}(?-u:\b)(access|permissions?|rights|owner|admin|administrator|editor|collaborator|maintainer|make\s+changes|manage\s+sharing|full\s+control|delegate|write\s+access|deploy\s+key|authorized[_\s]keys)(?-u:\b)",
+    r"|(?i)(?-u:\b)share(?-u:\b)[^.;]{0,60}(?-u:\b)(calendar|drive|folder|documents?|inbox|mailbox|repositor(y|ies)|repo|vault|account|contacts|photos)(?-u:\b)[^.;]{0,40}(?-u:\b)with(?-u:\b)",
+    r"|(?i)(?-u:\b)(forwarding\s+rule|auto-?forward|forward\s+all\s+(new\s+)?(mail|email|messages))(?-u:\b)",
+);
 
 /// The user's private things made public.
-static PUBLICISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)[^.;]{0,80}(?-u:\b)(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)(?-u:\b)[^.;]{0,40}(?-u:\b)(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)(?-u:\b)",
-    )
-    .expect("publicise regex")
-});
+const PUBLICISE: &str = r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)[^.;]{0,80}(?-u:\b)(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)(?-u:\b)[^.;]{0,40}(?-u:\b)(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)(?-u:\b)";
 
 /// Turning off the agent's own safety behaviour: no warnings, no disclaimers, no refusals.
-static SAFETY_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
-        r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
-        r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)(?-u:\b)",
-    ))
-    .expect("safety-off regex")
-});
+const SAFETY_OFF: &str = concat!(
+    r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
+    r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)(?-u:\b)",
+);
 
 /// One destination of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -531,43 +492,86 @@ pub(crate) fn is_example_label(text: &str) -> bool {
 }
 
 fn refers_back(s: &str) -> bool {
-    let l = s.to_ascii_lowercase();
-    [
-        " it ",
-        " it.",
-        " them",
-        " this ",
-        " these",
-        " that ",
-        " the results",
-        " the output",
-        " the contents",
-        " everything",
-        " the file",
-        " the data",
-        " the collected",
-        " the list",
-        " all of it",
-        " the values",
-        " the information",
-        " the findings",
-        " the bundle",
-        " the archive",
-        " the snapshot",
-        " the log",
-        " the report",
-        " each one",
-    ]
-    .iter()
-    .any(|p| l.contains(p))
+    static BACK: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                " it ",
+                " it.",
+                " them",
+                " this ",
+                " these",
+                " that ",
+                " the results",
+                " the output",
+                " the contents",
+                " everything",
+                " the file",
+                " the data",
+                " the collected",
+                " the list",
+                " all of it",
+                " the values",
+                " the information",
+                " the findings",
+                " the bundle",
+                " the archive",
+                " the snapshot",
+                " the log",
+                " the report",
+                " each one",
+            ])
+            .expect("refers-back words")
+    });
+    BACK.is_match(s)
 }
 
-fn intent_of(text: &str, sent: &Sentence, hits: &[Hit]) -> Intent {
+// Phrasings in `GATE`, by index.
+const P_CRED_PATH: usize = 0;
+const P_PRIVATE_PATH: usize = 1;
+const P_URL: usize = 2;
+const P_EMAIL: usize = 3;
+const P_CONCEAL: usize = 4;
+const P_PROMPT_LEAK: usize = 5;
+const P_SAFETY_OFF: usize = 6;
+const P_GRANT: usize = 7;
+const P_PUBLICISE: usize = 8;
+const P_AUTHORITY: usize = 9;
+const P_FILE_PATH: usize = 10;
+const P_DISPOSABLE: usize = 11;
+
+pub(crate) fn warm_up() {
+    LazyLock::force(&GATE);
+}
+
+/// In the order of the `P_*` indices.
+static GATE: LazyLock<gate::Gate> = LazyLock::new(|| {
+    gate::Gate::new(&[
+        CRED_PATH,
+        PRIVATE_PATH,
+        URL,
+        EMAIL,
+        CONCEAL,
+        PROMPT_LEAK,
+        SAFETY_OFF,
+        GRANT,
+        PUBLICISE,
+        AUTHORITY,
+        FILE_PATH,
+        DISPOSABLE,
+    ])
+});
+
+fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> Intent {
     let s = &text[sent.start..sent.end];
+    let may = gate.mask(sent.start, sent.end);
+    let check = |id: usize| GATE.is_match(id, may, s);
     let mut it = Intent::default();
-    for h in hits
+    let from = hits.partition_point(|h| h.start < sent.start);
+    for h in hits[from..]
         .iter()
-        .filter(|h| h.start >= sent.start && h.end <= sent.end)
+        .take_while(|h| h.start < sent.end)
+        .filter(|h| h.end <= sent.end)
     {
         match h.term {
             Term::Act(a) | Term::WeakAct(a) => {
@@ -586,54 +590,58 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit]) -> Intent {
             }
         }
     }
-    if CRED_PATH.is_match(s) {
+    if check(P_CRED_PATH) {
         it.objs.push((Obj::CredStore, false));
     }
-    if PRIVATE_PATH.is_match(s) {
+    if check(P_PRIVATE_PATH) {
         it.objs.push((Obj::PrivateFiles, true));
     }
-    for c in URL.captures_iter(s) {
-        let host = c[1].to_ascii_lowercase();
-        let class = host_class(&host);
-        it.targets.push(Target::Url { host, class });
-    }
-    for m in EMAIL.find_iter(s) {
-        // git@github.com and user@host forms in commands are not mail addresses.
-        if !m.as_str().starts_with("git@") && !s[..m.start()].ends_with("://") {
-            it.targets
-                .push(Target::Email(m.as_str().to_ascii_lowercase()));
+    for url in GATE.alternatives(P_URL, may) {
+        for c in url.captures_iter(s) {
+            let host = c[1].to_ascii_lowercase();
+            let class = host_class(&host);
+            it.targets.push(Target::Url { host, class });
         }
     }
-    if CONCEAL.is_match(s) {
+    for mail in GATE.alternatives(P_EMAIL, may) {
+        for m in mail.find_iter(s) {
+            // git@github.com and user@host forms in commands are not mail addresses.
+            if !m.as_str().starts_with("git@") && !s[..m.start()].ends_with("://") {
+                it.targets
+                    .push(Target::Email(m.as_str().to_ascii_lowercase()));
+            }
+        }
+    }
+    if check(P_CONCEAL) {
         it.marks.insert(Mark::Conceal);
         it.strong_conceal = true;
     }
-    if PROMPT_LEAK.is_match(s) {
+    if check(P_PROMPT_LEAK) {
         it.objs.push((Obj::SystemPrompt, false));
         it.marks.insert(Mark::Verbatim);
         if !it.has_act(Act::Echo) {
             it.acts.push((Act::Echo, true));
         }
     }
-    if SAFETY_OFF.is_match(s) {
+    if check(P_SAFETY_OFF) {
         it.objs.push((Obj::Safeguard, false));
         if !it.has_act(Act::Disable) {
             it.acts.push((Act::Disable, false));
         }
     }
-    if GRANT.is_match(s) {
+    if check(P_GRANT) {
         it.grants_outsider = true;
     }
-    if PUBLICISE.is_match(s) {
+    if check(P_PUBLICISE) {
         it.grants_outsider = true;
         it.publicises = true;
     }
-    if AUTHORITY.is_match(s) {
+    if check(P_AUTHORITY) {
         it.marks.insert(Mark::Override);
         it.strong_override = true;
     }
-    it.names_file = FILE_PATH.is_match(s);
-    it.disposable = DISPOSABLE.is_match(s);
+    it.names_file = check(P_FILE_PATH);
+    it.disposable = check(P_DISPOSABLE);
     it.refers_back = refers_back(&format!(" {s} "));
     it
 }
@@ -923,7 +931,10 @@ fn step_fence_targets(doc: &Doc, intents: &mut [(Sentence, Intent)]) {
             continue;
         };
         let body = &doc.text[from..to];
-        for c in URL.captures_iter(body) {
+        for c in GATE
+            .alternatives(P_URL, gate::Mask::MAX)
+            .flat_map(|re| re.captures_iter(body))
+        {
             let host = c[1].to_ascii_lowercase();
             let class = host_class(&host);
             it.targets.push(Target::Url { host, class });
@@ -1050,10 +1061,11 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         return;
     }
     let hits = lexicon::hits(doc.text);
+    let marks = GATE.scan(doc.text);
     let mut intents: Vec<(Sentence, Intent)> = sentences
         .into_iter()
         .map(|s| {
-            let it = intent_of(doc.text, &s, &hits);
+            let it = intent_of(doc.text, &s, &hits, &marks);
             (s, it)
         })
         .collect();
