@@ -198,6 +198,18 @@ const DISPOSABLE: &str = r"(?i)(?-u:(?-u:\b))(caches?|build|dist|node_modules|tm
 
 const PRIVATE_PATH: &str = r"(?i)(~/|\$home/|/etc/passwd(?-u:\b)|~/(documents|desktop|downloads|library)(?-u:\b)|\.(bash|zsh)_history(?-u:\b))";
 
+const ASK_USER: &str = r"(?i)(?-u:\b)(ask|asks|asking|request|requesting|prompt|prompting|have\s+(the\s+user|them)|get\s+(the\s+user|them)\s+to|invite\s+(the\s+user|them))(?-u:\b)";
+
+const GIT_PUSH: &str = r"(?i)(?-u:\b)git\s+push(?-u:\b)";
+
+/// Where people keep their own documents, photos and messages (not app data in general).
+const PRIVATE_STORE: &str = concat!(
+    r"(?i)(~|\$home|%userprofile%|/users/[\w.\-]+|/home/[\w.\-]+|c:\\users\\[^\\\s]+)[/\\](documents|desktop|downloads|pictures|photos|movies)(?-u:\b)",
+    r"|(?i)(?-u:\b)library/(messages|mail|safari|cookies|containers/com\.apple\.(mail|ichat|messages))(?-u:\b)",
+    r"|(?i)(?-u:\b)(application\s+support|appdata[/\\]roaming)[/\\](slack|signal|whatsapp|discord|telegram(\s+desktop)?|microsoft\s+teams|skype)(?-u:\b)",
+    r"|(?i)(?-u:\b)(chat\.db|photos\s+library|\.(bash|zsh)_history|fish_history)(?-u:\b)",
+);
+
 /// A file name or path an instruction writes into.
 const FILE_PATH: &str = r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)(?-u:\b)";
 
@@ -247,8 +259,10 @@ const AUTHORITY: &str = concat!(
     r"|(?i)(?-u:\b)what\s+you\s+(were|have\s+been)\s+(told|given|instructed)(?-u:\b)[^.;]{0,100}(?-u:\b)(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
     r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
     r"|(?i)(?-u:\b)(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)(?-u:\b)[^.;]{0,60}(?-u:\b)back(?-u:\b)[^.;]{0,60}(?-u:\b)(stay|remain|keep)\s+in\s+(character|role|persona)",
-    r"|(?i)(?-u:\b)(when|if|even\s+if|even\s+when)\s+the\s+user\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)(?-u:\b)[^.;]{0,100}(?-u:\b)(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
+    r"|(?i)(?-u:\b)(when|if|even\s+if|even\s+when)\s+the\s+user(\s+or\s+(a|the|any)\s+\w+)?\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)(?-u:\b)[^.;]{0,100}(?-u:\b)(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
     r"|(?i)(?-u:\b)(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
+    r"|(?i)(?-u:\b)(rank|ranks|ranking|ranked|place|places|placing|put|puts|putting|prioriti[sz]e|prioriti[sz]es|prioriti[sz]ing|weigh|weighs|weighting)\s+(them|these|this|it|the\s+\w+)(?-u:\b)[^.;]{0,40}(?-u:\b)(above|over|ahead\s+of)\s+(the\s+user|the\s+user's|users'|its\s+(own\s+)?(general|default)|your\s+(own\s+)?(general|default)|other\s+(loaded\s+|installed\s+)?skills|the\s+system|system)",
+    r"|(?i)(?-u:\b)(treat|use|follow|adopt)\s+(them|these|this|it)\s+as\s+(its|your)\s+(operating|governing|binding|core)\s+(rules|instructions|policy|policies)",
     r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
     r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
 );
@@ -267,6 +281,10 @@ const GRANT: &str = concat!(
     r"|(?i)(?-u:\b)(forwarding\s+rule|auto-?forward|forward\s+all\s+(new\s+)?(mail|email|messages))(?-u:\b)",
 );
 
+/// Secrets only the user knows; a skill never needs them typed into the conversation
+/// (API keys are issued to programs and are not in this list).
+const HUMAN_SECRET: &str = r"(?i)(?-u:\b)(passwords?|passphrases?|passcodes?|pins?|pin\s+codes?|one-time\s+(codes?|passwords?|passcodes?)|2fa\s+codes?|otp|mfa\s+codes?|verification\s+codes?|authenticator\s+codes?|sms\s+codes?|security\s+(questions?|answers?)|maiden\s+name|first\s+pet|seed\s+phrases?|recovery\s+(phrases?|words|codes?|keys?)|mnemonic|secret\s+recovery|social\s+security(\s+numbers?)?|ssns?|card\s+numbers?|cvv|cvc|security\s+code\s+on\s+the\s+back|routing\s+numbers?|bank\s+account\s+numbers?|account\s+numbers?)(?-u:\b)";
+
 /// The user's private things made public.
 const PUBLICISE: &str = r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)[^.;]{0,80}(?-u:\b)(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)(?-u:\b)[^.;]{0,40}(?-u:\b)(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)(?-u:\b)";
 
@@ -275,6 +293,8 @@ const SAFETY_OFF: &str = concat!(
     r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
     r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
     r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)(?-u:\b)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(recommend|suggest|advise|propose)\s+(adding\s+|enabling\s+|any\s+)?(auth(entication|ori[sz]ation)?(\s+checks?)?|rate[\s-]+limit(s|ing)?|input\s+validation|csrf|encryption|tls|security\s+(checks?|headers|fixes))(?-u:\b)",
+    r"|(?i)(?-u:\b)(remove|strip|delete|disable|drop)\s+(the\s+|any\s+|all\s+)?(existing\s+)?(auth(entication|ori[sz]ation)?\s+checks?|rate[\s-]+limit(s|ing|ers?)?|input\s+validation|csrf\s+(protection|checks?|tokens?)|security\s+(checks?|headers))(?-u:\b)",
 );
 
 /// One destination of a sentence.
@@ -358,6 +378,13 @@ struct Intent {
     strong_override: bool,
     /// The sentence is about caches, build output or temporary files.
     disposable: bool,
+    /// Asks the user for something (rather than reading it from somewhere).
+    asks_user: bool,
+    /// Pushes the repository (`git push`).
+    pushes_code: bool,
+    /// Names a secret only the user knows (a password, a one-time code, a recovery
+    /// answer, an SSN or card number): no skill needs it typed into the chat.
+    human_secret: bool,
 }
 
 impl Intent {
@@ -539,6 +566,10 @@ const P_PUBLICISE: usize = 8;
 const P_AUTHORITY: usize = 9;
 const P_FILE_PATH: usize = 10;
 const P_DISPOSABLE: usize = 11;
+const P_HUMAN_SECRET: usize = 12;
+const P_PRIVATE_STORE: usize = 13;
+const P_GIT_PUSH: usize = 14;
+const P_ASK_USER: usize = 15;
 
 pub(crate) fn warm_up() {
     LazyLock::force(&GATE);
@@ -559,6 +590,10 @@ static GATE: LazyLock<gate::Gate> = LazyLock::new(|| {
         AUTHORITY,
         FILE_PATH,
         DISPOSABLE,
+        HUMAN_SECRET,
+        PRIVATE_STORE,
+        GIT_PUSH,
+        ASK_USER,
     ])
 });
 
@@ -593,7 +628,9 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     if check(P_CRED_PATH) {
         it.objs.push((Obj::CredStore, false));
     }
-    if check(P_PRIVATE_PATH) {
+    if check(P_PRIVATE_STORE) {
+        it.objs.push((Obj::PrivateFiles, false));
+    } else if check(P_PRIVATE_PATH) {
         it.objs.push((Obj::PrivateFiles, true));
     }
     for url in GATE.alternatives(P_URL, may) {
@@ -642,6 +679,9 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     }
     it.names_file = check(P_FILE_PATH);
     it.disposable = check(P_DISPOSABLE);
+    it.human_secret = check(P_HUMAN_SECRET);
+    it.pushes_code = check(P_GIT_PUSH);
+    it.asks_user = check(P_ASK_USER);
     it.refers_back = refers_back(&format!(" {s} "));
     it
 }
@@ -724,6 +764,23 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             });
         }
     }
+    // 1a. The user's repository pushed to a host the description never names.
+    if it.pushes_code
+        && let Some(t @ Target::Url { host, .. }) = external
+        && !declared.names_host(host)
+    {
+        return Some(Verdict {
+            rule: INT_EXFIL,
+            severity: if conceal {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            confidence: Confidence::Medium,
+            what: format!("pushes the user's repository to {}", dest_words(t)),
+            obj: Some(Obj::PrivateFiles),
+        });
+    }
     // 1b. An outsider given access to the user's accounts, or their data made public.
     if it.grants_outsider {
         // Someone named by address, not "the team" or "a service".
@@ -793,6 +850,27 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
                 obj: Some(o),
             });
         }
+    }
+    // 2b. The user asked for a secret only they know. Typing a password, a one-time code or
+    // a recovery answer into a chat is what phishing asks for; tools that need one prompt
+    // for it themselves.
+    if it.human_secret
+        && it.asks_user
+        && it.has_act(Act::Collect)
+        && !it.marks.contains(&Mark::Meta)
+        && it
+            .any_obj(|o| matches!(o, Obj::Credential | Obj::Personal))
+            .is_some()
+    {
+        return Some(Verdict {
+            rule: INT_HARVEST,
+            severity: Severity::High,
+            confidence: Confidence::Medium,
+            what: "asks the user to type a password, one-time code, recovery answer or \
+                   account number into the conversation, which no skill needs"
+                .into(),
+            obj: Some(Obj::Credential),
+        });
     }
     // 3. Safeguards turned off.
     if it.has_act(Act::Disable) && it.strong_objs().any(|o| o == Obj::Safeguard) {
@@ -965,6 +1043,7 @@ fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
         let mut j = i + 1;
         let mut objs = Vec::new();
         let mut targets = Vec::new();
+        let mut human_secret = false;
         while j < intents.len()
             && j <= i + 16
             && intents[j].0.list_item
@@ -972,8 +1051,10 @@ fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
         {
             objs.extend(intents[j].1.objs.iter().copied());
             targets.extend(intents[j].1.targets.iter().cloned());
+            human_secret |= intents[j].1.human_secret;
             j += 1;
         }
+        intents[i].1.human_secret |= human_secret;
         intents[i].1.objs.extend(objs);
         intents[i].1.targets.extend(targets);
         i = j.max(i + 1);
@@ -1191,7 +1272,14 @@ fn finding(
         // sending secrets.
         match v.rule {
             INT_EXFIL if dest_declared => adj.add(1, 1, why),
-            INT_HARVEST if v.obj != Some(Obj::Credential) => adj.add(1, 1, why),
+            // Reproducing the agent's own instructions with a claim that confidentiality is
+            // lifted is a leak, whatever the skill says it audits.
+            INT_HARVEST
+                if v.obj != Some(Obj::Credential)
+                    && !(v.obj == Some(Obj::SystemPrompt) && it.strong_override) =>
+            {
+                adj.add(1, 1, why)
+            }
             INT_ACCESS => adj.add(2, 1, why),
             INT_DISABLE | INT_PERSIST => adj.add(1, 0, why),
             _ => {}
