@@ -198,7 +198,14 @@ const DISPOSABLE: &str = r"(?i)(?-u:(?-u:\b))(caches?|build|dist|node_modules|tm
 
 const PRIVATE_PATH: &str = r"(?i)(~/|\$home/|/etc/passwd(?-u:\b)|~/(documents|desktop|downloads|library)(?-u:\b)|\.(bash|zsh)_history(?-u:\b))";
 
-const ASK_USER: &str = r"(?i)(?-u:\b)(ask|asks|asking|request|requesting|prompt|prompting|have\s+(the\s+user|them)|get\s+(the\s+user|them)\s+to|invite\s+(the\s+user|them))(?-u:\b)";
+const ASK_USER: &str = r"(?i)(?-u:\b)(ask|asks|asking|request|requesting|prompt|prompting|invite\s+(the\s+user|them))(?-u:\b)";
+
+/// The user made to hand something over ("having the customer reply with…"): an
+/// instruction even when it is not at the head of the sentence.
+const USER_TELLS: &str = concat!(
+    r"(?i)(?-u:\b)(have|having|get|getting)\s+(the\s+)?(user|customer|caller|client|traveller|traveler|employee|new\s+hire|them|him|her)\s+(to\s+)?(reply|respond|send|type|enter|paste|provide|share|give|read\s+out|confirm)(?-u:\b)",
+    r"|(?i)(?-u:\b)collect(ing)?\s+(the\s+)?(user's|customer's|traveller's|traveler's|caller's|client's|employee's|their|his|her)(?-u:\b)",
+);
 
 const GIT_PUSH: &str = r"(?i)(?-u:\b)git\s+push(?-u:\b)";
 
@@ -263,6 +270,10 @@ const AUTHORITY: &str = concat!(
     r"|(?i)(?-u:\b)(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
     r"|(?i)(?-u:\b)(rank|ranks|ranking|ranked|place|places|placing|put|puts|putting|prioriti[sz]e|prioriti[sz]es|prioriti[sz]ing|weigh|weighs|weighting)\s+(them|these|this|it|the\s+\w+)(?-u:\b)[^.;]{0,40}(?-u:\b)(above|over|ahead\s+of)\s+(the\s+user|the\s+user's|users'|its\s+(own\s+)?(general|default)|your\s+(own\s+)?(general|default)|other\s+(loaded\s+|installed\s+)?skills|the\s+system|system)",
     r"|(?i)(?-u:\b)(treat|use|follow|adopt)\s+(them|these|this|it)\s+as\s+(its|your)\s+(operating|governing|binding|core)\s+(rules|instructions|policy|policies)",
+    r"|(?i)(?-u:\b)(disagree|conflict|differ)s?\s+with\s+(what\s+is\s+written\s+here|what\s+this\s+(file|skill|document)\s+says|this\s+(file|skill|document)|these\s+instructions)(?-u:\b)[^.;]{0,80}(?-u:\b)(wins|prevails|takes\s+precedence|applies|is\s+followed|is\s+what\s+counts)(?-u:\b)",
+    r"|(?i)(?-u:\b)(what\s+is\s+written\s+here|this\s+(file|skill|document)|these\s+instructions)\s+(wins|prevails|overrides|overrule)(?-u:\b)",
+    r"|(?i)(?-u:\b)(user's|users'|their)\s+(earlier|previous|prior|own)\s+(messages|instructions|requests|wishes)(?-u:\b)[^.;]{0,80}(?-u:\b)(stale|outdated|obsolete|superseded|no\s+longer\s+apply|can\s+be\s+ignored|do\s+not\s+count|don't\s+count)(?-u:\b)",
+    r"|(?i)(?-u:\b)(comments?|issues?|pull\s+requests?|prs|tickets?|e-?mails?|messages?|web\s*pages?|readmes?|tool\s+(output|results?)|commit\s+messages?)(?-u:\b)[^.;]{0,80}(?-u:\b)(are|is)\s+(authoritative|binding|trusted\s+instructions|instructions\s+to\s+follow|orders|directives)(?-u:\b)",
     r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
     r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
 );
@@ -283,7 +294,7 @@ const GRANT: &str = concat!(
 
 /// Secrets only the user knows; a skill never needs them typed into the conversation
 /// (API keys are issued to programs and are not in this list).
-const HUMAN_SECRET: &str = r"(?i)(?-u:\b)(passwords?|passphrases?|passcodes?|pins?|pin\s+codes?|one-time\s+(codes?|passwords?|passcodes?)|2fa\s+codes?|otp|mfa\s+codes?|verification\s+codes?|authenticator\s+codes?|sms\s+codes?|security\s+(questions?|answers?)|maiden\s+name|first\s+pet|seed\s+phrases?|recovery\s+(phrases?|words|codes?|keys?)|mnemonic|secret\s+recovery|social\s+security(\s+numbers?)?|ssns?|card\s+numbers?|cvv|cvc|security\s+code\s+on\s+the\s+back|routing\s+numbers?|bank\s+account\s+numbers?|account\s+numbers?)(?-u:\b)";
+const HUMAN_SECRET: &str = r"(?i)(?-u:\b)(passport\s+numbers?|digits\s+on\s+the\s+back|card\s+(details|expiry)|\w+-digit\s+codes?|codes?\s+(we|they|you)\s+(just\s+)?(texted|sent|emailed)|passwords?|passphrases?|passcodes?|pins?|pin\s+codes?|one-time\s+(codes?|passwords?|passcodes?)|2fa\s+codes?|otp|mfa\s+codes?|verification\s+codes?|authenticator\s+codes?|sms\s+codes?|security\s+(questions?|answers?)|maiden\s+name|first\s+pet|seed\s+phrases?|recovery\s+(phrases?|words|codes?|keys?)|mnemonic|secret\s+recovery|social\s+security(\s+numbers?)?|ssns?|card\s+numbers?|cvv|cvc|security\s+code\s+on\s+the\s+back|routing\s+numbers?|bank\s+account\s+numbers?|account\s+numbers?)(?-u:\b)";
 
 /// The user's private things made public.
 const PUBLICISE: &str = r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)[^.;]{0,80}(?-u:\b)(sharing|visibility|calendar|repositor(y|ies)|repo|drive|folder|documents?|bucket|gist|profile)(?-u:\b)[^.;]{0,40}(?-u:\b)(to\s+|as\s+)?(public|anyone\s+with\s+the\s+link|everyone)(?-u:\b)";
@@ -380,6 +391,8 @@ struct Intent {
     disposable: bool,
     /// Asks the user for something (rather than reading it from somewhere).
     asks_user: bool,
+    /// Makes the user hand something over, wherever in the sentence.
+    user_tells: bool,
     /// Pushes the repository (`git push`).
     pushes_code: bool,
     /// Names a secret only the user knows (a password, a one-time code, a recovery
@@ -553,6 +566,16 @@ fn refers_back(s: &str) -> bool {
     BACK.is_match(s)
 }
 
+/// Whether the clause before `at` (back to a comma, semicolon, colon or parenthesis) holds
+/// a negation.
+fn negated_before(s: &str, at: usize) -> bool {
+    let before = &s[..at];
+    let from = before.rfind([',', ';', ':', '(']).map_or(0, |i| i + 1);
+    words(&before[from..])
+        .iter()
+        .any(|w| NEGATORS.contains(&w.as_str()) || w == "without")
+}
+
 // Phrasings in `GATE`, by index.
 const P_CRED_PATH: usize = 0;
 const P_PRIVATE_PATH: usize = 1;
@@ -570,6 +593,7 @@ const P_HUMAN_SECRET: usize = 12;
 const P_PRIVATE_STORE: usize = 13;
 const P_GIT_PUSH: usize = 14;
 const P_ASK_USER: usize = 15;
+const P_USER_TELLS: usize = 16;
 
 pub(crate) fn warm_up() {
     LazyLock::force(&GATE);
@@ -594,6 +618,7 @@ static GATE: LazyLock<gate::Gate> = LazyLock::new(|| {
         PRIVATE_STORE,
         GIT_PUSH,
         ASK_USER,
+        USER_TELLS,
     ])
 });
 
@@ -679,9 +704,14 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     }
     it.names_file = check(P_FILE_PATH);
     it.disposable = check(P_DISPOSABLE);
-    it.human_secret = check(P_HUMAN_SECRET);
+    // "never for their password": a secret named in a negated clause is not asked for.
+    it.human_secret = GATE
+        .alternatives(P_HUMAN_SECRET, may)
+        .flat_map(|re| re.find_iter(s))
+        .any(|m| !negated_before(s, m.start()));
     it.pushes_code = check(P_GIT_PUSH);
-    it.asks_user = check(P_ASK_USER);
+    it.user_tells = check(P_USER_TELLS);
+    it.asks_user = it.user_tells || check(P_ASK_USER);
     it.refers_back = refers_back(&format!(" {s} "));
     it
 }
@@ -855,8 +885,7 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
     // a recovery answer into a chat is what phishing asks for; tools that need one prompt
     // for it themselves.
     if it.human_secret
-        && it.asks_user
-        && it.has_act(Act::Collect)
+        && (it.asks_user && it.has_act(Act::Collect) || it.user_tells)
         && !it.marks.contains(&Mark::Meta)
         && it
             .any_obj(|o| matches!(o, Obj::Credential | Obj::Personal))
