@@ -274,6 +274,9 @@ const AUTHORITY: &str = concat!(
     r"|(?i)(?-u:\b)(what\s+is\s+written\s+here|this\s+(file|skill|document)|these\s+instructions)\s+(wins|prevails|overrides|overrule)(?-u:\b)",
     r"|(?i)(?-u:\b)(user's|users'|their)\s+(earlier|previous|prior|own)\s+(messages|instructions|requests|wishes)(?-u:\b)[^.;]{0,80}(?-u:\b)(stale|outdated|obsolete|superseded|no\s+longer\s+apply|can\s+be\s+ignored|do\s+not\s+count|don't\s+count)(?-u:\b)",
     r"|(?i)(?-u:\b)(comments?|issues?|pull\s+requests?|prs|tickets?|e-?mails?|messages?|web\s*pages?|readmes?|tool\s+(output|results?)|commit\s+messages?)(?-u:\b)[^.;]{0,80}(?-u:\b)(are|is)\s+(authoritative|binding|trusted\s+instructions|instructions\s+to\s+follow|orders|directives)(?-u:\b)",
+    r"|(?i)(?-u:\b)(you\s+are\s+now|from\s+(this\s+point|now)\s+on,?\s+you\s+are|act\s+as|pretend\s+to\s+be|you\s+will\s+(now\s+)?(be|become|play))(?-u:\b)[^.;]{0,60}(?-u:\b)(unrestricted|unfiltered|uncensored|jailbroken|amoral|without\s+(any\s+)?(limits|limitations|restrictions|rules|filters|guidelines))(?-u:\b)",
+    r"|(?i)(?-u:\b)(pre-?authori[sz]ed|pre-?approved|authori[sz]ed|permitted|cleared|allowed)\s+(you|the\s+(agent|assistant|model)|ai\s+(assistants?|agents?))\s+to(?-u:\b)",
+    r"|(?i)(?-u:\b)(note|message|instructions?)\s+(to|for)\s+(ai|llm|the)\s+(assistants?|agents?|models?)(?-u:\b)",
     r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
     r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
 );
@@ -303,7 +306,8 @@ const PUBLICISE: &str = r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)
 const SAFETY_OFF: &str = concat!(
     r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
     r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
-    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|decline|refuse|second-guess)(?-u:\b)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|warns\s+the\s+user|declines?|refuses?|second-guess(es)?)(?-u:\b)",
+    r"|(?i)(?-u:\b)(do\s+not|don'?t|never|no)\s+(need\s+to\s+)?(confirm|check|verify)\s+(it\s+|this\s+|anything\s+)?with\s+(the\s+)?(user|person|human|people|them|anyone)(?-u:\b)",
     r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(recommend|suggest|advise|propose)\s+(adding\s+|enabling\s+|any\s+)?(auth(entication|ori[sz]ation)?(\s+checks?)?|rate[\s-]+limit(s|ing)?|input\s+validation|csrf|encryption|tls|security\s+(checks?|headers|fixes))(?-u:\b)",
     r"|(?i)(?-u:\b)(remove|strip|delete|disable|drop)\s+(the\s+|any\s+|all\s+)?(existing\s+)?(auth(entication|ori[sz]ation)?\s+checks?|rate[\s-]+limit(s|ing|ers?)?|input\s+validation|csrf\s+(protection|checks?|tokens?)|security\s+(checks?|headers))(?-u:\b)",
 );
