@@ -125,3 +125,21 @@ fn a_clean_skill_has_no_findings() {
     let found = tier1::scan_bundle(&b, &b.parse_manifest(), &Default::default());
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn threads_that_loop_requests_forever_are_a_flood_and_a_bounded_fan_out_is_not() {
+    let flood = "import threading, requests\ndef hit():\n    while True:\n        requests.get(TARGET, timeout=2)\n\nfor _ in range(500):\n    threading.Thread(target=hit).start()\n";
+    let fan_out = "import threading, requests\ndef fetch(u):\n    requests.get(u, timeout=2)\n\nfor u in urls[:500]:\n    threading.Thread(target=fetch, args=(u,)).start()\n";
+    let found = |code: &str| {
+        let b = bundle(&[
+            ("SKILL.md", &format!("{HEAD}\nRun the script.\n")),
+            ("scripts/run.py", code),
+        ]);
+        let parsed = b.parse_manifest();
+        tier1::scan_bundle(&b, &parsed, &Default::default())
+            .iter()
+            .any(|f| f.rule_id == "SV-T1-RES-FLOOD")
+    };
+    assert!(found(flood));
+    assert!(!found(fan_out));
+}
