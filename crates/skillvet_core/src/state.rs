@@ -112,7 +112,15 @@ impl SubmissionState {
             ],
             // NeedsReview when publishing finds a conflict a human must settle (e.g. name taken).
             AutoApproved => &[Published, NeedsReview, RescanRequired, Blocked],
-            NeedsReview => &[Published, Rejected, Blocked, OnHold, RescanRequired],
+            // AutoApproved: a reviewer approved it and the pipeline publishes what was scanned.
+            NeedsReview => &[
+                AutoApproved,
+                Published,
+                Rejected,
+                Blocked,
+                OnHold,
+                RescanRequired,
+            ],
             Published => &[RescanRequired, Blocked],
             RescanRequired => &[Tier1Scanning, Blocked, OnHold, Errored],
             OnHold => &[RescanRequired, Rejected, Blocked],
@@ -175,7 +183,7 @@ mod tests {
         /*T1F*/ [0,  0,  0,  0,  0,  1,  0,  1,  1,  0,  0,  0],
         /*T2S*/ [0,  0,  0,  0,  1,  1,  0,  1,  1,  1,  0,  1],
         /*AUT*/ [0,  0,  0,  0,  0,  1,  1,  0,  1,  0,  1,  0],
-        /*REV*/ [0,  0,  0,  0,  0,  0,  1,  1,  1,  1,  1,  0],
+        /*REV*/ [0,  0,  0,  0,  1,  0,  1,  1,  1,  1,  1,  0],
         /*PUB*/ [0,  0,  0,  0,  0,  0,  0,  0,  1,  0,  1,  0],
         /*REJ*/ [0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0],
         /*BLK*/ [0,  0,  0,  0,  0,  1,  0,  0,  0,  0,  0,  0],

@@ -252,3 +252,22 @@ pub fn category_counts(found: Vec<(String, i64)>) -> Vec<skillvet_core::search::
         })
         .collect()
 }
+
+pub fn audit_event(row: &impl Cells) -> StoreResult<skillvet_core::moderation::AuditEvent> {
+    Ok(skillvet_core::moderation::AuditEvent {
+        id: row.big("id")?,
+        actor: Actor {
+            kind: row.parsed("actor_kind")?,
+            id: row.text("actor")?,
+        },
+        actor_role: row.text("actor_role")?,
+        action: row.parsed("action")?,
+        target_kind: row.text("target_kind")?,
+        target: row.text("target")?,
+        package: row.opt_text("package")?,
+        reason: row.opt_text("reason")?,
+        before: row.json("before_state")?,
+        after: row.json("after_state")?,
+        at: row.time("at")?,
+    })
+}

@@ -7,8 +7,8 @@
 //! * `GET  /admin/jobs/{id}`
 //! * `POST /admin/jobs/{id}/requeue` `{extra_attempts?}` — run a failed/dead job again
 //! * `POST /admin/jobs/{id}/priority` `{priority}` — reprioritise a queued/running job
-//! * `POST /admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank` `{reason}` — stop
-//!   serving one version (kept forever, with who yanked it and why)
+//!
+//! Moderation (reviewers too) is in [`super::moderation`].
 
 use std::collections::BTreeMap;
 
@@ -48,10 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/jobs/{id}", get(job))
         .route("/admin/jobs/{id}/requeue", post(requeue))
         .route("/admin/jobs/{id}/priority", post(reprioritise))
-        .route(
-            "/admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank",
-            post(yank),
-        )
 }
 
 /// An administrator's request: refused (401/403) before its body is even read.
@@ -323,45 +319,4 @@ pub fn public_job(job: &Job) -> Value {
         "updated_at": job.updated_at,
         "finished_at": job.finished_at,
     })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct YankRequest {
-    reason: String,
-}
-
-/// Longest yank reason kept; it is shown to everyone who tries to install the version.
-const MAX_YANK_REASON: usize = 500;
-
-async fn yank(
-    State(state): State<AppState>,
-    Admin(caller): Admin,
-    Path((owner, repo, skill, version)): Path<(String, String, String, String)>,
-    Json(req): Json<YankRequest>,
-) -> ApiResult<Response> {
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_YANK_REASON {
-        return Err(unprocessable(format!(
-            "reason: give why the version is yanked (1 to {MAX_YANK_REASON} characters)"
-        )));
-    }
-    let registry = state.registry();
-    let slug = format!("{owner}/{repo}/{skill}").to_ascii_lowercase();
-    let found = registry
-        .store()
-        .skill_by_slug(&slug)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no published skill {slug}")))?;
-    let yanked = registry
-        .store()
-        .yank_version(
-            found.id,
-            &version,
-            reason,
-            &caller.actor(),
-            registry.clock().now(),
-        )
-        .await?;
-    Ok(axum::Json(json!({ "skill": slug, "version": yanked })).into_response())
 }

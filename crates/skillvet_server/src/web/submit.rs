@@ -120,6 +120,7 @@ fn status_label(status: PathStatus) -> &'static str {
         PathStatus::Verified => "already verified",
         PathStatus::Rejected => "rejected before",
         PathStatus::Blocked => "blocked",
+        PathStatus::TakenDown => "taken down (quarantined or withdrawn)",
     }
 }
 

@@ -1,0 +1,557 @@
+//! Moderation over a real server on loopback, with skills verified by the real pipeline, on
+//! SQLite and PostgreSQL: a reviewer approves what the policy left to a human (API and the
+//! /admin page), quarantines a published skill so install tools no longer get it, blocks an
+//! owner; every action is in the audit log, the public part on the package's history.
+
+mod support;
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use skillvet_core::accounts::{GithubProfile, NewSession};
+use skillvet_core::model::Role;
+use skillvet_core::{Clock, SubmissionState, SystemClock};
+use skillvet_server::auth::{issue_token_with_scopes, token_sha256};
+use skillvet_test_db::{TestDb, backend_tests};
+use skillvet_test_repo::TestRepo;
+use support::{SCRIPT, Server, repo_with_skill};
+
+const CSRF: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
+
+/// A skill whose SKILL.md hides a bidirectional control character: tier 1 finds it (high
+/// severity, high confidence), which the policy leaves to a human.
+fn repo_needing_review(owner: &str, name: &str) -> TestRepo {
+    let repo = TestRepo::new(owner, name);
+    repo.write(
+        "skills/md-tables/SKILL.md",
+        "---\nname: md-tables\ndescription: Formats Markdown tables in the current file.\n---\n\n# md-tables\n\nAlign the columns \u{202e}of every table\u{202c} with `scripts/fmt.sh`.\n",
+    )
+    .executable("skills/md-tables/scripts/fmt.sh", SCRIPT);
+    repo.commit("md-tables");
+    repo
+}
+
+async fn token(server: &Server, login: &str, role: Role, scopes: &[&str]) -> String {
+    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+    issue_token_with_scopes(
+        server.store.as_ref(),
+        SystemClock.now(),
+        login,
+        role,
+        "test",
+        &scopes,
+        None,
+    )
+    .await
+    .unwrap()
+    .0
+}
+
+async fn post(server: &Server, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let response = server
+        .http
+        .post(format!("{}/api/v1{path}", server.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn get_json(server: &Server, token: Option<&str>, path: &str) -> (StatusCode, Value) {
+    let mut request = server.http.get(format!("{}{path}", server.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn a_reviewer_approves_then_quarantines_and_everything_is_audited(db: TestDb) {
+    let server = Server::start(db).await;
+    let rita = token(&server, "rita", Role::Reviewer, &["review"]).await;
+    let mallory = token(&server, "mallory", Role::User, &["submit", "publish"]).await;
+    let repo = repo_needing_review("acme", "toolbox");
+    let id = server
+        .submit(&repo, "acme", "toolbox", "skills/md-tables")
+        .await;
+    assert_eq!(server.verify(id).await, SubmissionState::NeedsReview);
+
+    let approve = format!("/admin/submissions/{id}/approve");
+    let (status, body) = post(&server, &mallory, &approve, json!({ "reason": "mine" })).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    let (status, body) = post(&server, &rita, &approve, json!({ "reason": " " })).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_request"))
+    );
+    let (status, _) = post(
+        &server,
+        &rita,
+        &approve,
+        json!({ "reason": "x", "tier": "CERTIFIED" }),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "certifying is an administrator's call"
+    );
+    let (status, _) = post(
+        &server,
+        &rita,
+        &approve,
+        json!({ "reason": "x", "state": "PUBLISHED" }),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown fields are refused"
+    );
+    let (status, body) = post(
+        &server,
+        &rita,
+        &approve,
+        json!({ "reason": "the bidi mark is in prose only; harmless", "tier": "VERIFIED" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["submission"]["state"], "AUTO_APPROVED");
+    let (status, body) = post(&server, &rita, &approve, json!({ "reason": "again" })).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state"))
+    );
+
+    // The approval enqueued the publishing run; a worker runs the same pipeline.
+    assert_eq!(server.verify(id).await, SubmissionState::Published);
+    let (_, skill) = get_json(&server, None, "/api/v1/skills/acme/toolbox/md-tables").await;
+    assert_eq!(skill["cert_tier"], "VERIFIED");
+    assert_eq!(skill["cert_method"], "reviewed:rita");
+    let (_, index) = get_json(&server, None, "/.well-known/skills/index.json").await;
+    assert_eq!(index["skills"].as_array().unwrap().len(), 1);
+
+    let status_path = "/admin/skills/acme/toolbox/md-tables/status";
+    let (status, _) = post(
+        &server,
+        &rita,
+        status_path,
+        json!({ "status": "GONE", "reason": "x" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = post(
+        &server,
+        &rita,
+        status_path,
+        json!({ "status": "QUARANTINED", "reason": "reported: impersonates a vendor" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["skill"]["status"], "QUARANTINED");
+    let (status, body) = post(
+        &server,
+        &rita,
+        status_path,
+        json!({ "status": "QUARANTINED", "reason": "twice" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+
+    // Install tools no longer get it; its page says why.
+    let (_, index) = get_json(&server, None, "/.well-known/skills/index.json").await;
+    assert_eq!(index["skills"], json!([]));
+    let (status, body) = get_json(
+        &server,
+        None,
+        "/api/v1/skills/acme/toolbox/md-tables/versions/1/download",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::GONE, Some("skill_quarantined"))
+    );
+    let page = server
+        .get("/skills/acme/toolbox/md-tables")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Quarantined."), "{page}");
+    assert!(page.contains("reported: impersonates a vendor"));
+    assert!(page.contains("Moderation history"));
+    assert!(
+        !page.contains("Change status"),
+        "no moderation forms for anonymous readers"
+    );
+
+    // The public history of the package, and the full log for reviewers only.
+    let (_, history) = get_json(
+        &server,
+        None,
+        "/api/v1/packages/acme/toolbox/md-tables/history",
+    )
+    .await;
+    let actions: Vec<&str> = history["moderation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["skill.status", "submission.approve"]);
+    assert_eq!(history["moderation"][1]["actor"]["id"], "rita");
+    assert_eq!(history["moderation"][1]["actor_role"], "reviewer");
+    assert_eq!(
+        history["moderation"][1]["reason"],
+        "the bidi mark is in prose only; harmless"
+    );
+    let (status, _) = get_json(&server, Some(&mallory), "/api/v1/admin/audit").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = get_json(&server, None, "/api/v1/admin/audit").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, log) = get_json(
+        &server,
+        Some(&rita),
+        "/api/v1/admin/audit?action=skill.status",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(log["items"].as_array().unwrap().len(), 1);
+    assert_eq!(log["items"][0]["after"]["status"], "QUARANTINED");
+    let (status, body) = get_json(
+        &server,
+        Some(&rita),
+        "/api/v1/admin/audit?action=skill.delete",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_query"))
+    );
+
+    // Released: served again.
+    let (status, _) = post(
+        &server,
+        &rita,
+        status_path,
+        json!({ "status": "ACTIVE", "reason": "report was wrong" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, index) = get_json(&server, None, "/.well-known/skills/index.json").await;
+    assert_eq!(index["skills"].as_array().unwrap().len(), 1);
+
+    // Yank and unyank one version.
+    let version = "/admin/skills/acme/toolbox/md-tables/versions/1";
+    let (status, _) = post(
+        &server,
+        &rita,
+        &format!("{version}/yank"),
+        json!({ "reason": "leaked a token" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = post(
+        &server,
+        &rita,
+        &format!("{version}/yank"),
+        json!({ "reason": "again" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    let (status, body) = post(
+        &server,
+        &rita,
+        &format!("{version}/unyank"),
+        json!({ "reason": "rotated" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["version"]["yanked"], false);
+    let (_, log) = get_json(
+        &server,
+        Some(&rita),
+        "/api/v1/admin/audit?package=acme/toolbox/md-tables&limit=2",
+    )
+    .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["version.unyank", "version.yank"]);
+    assert!(log["next_cursor"].is_i64());
+}
+
+async fn blocking_an_owner_takes_its_skills_down_and_refuses_new_ones(db: TestDb) {
+    let server = Server::start(db).await;
+    let rita = token(&server, "rita", Role::Reviewer, &["submit", "review"]).await;
+    let without_scope = token(&server, "rita", Role::Reviewer, &["submit"]).await;
+    let repo = repo_with_skill("evilcorp", "tools");
+    server
+        .publish(&repo, "evilcorp", "tools", "skills/md-tables")
+        .await;
+
+    let block = |kind: &str, value: &str| json!({ "kind": kind, "value": value, "reason": "malware campaign" });
+    let (status, body) = post(
+        &server,
+        &without_scope,
+        "/admin/blocks",
+        block("owner", "evilcorp"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`review`"),
+        "{body}"
+    );
+    for (kind, value) in [
+        ("owner", "evil corp"),
+        ("repository", "evilcorp"),
+        ("content", "abc"),
+        ("user", "x"),
+    ] {
+        let (status, body) = post(&server, &rita, "/admin/blocks", block(kind, value)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind} {value}: {body}"
+        );
+    }
+    let (status, body) = post(&server, &rita, "/admin/blocks", block("owner", "EvilCorp")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["skills_blocked"], json!(["evilcorp/tools/md-tables"]));
+    let (status, _) = post(&server, &rita, "/admin/blocks", block("owner", "evilcorp")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, skill) = get_json(&server, None, "/api/v1/skills/evilcorp/tools/md-tables").await;
+    assert_eq!(skill["status"], "BLOCKED");
+    let (_, index) = get_json(&server, None, "/.well-known/skills/index.json").await;
+    assert_eq!(index["skills"], json!([]));
+
+    // A new version from that owner is refused by the pipeline.
+    repo.write("skills/md-tables/references/style.md", "Pipes.\n");
+    repo.commit("v2");
+    let again = server
+        .submit(&repo, "evilcorp", "tools", "skills/md-tables")
+        .await;
+    assert_eq!(server.verify(again).await, SubmissionState::Blocked);
+
+    let (_, blocks) = get_json(&server, Some(&rita), "/api/v1/admin/blocks").await;
+    assert_eq!(blocks["blocks"][0]["value"], "evilcorp");
+    let (status, _) = post(
+        &server,
+        &rita,
+        "/admin/blocks/remove",
+        json!({ "kind": "owner", "value": "evilcorp", "reason": "" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = post(
+        &server,
+        &rita,
+        "/admin/blocks/remove",
+        json!({ "kind": "owner", "value": "evilcorp", "reason": "appeal accepted" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(
+        &server,
+        &rita,
+        "/admin/blocks/remove",
+        json!({ "kind": "owner", "value": "evilcorp", "reason": "twice" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, log) = get_json(
+        &server,
+        Some(&rita),
+        "/api/v1/admin/audit?target_kind=block",
+    )
+    .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["block.remove", "block.add"]);
+    assert_eq!(
+        log["items"][1]["after"]["skills_blocked"],
+        json!(["evilcorp/tools/md-tables"])
+    );
+    // The package's public history shows its skill was blocked, not the blocklist entry.
+    let (_, history) = get_json(
+        &server,
+        None,
+        "/api/v1/packages/evilcorp/tools/md-tables/history",
+    )
+    .await;
+    assert_eq!(history["moderation"].as_array().unwrap().len(), 1);
+    assert_eq!(history["moderation"][0]["after"]["status"], "BLOCKED");
+}
+
+/// A reviewer signed in with a browser session approves from the /admin page.
+async fn the_admin_page_approves_with_a_csrf_checked_form(db: TestDb) {
+    let server = Server::start(db).await;
+    let now = SystemClock.now();
+    let user = server
+        .store
+        .upsert_github_user(
+            &GithubProfile {
+                id: 77,
+                login: "rita".into(),
+                avatar_url: None,
+                orgs: vec![],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    server
+        .store
+        .set_role(user.id, Role::Reviewer)
+        .await
+        .unwrap();
+    let session = format!("{:064x}", 77);
+    server
+        .store
+        .create_session(
+            &NewSession {
+                user_id: user.id,
+                session_sha256: &token_sha256(&session),
+                expires_at: now + Duration::days(1),
+                ip: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let cookie = format!("skillvet_csrf={CSRF}; skillvet_session={session}");
+    let repo = repo_needing_review("acme", "toolbox");
+    let id = server
+        .submit(&repo, "acme", "toolbox", "skills/md-tables")
+        .await;
+    assert_eq!(server.verify(id).await, SubmissionState::NeedsReview);
+
+    let page = server
+        .http
+        .get(format!("{}/admin", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains(&format!("/admin/submissions/{id}/decide")),
+        "{page}"
+    );
+    assert_eq!(
+        server.get("/admin").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let send = |fields: Vec<(&'static str, String)>| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        server
+            .http
+            .post(format!("{}/admin/submissions/{id}/decide", server.base))
+            .header("cookie", &cookie)
+            .header("origin", &server.base)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let forged = send(vec![
+        ("csrf", "0".repeat(64)),
+        ("decision", "approve".into()),
+        ("reason", "x".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let unknown = send(vec![
+        ("csrf", CSRF.into()),
+        ("decision", "approve".into()),
+        ("reason", "x".into()),
+        ("state", "PUBLISHED".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    let done = send(vec![
+        ("csrf", CSRF.into()),
+        ("decision", "approve".into()),
+        ("reason", "looked at it: fine".into()),
+        ("tier", "SCANNED".into()),
+    ])
+    .await
+    .unwrap();
+    // Redirected back to the queue (the client follows it).
+    assert_eq!(
+        (done.status(), done.url().path()),
+        (StatusCode::OK, "/admin")
+    );
+    assert_eq!(
+        server.store.submission(id).await.unwrap().unwrap().state,
+        SubmissionState::AutoApproved
+    );
+    assert_eq!(server.verify(id).await, SubmissionState::Published);
+
+    // The reviewer sees the moderation forms on the skill page and the action in the log.
+    let page = server
+        .http
+        .get(format!("{}/skills/acme/toolbox/md-tables", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Change status"), "{page}");
+    assert!(page.contains("looked at it: fine"));
+    let log = server
+        .http
+        .get(format!(
+            "{}/admin/audit?action=submission.approve",
+            server.base
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        log.contains("submission.approve") && log.contains("rita (reviewer)"),
+        "{log}"
+    );
+}
+
+backend_tests!(
+    a_reviewer_approves_then_quarantines_and_everything_is_audited,
+    blocking_an_owner_takes_its_skills_down_and_refuses_new_ones,
+    the_admin_page_approves_with_a_csrf_checked_form,
+);

@@ -1,0 +1,555 @@
+//! `ModerationStore` written once for both backends (see [`super`]). Each action is one
+//! write transaction: the change, its skill/state event and its audit event. The audit table
+//! is only ever inserted into here.
+
+macro_rules! moderation_store {
+    ($store:ident, $tx:ident, $db:ty, time = $time:path, json = $json:path) => {
+        const _: () = {
+            use ::async_trait::async_trait;
+            use ::chrono::{DateTime, Utc};
+            use ::serde_json::{Value, json};
+            use ::skillvet_core::model::{
+                CertTier, Id, Page, PageRequest, Skill, SkillStatus, SkillVersion, Submission,
+                Transition,
+            };
+            use ::skillvet_core::moderation::{
+                AuditAction, AuditEvent, AuditFilter, Blocked, ModerationStore, Moderator,
+                SubmissionDecision,
+            };
+            use ::skillvet_core::pipeline::{BlockEntry, BlockKind, NewBlock};
+            use ::skillvet_core::store::{StoreError, StoreResult};
+            use ::sqlx::QueryBuilder;
+
+            use $crate::rows::{self, skill_select};
+            use $crate::tx::{self, TxOps, db_error};
+
+            /// What one audit row says besides who and why.
+            struct Entry {
+                action: AuditAction,
+                target_kind: &'static str,
+                target: String,
+                package: Option<String>,
+                before: Value,
+                after: Value,
+            }
+
+            async fn audit(
+                tx: &mut $tx,
+                by: &Moderator,
+                entry: Entry,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_events (actor, actor_kind, actor_role, action, target_kind, \
+                         target, package, reason, before_state, after_state, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(&by.actor.id)
+                .bind(by.actor.kind.as_str())
+                .bind(&by.role)
+                .bind(entry.action.as_str())
+                .bind(entry.target_kind)
+                .bind(&entry.target)
+                .bind(&entry.package)
+                .bind(by.reason.trim())
+                .bind($json(&entry.before))
+                .bind($json(&entry.after))
+                .bind($time(now))
+                .execute(&mut *tx.0)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn skill_in(tx: &mut $tx, skill_id: Id) -> StoreResult<Skill> {
+                let row = sqlx::query(concat!(skill_select!(), "WHERE k.id = $1"))
+                    .bind(skill_id)
+                    .fetch_optional(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                row.as_ref()
+                    .map(rows::skill)
+                    .transpose()?
+                    .ok_or_else(|| StoreError::NotFound(format!("skill {skill_id}")))
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            async fn skill_event(
+                tx: &mut $tx,
+                skill_id: Id,
+                from: SkillStatus,
+                to: SkillStatus,
+                reason: &str,
+                by: &Moderator,
+                metadata: Value,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO skill_events (skill_id, from_status, to_status, reason, actor, \
+                         actor_kind, metadata, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(skill_id)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(reason)
+                .bind(&by.actor.id)
+                .bind(by.actor.kind.as_str())
+                .bind($json(&metadata))
+                .bind($time(now))
+                .execute(&mut *tx.0)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
+            fn reason_of(by: &Moderator) -> StoreResult<&str> {
+                let reason = by.reason.trim();
+                if reason.is_empty() {
+                    return Err(StoreError::Conflict(
+                        "a moderation action needs a reason".into(),
+                    ));
+                }
+                Ok(reason)
+            }
+
+            #[async_trait]
+            impl ModerationStore for $store {
+                async fn moderate_submission(
+                    &self,
+                    id: Id,
+                    decision: &SubmissionDecision,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Submission> {
+                    let reason = reason_of(by)?;
+                    let change = Transition {
+                        from: decision.from,
+                        to: decision.to,
+                        trigger: decision.action.as_str().into(),
+                        actor: by.actor.clone(),
+                        reason: Some(reason.to_owned()),
+                        metadata: decision.metadata.clone(),
+                        commit_sha: None,
+                    };
+                    let mut tx = $tx(self.begin().await?);
+                    let submission = tx::transition(&mut tx, id, &change, now).await?;
+                    if let Some(priority) = decision.enqueue {
+                        tx.enqueue(&tx::verify_job(id, priority, now), now).await?;
+                    }
+                    let repo = &submission.repository;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: decision.action,
+                            target_kind: "submission",
+                            target: id.to_string(),
+                            package: Some(format!(
+                                "{}/{}/{}",
+                                repo.owner, repo.name, submission.skill_name
+                            )),
+                            before: json!({ "state": decision.from }),
+                            after: json!({ "state": decision.to, "metadata": decision.metadata }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    if decision.enqueue.is_some() {
+                        self.jobs_committed();
+                    }
+                    Ok(submission)
+                }
+
+                async fn set_skill_status(
+                    &self,
+                    skill_id: Id,
+                    from: SkillStatus,
+                    to: SkillStatus,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Skill> {
+                    let reason = reason_of(by)?;
+                    if from == to {
+                        return Err(StoreError::Conflict(format!("the skill is already {to}")));
+                    }
+                    let mut tx = $tx(self.begin().await?);
+                    let before = skill_in(&mut tx, skill_id).await?;
+                    // ACTIVE has no reason to show; every other status says why.
+                    let shown = (to != SkillStatus::Active).then_some(reason);
+                    let done = sqlx::query(
+                        "UPDATE skills SET status = $1, status_reason = $2, updated_at = $3 \
+                         WHERE id = $4 AND status = $5",
+                    )
+                    .bind(to.as_str())
+                    .bind(shown)
+                    .bind($time(now))
+                    .bind(skill_id)
+                    .bind(from.as_str())
+                    .execute(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::Conflict(format!(
+                            "skill {} is {}, not {from}",
+                            before.slug, before.status
+                        )));
+                    }
+                    skill_event(&mut tx, skill_id, from, to, reason, by, json!({}), now).await?;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::SkillStatus,
+                            target_kind: "skill",
+                            target: before.slug.clone(),
+                            package: Some(before.slug.clone()),
+                            before: json!({ "status": from, "status_reason": before.status_reason }),
+                            after: json!({ "status": to, "status_reason": shown }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    let after = skill_in(&mut tx, skill_id).await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(after)
+                }
+
+                async fn set_skill_tier(
+                    &self,
+                    skill_id: Id,
+                    tier: CertTier,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Skill> {
+                    reason_of(by)?;
+                    let mut tx = $tx(self.begin().await?);
+                    let before = skill_in(&mut tx, skill_id).await?;
+                    if before.cert_tier == tier {
+                        return Err(StoreError::Conflict(format!(
+                            "skill {} is already {tier}",
+                            before.slug
+                        )));
+                    }
+                    let method = format!("reviewed:{}", by.actor.id);
+                    sqlx::query(
+                        "UPDATE skills SET cert_tier = $1, cert_method = $2, certified_at = $3, \
+                             updated_at = $3 WHERE id = $4",
+                    )
+                    .bind(tier.as_str())
+                    .bind(&method)
+                    .bind($time(now))
+                    .bind(skill_id)
+                    .execute(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::SkillTier,
+                            target_kind: "skill",
+                            target: before.slug.clone(),
+                            package: Some(before.slug.clone()),
+                            before: json!({ "cert_tier": before.cert_tier, "cert_method": before.cert_method }),
+                            after: json!({ "cert_tier": tier, "cert_method": method }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    let after = skill_in(&mut tx, skill_id).await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(after)
+                }
+
+                async fn set_version_yanked(
+                    &self,
+                    skill_id: Id,
+                    version: &str,
+                    yanked: bool,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<SkillVersion> {
+                    let reason = reason_of(by)?;
+                    let mut tx = $tx(self.begin().await?);
+                    let skill = skill_in(&mut tx, skill_id).await?;
+                    let row = sqlx::query(
+                        "UPDATE skill_versions SET yanked = $1, yanked_reason = $2 \
+                         WHERE skill_id = $3 AND version = $4 AND yanked = $5 RETURNING *",
+                    )
+                    .bind(yanked)
+                    .bind(yanked.then_some(reason))
+                    .bind(skill_id)
+                    .bind(version)
+                    .bind(!yanked)
+                    .fetch_optional(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    let Some(row) = row else {
+                        let exists: Option<bool> = sqlx::query_scalar(
+                            "SELECT yanked FROM skill_versions WHERE skill_id = $1 AND version = $2",
+                        )
+                        .bind(skill_id)
+                        .bind(version)
+                        .fetch_optional(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                        return Err(match exists {
+                            None => StoreError::NotFound(format!(
+                                "version {version} of {}",
+                                skill.slug
+                            )),
+                            Some(_) => StoreError::Conflict(format!(
+                                "version {version} of {} is already {}",
+                                skill.slug,
+                                if yanked { "yanked" } else { "served" }
+                            )),
+                        });
+                    };
+                    let stored = rows::skill_version(&row)?;
+                    skill_event(
+                        &mut tx,
+                        skill_id,
+                        skill.status,
+                        skill.status,
+                        reason,
+                        by,
+                        json!({ if yanked { "yanked_version" } else { "unyanked_version" }: version }),
+                        now,
+                    )
+                    .await?;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: if yanked {
+                                AuditAction::VersionYank
+                            } else {
+                                AuditAction::VersionUnyank
+                            },
+                            target_kind: "version",
+                            target: format!("{}@{version}", skill.slug),
+                            package: Some(skill.slug.clone()),
+                            before: json!({ "yanked": !yanked }),
+                            after: json!({ "yanked": yanked }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(stored)
+                }
+
+                async fn block(
+                    &self,
+                    kind: BlockKind,
+                    value: &str,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Blocked> {
+                    let reason = reason_of(by)?;
+                    let value = $crate::pipeline::block_value(&NewBlock {
+                        kind,
+                        value: value.to_owned(),
+                        reason: reason.to_owned(),
+                        actor: by.actor.clone(),
+                    })?;
+                    let mut tx = $tx(self.begin().await?);
+                    let row = sqlx::query(
+                        "INSERT INTO blocklist (kind, value, reason, actor, actor_kind, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, value) DO NOTHING \
+                         RETURNING *",
+                    )
+                    .bind(kind.as_str())
+                    .bind(&value)
+                    .bind(reason)
+                    .bind(&by.actor.id)
+                    .bind(by.actor.kind.as_str())
+                    .bind($time(now))
+                    .fetch_optional(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    let Some(row) = row else {
+                        return Err(StoreError::Conflict(format!(
+                            "{kind} {value} is already on the blocklist"
+                        )));
+                    };
+                    let entry = $crate::pipeline::block(&row)?;
+                    let shown = entry.describe();
+                    let matching: Vec<(Id, String, String)> = sqlx::query_as(
+                        "SELECT id, slug, status FROM skills \
+                         WHERE status IN ('ACTIVE', 'QUARANTINED') AND ( \
+                             ($1 = 'repository' AND repository_id IN \
+                                 (SELECT id FROM repositories WHERE owner || '/' || name = $2)) \
+                             OR ($1 = 'owner' AND repository_id IN \
+                                 (SELECT id FROM repositories WHERE owner = $2)) \
+                             OR ($1 = 'content' AND id IN \
+                                 (SELECT skill_id FROM skill_versions WHERE tree_hash = $2))) \
+                         ORDER BY slug",
+                    )
+                    .bind(kind.as_str())
+                    .bind(&value)
+                    .fetch_all(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    let mut skills = Vec::with_capacity(matching.len());
+                    for (skill_id, slug, status) in matching {
+                        let from: SkillStatus = status.parse().map_err(tx::corrupt)?;
+                        let done = sqlx::query(
+                            "UPDATE skills SET status = 'BLOCKED', status_reason = $1, updated_at = $2 \
+                             WHERE id = $3 AND status = $4",
+                        )
+                        .bind(&shown)
+                        .bind($time(now))
+                        .bind(skill_id)
+                        .bind(from.as_str())
+                        .execute(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                        if done.rows_affected() == 0 {
+                            // Changed by a concurrent moderator since the read: theirs stands.
+                            continue;
+                        }
+                        skill_event(
+                            &mut tx,
+                            skill_id,
+                            from,
+                            SkillStatus::Blocked,
+                            &shown,
+                            by,
+                            json!({ "block_id": entry.id }),
+                            now,
+                        )
+                        .await?;
+                        audit(
+                            &mut tx,
+                            by,
+                            Entry {
+                                action: AuditAction::SkillStatus,
+                                target_kind: "skill",
+                                target: slug.clone(),
+                                package: Some(slug.clone()),
+                                before: json!({ "status": from }),
+                                after: json!({ "status": SkillStatus::Blocked, "status_reason": shown, "block_id": entry.id }),
+                            },
+                            now,
+                        )
+                        .await?;
+                        skills.push(slug);
+                    }
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::BlockAdd,
+                            target_kind: "block",
+                            target: format!("{kind}:{value}"),
+                            package: None,
+                            before: json!({}),
+                            after: json!({ "block_id": entry.id, "skills_blocked": skills }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(Blocked { entry, skills })
+                }
+
+                async fn unblock(
+                    &self,
+                    kind: BlockKind,
+                    value: &str,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<BlockEntry> {
+                    reason_of(by)?;
+                    let value = value.trim().to_ascii_lowercase();
+                    let mut tx = $tx(self.begin().await?);
+                    let row = sqlx::query(
+                        "DELETE FROM blocklist WHERE kind = $1 AND value = $2 RETURNING *",
+                    )
+                    .bind(kind.as_str())
+                    .bind(&value)
+                    .fetch_optional(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    let Some(row) = row else {
+                        return Err(StoreError::NotFound(format!(
+                            "blocklist entry {kind} {value}"
+                        )));
+                    };
+                    let entry = $crate::pipeline::block(&row)?;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::BlockRemove,
+                            target_kind: "block",
+                            target: format!("{kind}:{value}"),
+                            package: None,
+                            before: json!({ "block_id": entry.id, "reason": entry.reason,
+                                            "added_by": entry.actor.id, "added_at": entry.created_at }),
+                            after: json!({}),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(entry)
+                }
+
+                async fn audit_events(
+                    &self,
+                    filter: &AuditFilter,
+                    page: PageRequest,
+                ) -> StoreResult<Page<AuditEvent>> {
+                    let mut query = QueryBuilder::<$db>::new("SELECT * FROM audit_events WHERE 1 = 1");
+                    if let Some(action) = filter.action {
+                        query.push(" AND action = ").push_bind(action.as_str());
+                    }
+                    if let Some(actor) = &filter.actor {
+                        query.push(" AND actor = ").push_bind(actor.clone());
+                    }
+                    if let Some(kind) = &filter.target_kind {
+                        query.push(" AND target_kind = ").push_bind(kind.clone());
+                    }
+                    if let Some(target) = &filter.target {
+                        query.push(" AND target = ").push_bind(target.clone());
+                    }
+                    if let Some(package) = &filter.package {
+                        query.push(" AND package = ").push_bind(package.clone());
+                    }
+                    if filter.public_only {
+                        query.push(" AND package IS NOT NULL");
+                    }
+                    if let Some(before) = page.before {
+                        query.push(" AND id < ").push_bind(before);
+                    }
+                    let limit = page.limit.clamp(1, PageRequest::MAX_LIMIT);
+                    query
+                        .push(" ORDER BY id DESC LIMIT ")
+                        .push_bind(i64::from(limit) + 1);
+                    let found = query
+                        .build()
+                        .fetch_all(self.read_pool())
+                        .await
+                        .map_err(db_error)?;
+                    let mut items = found
+                        .iter()
+                        .map(rows::audit_event)
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    let next = if items.len() > limit as usize {
+                        items.truncate(limit as usize);
+                        items.last().map(|e| e.id)
+                    } else {
+                        None
+                    };
+                    Ok(Page { items, next })
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use moderation_store;
