@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{
-    Actor, CertTier, Id, Page, PageRequest, Skill, SkillStatus, SkillVersion, Submission,
+    Actor, CertTier, Id, Page, PageRequest, Role, Skill, SkillStatus, SkillVersion, Submission,
+    User,
 };
 use crate::pipeline::{BlockEntry, BlockKind};
+use crate::queue::{Job, Pause};
 use crate::state::SubmissionState;
 use crate::store::StoreResult;
 
@@ -59,6 +61,11 @@ actions! {
     VersionUnyank = "version.unyank": "A yanked version served again.",
     BlockAdd = "block.add": "A blocklist entry added (its matching skills are blocked with it).",
     BlockRemove = "block.remove": "A blocklist entry removed.",
+    QueuePause = "queue.pause": "Job claiming paused (one kind, or all).",
+    QueueResume = "queue.resume": "A pause lifted.",
+    JobRequeue = "job.requeue": "A failed or dead job run again (an ERRORED submission rescanned).",
+    JobReprioritise = "job.priority": "A job's priority changed.",
+    RoleGrant = "user.role": "A user's role changed.",
 }
 
 impl fmt::Display for AuditAction {
@@ -68,7 +75,8 @@ impl fmt::Display for AuditAction {
 }
 
 /// Who acts, in which role, and why. Every moderation call carries one; the reason is
-/// required (people reading the log later need it).
+/// required for actions on packages and the blocklist (people reading the log later need
+/// it), optional for queue controls and roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moderator {
     pub actor: Actor,
@@ -191,6 +199,49 @@ pub trait ModerationStore: Send + Sync {
         by: &Moderator,
         now: DateTime<Utc>,
     ) -> StoreResult<BlockEntry>;
+
+    /// Pauses claiming of `kind` (all kinds with `None`); pausing again replaces the reason.
+    async fn pause_queue(
+        &self,
+        kind: Option<&str>,
+        by: &Moderator,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Pause>;
+
+    /// Lifts a pause; `false` (and nothing recorded) when there was none.
+    async fn resume_queue(
+        &self,
+        kind: Option<&str>,
+        by: &Moderator,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// `JobQueue::requeue` with its audit event.
+    async fn requeue_job(
+        &self,
+        id: Id,
+        extra_attempts: i32,
+        by: &Moderator,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Job>;
+
+    /// `JobQueue::reprioritise` with its audit event.
+    async fn reprioritise_job(
+        &self,
+        id: Id,
+        priority: i32,
+        by: &Moderator,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Job>;
+
+    /// Gives the user `role`; a conflict if they already have it.
+    async fn grant_role(
+        &self,
+        user_id: Id,
+        role: Role,
+        by: &Moderator,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User>;
 
     /// Audit events, newest first (keyset pagination on id).
     async fn audit_events(

@@ -626,7 +626,107 @@ async fn the_database_refuses_to_update_or_delete_audit_events(db: TestDb) {
     assert_eq!(events[0].reason.as_deref(), Some("fine"));
 }
 
+async fn queue_controls_and_role_grants_are_audited(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    let root = Moderator {
+        actor: Actor::user("root"),
+        role: "admin".into(),
+        reason: String::new(),
+    };
+    let pause = store
+        .pause_queue(
+            Some("verify_submission"),
+            &Moderator {
+                reason: "maintenance".into(),
+                ..root.clone()
+            },
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pause.reason.as_deref(), Some("maintenance"));
+    assert_eq!(store.pauses().await.unwrap().len(), 1);
+    assert!(
+        store
+            .resume_queue(Some("verify_submission"), &root, clock.now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .resume_queue(Some("verify_submission"), &root, clock.now())
+            .await
+            .unwrap(),
+        "nothing to resume: nothing recorded"
+    );
+
+    let id = submission(&store, "acme", "fmt", &[], &clock).await;
+    let job = store
+        .list_jobs(&JobFilter::default(), None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.payload["submission_id"] == json!(id))
+        .unwrap();
+    let moved = store
+        .reprioritise_job(job.id, 50, &root, clock.now())
+        .await
+        .unwrap();
+    assert_eq!(moved.priority, 50);
+    let err = store
+        .requeue_job(job.id + 1000, 1, &root, clock.now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+
+    let user = store
+        .ensure_user("alice", skillvet_core::model::Role::User, clock.now())
+        .await
+        .unwrap();
+    let granted = store
+        .grant_role(
+            user.id,
+            skillvet_core::model::Role::Reviewer,
+            &root,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(granted.role, skillvet_core::model::Role::Reviewer);
+    let err = store
+        .grant_role(
+            user.id,
+            skillvet_core::model::Role::Reviewer,
+            &root,
+            clock.now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+
+    let events = all_events(&store).await;
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.target.as_str(), e.reason.as_deref()))
+        .collect();
+    let job_id = job.id.to_string();
+    assert_eq!(
+        summary,
+        [
+            ("user.role", "alice", None),
+            ("job.priority", job_id.as_str(), None),
+            ("queue.resume", "verify_submission", None),
+            ("queue.pause", "verify_submission", Some("maintenance")),
+        ]
+    );
+    assert_eq!(events[0].before, json!({ "role": "user" }));
+    assert_eq!(events[1].after, json!({ "priority": 50 }));
+    assert!(events.iter().all(|e| e.package.is_none()), "not public");
+}
+
 backend_tests!(
+    queue_controls_and_role_grants_are_audited,
     approving_and_rejecting_record_the_decision_with_its_job,
     quarantine_takes_a_skill_down_until_released,
     tiers_and_yanks_are_audited,

@@ -8,10 +8,12 @@ macro_rules! moderation_store {
             use ::async_trait::async_trait;
             use ::chrono::{DateTime, Utc};
             use ::serde_json::{Value, json};
+            use ::skillvet_core::accounts::AccountStore;
             use ::skillvet_core::model::{
-                CertTier, Id, Page, PageRequest, Skill, SkillStatus, SkillVersion, Submission,
-                Transition,
+                CertTier, Id, Page, PageRequest, Role, Skill, SkillStatus, SkillVersion,
+                Submission, Transition, User,
             };
+            use ::skillvet_core::queue::{Job, Pause};
             use ::skillvet_core::moderation::{
                 AuditAction, AuditEvent, AuditFilter, Blocked, ModerationStore, Moderator,
                 SubmissionDecision,
@@ -51,7 +53,7 @@ macro_rules! moderation_store {
                 .bind(entry.target_kind)
                 .bind(&entry.target)
                 .bind(&entry.package)
-                .bind(by.reason.trim())
+                .bind(Some(by.reason.trim()).filter(|r| !r.is_empty()))
                 .bind($json(&entry.before))
                 .bind($json(&entry.after))
                 .bind($time(now))
@@ -101,6 +103,15 @@ macro_rules! moderation_store {
                 .await
                 .map_err(db_error)?;
                 Ok(())
+            }
+
+            async fn job_in(tx: &mut $tx, id: Id) -> StoreResult<Option<Job>> {
+                let row = sqlx::query("SELECT * FROM jobs WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                row.as_ref().map($crate::queue::job).transpose()
             }
 
             fn reason_of(by: &Moderator) -> StoreResult<&str> {
@@ -497,6 +508,216 @@ macro_rules! moderation_store {
                     .await?;
                     tx.0.commit().await.map_err(db_error)?;
                     Ok(entry)
+                }
+
+                async fn pause_queue(
+                    &self,
+                    kind: Option<&str>,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Pause> {
+                    if let Some(kind) = kind {
+                        $crate::queue::check_kind(kind)?;
+                    }
+                    let key = kind.unwrap_or($crate::queue::ALL_KINDS);
+                    let reason = Some(by.reason.trim().to_owned()).filter(|r| !r.is_empty());
+                    let mut tx = $tx(self.begin().await?);
+                    let before: Option<Option<String>> =
+                        sqlx::query_scalar("SELECT reason FROM queue_pauses WHERE kind = $1")
+                            .bind(key)
+                            .fetch_optional(&mut *tx.0)
+                            .await
+                            .map_err(db_error)?;
+                    sqlx::query($crate::queue::PAUSE_SQL)
+                        .bind(key)
+                        .bind(&reason)
+                        .bind(&by.actor.id)
+                        .bind(by.actor.kind.as_str())
+                        .bind($time(now))
+                        .execute(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::QueuePause,
+                            target_kind: "queue",
+                            target: key.to_owned(),
+                            package: None,
+                            before: json!({ "paused": before.is_some(), "reason": before.flatten() }),
+                            after: json!({ "paused": true, "reason": reason }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(Pause {
+                        kind: kind.map(str::to_owned),
+                        reason,
+                        actor: by.actor.clone(),
+                        at: now,
+                    })
+                }
+
+                async fn resume_queue(
+                    &self,
+                    kind: Option<&str>,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<bool> {
+                    let key = kind.unwrap_or($crate::queue::ALL_KINDS);
+                    let mut tx = $tx(self.begin().await?);
+                    let done = sqlx::query($crate::queue::RESUME_SQL)
+                        .bind(key)
+                        .execute(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() == 0 {
+                        return Ok(false);
+                    }
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::QueueResume,
+                            target_kind: "queue",
+                            target: key.to_owned(),
+                            package: None,
+                            before: json!({ "paused": true }),
+                            after: json!({ "paused": false }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    self.jobs_ready().await?;
+                    Ok(true)
+                }
+
+                async fn requeue_job(
+                    &self,
+                    id: Id,
+                    extra_attempts: i32,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Job> {
+                    let mut tx = $tx(self.begin().await?);
+                    let before = job_in(&mut tx, id).await?;
+                    let row = sqlx::query($crate::queue::REQUEUE_SQL)
+                        .bind($time(now))
+                        .bind(extra_attempts.max(0))
+                        .bind(id)
+                        .fetch_optional(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                    let Some(row) = row else {
+                        return Err($crate::queue::not_applicable(id, before, "requeued"));
+                    };
+                    let job = $crate::queue::job(&row)?;
+                    let before = before.expect("the job was just updated");
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::JobRequeue,
+                            target_kind: "job",
+                            target: id.to_string(),
+                            package: None,
+                            before: json!({ "state": before.state, "max_attempts": before.max_attempts }),
+                            after: json!({ "state": job.state, "max_attempts": job.max_attempts }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    self.jobs_ready().await?;
+                    Ok(job)
+                }
+
+                async fn reprioritise_job(
+                    &self,
+                    id: Id,
+                    priority: i32,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Job> {
+                    let mut tx = $tx(self.begin().await?);
+                    let before = job_in(&mut tx, id).await?;
+                    let row = sqlx::query($crate::queue::REPRIORITISE_SQL)
+                        .bind(priority)
+                        .bind($time(now))
+                        .bind(id)
+                        .fetch_optional(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                    let Some(row) = row else {
+                        return Err($crate::queue::not_applicable(id, before, "reprioritised"));
+                    };
+                    let job = $crate::queue::job(&row)?;
+                    let before = before.expect("the job was just updated");
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::JobReprioritise,
+                            target_kind: "job",
+                            target: id.to_string(),
+                            package: None,
+                            before: json!({ "priority": before.priority }),
+                            after: json!({ "priority": job.priority }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(job)
+                }
+
+                async fn grant_role(
+                    &self,
+                    user_id: Id,
+                    role: Role,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<User> {
+                    let mut tx = $tx(self.begin().await?);
+                    let found: Option<(String, String)> =
+                        sqlx::query_as("SELECT login, role FROM users WHERE id = $1")
+                            .bind(user_id)
+                            .fetch_optional(&mut *tx.0)
+                            .await
+                            .map_err(db_error)?;
+                    let Some((login, before)) = found else {
+                        return Err(StoreError::NotFound(format!("user {user_id}")));
+                    };
+                    if before == role.as_str() {
+                        return Err(StoreError::Conflict(format!("{login} is already {role}")));
+                    }
+                    sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+                        .bind(role.as_str())
+                        .bind(user_id)
+                        .execute(&mut *tx.0)
+                        .await
+                        .map_err(db_error)?;
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: AuditAction::RoleGrant,
+                            target_kind: "user",
+                            target: login.clone(),
+                            package: None,
+                            before: json!({ "role": before }),
+                            after: json!({ "role": role }),
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    self.user_by_login(&login)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound(format!("user {login}")))
                 }
 
                 async fn audit_events(
