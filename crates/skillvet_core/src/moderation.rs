@@ -66,6 +66,8 @@ actions! {
     JobRequeue = "job.requeue": "A failed or dead job run again (an ERRORED submission rescanned).",
     JobReprioritise = "job.priority": "A job's priority changed.",
     RoleGrant = "user.role": "A user's role changed.",
+    ReportResolve = "report.resolve": "A user's report accepted or dismissed.",
+    AppealResolve = "appeal.resolve": "An author's appeal accepted (reviewed or rescanned) or dismissed.",
 }
 
 impl fmt::Display for AuditAction {
@@ -138,8 +140,133 @@ pub struct Blocked {
     pub skills: Vec<String>,
 }
 
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        concat!("unknown ", stringify!($name), " `{}`; expected one of {}"),
+                        other,
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words!(
+    /// A user's report about a package, or its author's appeal of a rejection.
+    RequestKind { Report = "report", Appeal = "appeal" }
+);
+
+words!(
+    /// What a report says is wrong.
+    ReportCategory {
+        Malicious = "malicious",
+        Broken = "broken",
+        Impersonation = "impersonation",
+        Other = "other",
+    }
+);
+
+words!(
+    RequestStatus { Open = "open", Accepted = "accepted", Dismissed = "dismissed" }
+);
+
+/// A report or an appeal in the reviewers' triage queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationRequest {
+    pub id: Id,
+    pub kind: RequestKind,
+    /// `owner/repo/skill`.
+    pub package: String,
+    /// The rejected submission an appeal is about.
+    pub submission_id: Option<Id>,
+    /// A [`ReportCategory`], or `appeal`.
+    pub category: String,
+    pub message: String,
+    pub author: Actor,
+    pub status: RequestStatus,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<String>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub package: String,
+    pub submission_id: Option<Id>,
+    pub category: String,
+    pub message: String,
+    pub author: Actor,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestFilter {
+    pub kind: Option<RequestKind>,
+    pub status: Option<RequestStatus>,
+    /// The author's login.
+    pub author: Option<String>,
+}
+
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
+    /// Files a report or an appeal. A conflict when its author already has `max_open` open
+    /// requests, or when the submission already has an open appeal.
+    async fn file_request(
+        &self,
+        new: &NewRequest,
+        max_open: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ModerationRequest>;
+
+    /// Requests, newest first (keyset pagination on id).
+    async fn requests(
+        &self,
+        filter: &RequestFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<ModerationRequest>>;
+
+    async fn request(&self, id: Id) -> StoreResult<Option<ModerationRequest>>;
+
+    /// Accepts or dismisses an open request (a conflict once it is resolved), with its audit
+    /// event; an accepted appeal also applies `then` to its submission (back to a reviewer,
+    /// or verified again) in the same transaction.
+    async fn resolve_request(
+        &self,
+        id: Id,
+        accept: bool,
+        then: Option<&SubmissionDecision>,
+        by: &Moderator,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ModerationRequest>;
+
     /// Applies the checked transition (compare-and-set on `from`) with its state event, its
     /// audit event and, if asked, its verification job, in one transaction.
     async fn moderate_submission(

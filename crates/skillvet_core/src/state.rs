@@ -124,8 +124,9 @@ impl SubmissionState {
             Published => &[RescanRequired, Blocked],
             RescanRequired => &[Tier1Scanning, Blocked, OnHold, Errored],
             OnHold => &[RescanRequired, Rejected, Blocked],
-            // A rejection is final; the author submits again, which makes a new submission.
-            Rejected => &[],
+            // A rejection stands unless the author's appeal is accepted: a reviewer then looks
+            // at it, or it is verified again. Otherwise the author submits again.
+            Rejected => &[NeedsReview, RescanRequired],
             // Only an administrator lifts a block, and the skill is then reviewed again.
             Blocked => &[NeedsReview],
             Errored => &[RescanRequired],
@@ -185,7 +186,7 @@ mod tests {
         /*AUT*/ [0,  0,  0,  0,  0,  1,  1,  0,  1,  0,  1,  0],
         /*REV*/ [0,  0,  0,  0,  1,  0,  1,  1,  1,  1,  1,  0],
         /*PUB*/ [0,  0,  0,  0,  0,  0,  0,  0,  1,  0,  1,  0],
-        /*REJ*/ [0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0],
+        /*REJ*/ [0,  0,  0,  0,  0,  1,  0,  0,  0,  0,  1,  0],
         /*BLK*/ [0,  0,  0,  0,  0,  1,  0,  0,  0,  0,  0,  0],
         /*HLD*/ [0,  0,  0,  0,  0,  0,  0,  1,  1,  0,  1,  0],
         /*RSC*/ [0,  1,  0,  0,  0,  0,  0,  0,  1,  1,  0,  1],

@@ -550,7 +550,224 @@ async fn the_admin_page_approves_with_a_csrf_checked_form(db: TestDb) {
     );
 }
 
+/// A user reports a skill, its author appeals a rejection; a reviewer triages both.
+async fn reports_and_appeals_reach_the_reviewers(db: TestDb) {
+    let server = Server::start(db).await;
+    let rita = token(&server, "rita", Role::Reviewer, &["review"]).await;
+    let bob = token(&server, "bob", Role::User, &["submit"]).await;
+    let alice = token(&server, "alice", Role::User, &["submit"]).await;
+    let repo = repo_with_skill("acme", "toolbox");
+    server
+        .publish(&repo, "acme", "toolbox", "skills/md-tables")
+        .await;
+
+    let reports = "/packages/acme/toolbox/md-tables/reports";
+    let (status, body) = post(
+        &server,
+        &bob,
+        reports,
+        json!({ "category": "stolen", "message": "x" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = post(
+        &server,
+        &bob,
+        reports,
+        json!({ "category": "broken", "message": "  " }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = post(
+        &server,
+        &bob,
+        "/packages/acme/toolbox/nothing/reports",
+        json!({ "category": "broken", "message": "x" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = post(
+        &server,
+        &bob,
+        reports,
+        json!({ "category": "impersonation", "message": "copies acme's official skill" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report_id = body["request"]["id"].as_i64().unwrap();
+    for n in 1..10 {
+        let (status, _) = post(
+            &server,
+            &bob,
+            reports,
+            json!({ "category": "other", "message": format!("more {n}") }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, body) = post(
+        &server,
+        &bob,
+        reports,
+        json!({ "category": "other", "message": "eleventh" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("too_many_open_requests")
+        )
+    );
+
+    // The submitter appeals a rejection, nobody else can.
+    let rejected = server
+        .submit(&repo, "acme", "toolbox", "skills/missing")
+        .await;
+    assert_eq!(server.verify(rejected).await, SubmissionState::Rejected);
+    let appeal = format!("/submissions/{rejected}/appeal");
+    let (status, _) = post(&server, &bob, &appeal, json!({ "message": "please" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "bob did not submit it");
+    let (status, body) = post(
+        &server,
+        &alice,
+        &appeal,
+        json!({ "message": "the folder exists on main" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let appeal_id = body["request"]["id"].as_i64().unwrap();
+    let (status, _) = post(&server, &alice, &appeal, json!({ "message": "again" })).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "one open appeal per submission"
+    );
+    let published = server
+        .store
+        .list_submissions(
+            &Default::default(),
+            skillvet_core::model::PageRequest::first(50),
+        )
+        .await
+        .unwrap();
+    let published = published
+        .items
+        .iter()
+        .find(|s| s.state == SubmissionState::Published)
+        .unwrap()
+        .id;
+    let (status, body) = post(
+        &server,
+        &alice,
+        &format!("/submissions/{published}/appeal"),
+        json!({ "message": "x" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state"))
+    );
+
+    // The triage queue.
+    let (status, _) = get_json(&server, Some(&bob), "/api/v1/admin/requests").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, queue) = get_json(
+        &server,
+        Some(&rita),
+        "/api/v1/admin/requests?status=open&kind=appeal",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1);
+    let (status, _) = get_json(&server, Some(&rita), "/api/v1/admin/requests?status=closed").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let resolve = |id: i64| format!("/admin/requests/{id}/resolve");
+    let (status, _) = post(
+        &server,
+        &rita,
+        &resolve(appeal_id),
+        json!({ "decision": "accept", "reason": "x" }),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an accepted appeal needs its next step"
+    );
+    let (status, _) = post(
+        &server,
+        &rita,
+        &resolve(report_id),
+        json!({ "decision": "accept", "reason": "x", "then": "rescan" }),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a report has no next step"
+    );
+    let (status, body) = post(
+        &server,
+        &rita,
+        &resolve(appeal_id),
+        json!({ "decision": "accept", "reason": "worth a look", "then": "review" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["request"]["status"], "accepted");
+    assert_eq!(
+        server
+            .store
+            .submission(rejected)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        SubmissionState::NeedsReview
+    );
+    let (status, body) = post(
+        &server,
+        &rita,
+        &resolve(appeal_id),
+        json!({ "decision": "dismiss", "reason": "twice" }),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict"))
+    );
+    let (status, _) = post(
+        &server,
+        &rita,
+        &resolve(report_id),
+        json!({ "decision": "dismiss", "reason": "it is the official one" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Authors follow their own requests; the package history shows the resolutions.
+    let (_, mine) = get_json(&server, Some(&alice), "/api/v1/me/requests").await;
+    assert_eq!(mine["items"][0]["status"], "accepted");
+    assert_eq!(mine["items"][0]["resolution"], "worth a look");
+    let (_, history) = get_json(
+        &server,
+        None,
+        "/api/v1/packages/acme/toolbox/md-tables/history",
+    )
+    .await;
+    assert_eq!(history["moderation"][0]["action"], "report.resolve");
+    let (_, history) = get_json(
+        &server,
+        None,
+        "/api/v1/packages/acme/toolbox/missing/history",
+    )
+    .await;
+    assert_eq!(history["moderation"][0]["action"], "appeal.resolve");
+}
+
 backend_tests!(
+    reports_and_appeals_reach_the_reviewers,
     a_reviewer_approves_then_quarantines_and_everything_is_audited,
     blocking_an_owner_takes_its_skills_down_and_refuses_new_ones,
     the_admin_page_approves_with_a_csrf_checked_form,

@@ -271,3 +271,25 @@ pub fn audit_event(row: &impl Cells) -> StoreResult<skillvet_core::moderation::A
         at: row.time("at")?,
     })
 }
+
+pub fn moderation_request(
+    row: &impl Cells,
+) -> StoreResult<skillvet_core::moderation::ModerationRequest> {
+    Ok(skillvet_core::moderation::ModerationRequest {
+        id: row.big("id")?,
+        kind: row.parsed("kind")?,
+        package: row.text("package")?,
+        submission_id: row.opt_big("submission_id")?,
+        category: row.text("category")?,
+        message: row.text("message")?,
+        author: Actor {
+            kind: row.parsed("author_kind")?,
+            id: row.text("author")?,
+        },
+        status: row.parsed("status")?,
+        created_at: row.time("created_at")?,
+        resolved_at: row.opt_time("resolved_at")?,
+        resolved_by: row.opt_text("resolved_by")?,
+        resolution: row.opt_text("resolution")?,
+    })
+}

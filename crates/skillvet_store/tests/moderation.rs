@@ -10,7 +10,10 @@ use skillvet_core::model::{
     Actor, CertTier, NewSubmission, PageRequest, Publication, PublishedFile, RepoRef, SkillStatus,
     SubmitOutcome, Transition,
 };
-use skillvet_core::moderation::{AuditAction, AuditFilter, Moderator, SubmissionDecision};
+use skillvet_core::moderation::{
+    AuditAction, AuditFilter, Moderator, NewRequest, ReportCategory, RequestFilter, RequestKind,
+    RequestStatus, SubmissionDecision,
+};
 use skillvet_core::pipeline::BlockKind;
 use skillvet_core::queue::{ClaimRequest, JobFilter, JobState};
 use skillvet_core::search::SearchQuery;
@@ -725,7 +728,144 @@ async fn queue_controls_and_role_grants_are_audited(db: TestDb) {
     assert!(events.iter().all(|e| e.package.is_none()), "not public");
 }
 
+async fn reports_and_appeals_are_triaged_and_resolutions_audited(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    published(&store, "acme", "pdf", &"a".repeat(64), &clock).await;
+    let rejected = submission(
+        &store,
+        "acme",
+        "lint",
+        &[S::Tier1Scanning, S::Tier1Failed, S::Rejected],
+        &clock,
+    )
+    .await;
+    let report = |n: usize| NewRequest {
+        kind: RequestKind::Report,
+        package: "acme/tools/pdf".into(),
+        submission_id: None,
+        category: ReportCategory::Malicious.as_str().into(),
+        message: format!("it reads ~/.ssh ({n})"),
+        author: Actor::user("bob"),
+    };
+    let first = store
+        .file_request(&report(1), 2, clock.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.status, first.created_at),
+        (RequestStatus::Open, clock.now())
+    );
+    store
+        .file_request(&report(2), 2, clock.now())
+        .await
+        .unwrap();
+    let err = store
+        .file_request(&report(3), 2, clock.now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "at most 2 open: {err:?}"
+    );
+
+    let appeal = NewRequest {
+        kind: RequestKind::Appeal,
+        package: "acme/tools/lint".into(),
+        submission_id: Some(rejected),
+        category: "appeal".into(),
+        message: "the finding is a test fixture".into(),
+        author: Actor::user("alice"),
+    };
+    let filed = store.file_request(&appeal, 10, clock.now()).await.unwrap();
+    let err = store
+        .file_request(&appeal, 10, clock.now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "one open appeal: {err:?}"
+    );
+
+    let open = store
+        .requests(
+            &RequestFilter {
+                status: Some(RequestStatus::Open),
+                ..RequestFilter::default()
+            },
+            PageRequest::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(open.items.len(), 3);
+    assert_eq!(open.items[0].id, filed.id, "newest first");
+
+    clock.advance(Duration::hours(2));
+    let back_to_review = SubmissionDecision {
+        action: AuditAction::AppealResolve,
+        from: S::Rejected,
+        to: S::NeedsReview,
+        metadata: json!({}),
+        enqueue: None,
+    };
+    let resolved = store
+        .resolve_request(
+            filed.id,
+            true,
+            Some(&back_to_review),
+            &reviewer("fixture indeed"),
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resolved.status, RequestStatus::Accepted);
+    assert_eq!(resolved.resolved_by.as_deref(), Some("rita"));
+    let sub = store.submission(rejected).await.unwrap().unwrap();
+    assert_eq!(sub.state, S::NeedsReview);
+    let err = store
+        .resolve_request(filed.id, false, None, &reviewer("again"), clock.now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    store
+        .resolve_request(first.id, false, None, &reviewer("no evidence"), clock.now())
+        .await
+        .unwrap();
+    let err = store
+        .resolve_request(9999, false, None, &reviewer("x"), clock.now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    // A report can be filed again once one is answered.
+    store
+        .file_request(&report(3), 2, clock.now())
+        .await
+        .unwrap();
+
+    let events = all_events(&store).await;
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.package.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("report.resolve", "acme/tools/pdf"),
+            ("appeal.resolve", "acme/tools/lint")
+        ]
+    );
+    assert_eq!(
+        events[1].after["submission"]["state"],
+        json!("NEEDS_REVIEW")
+    );
+    assert!(
+        !events[0].after.to_string().contains("bob"),
+        "reporters stay private"
+    );
+}
+
 backend_tests!(
+    reports_and_appeals_are_triaged_and_resolutions_audited,
     queue_controls_and_role_grants_are_audited,
     approving_and_rejecting_record_the_decision_with_its_job,
     quarantine_takes_a_skill_down_until_released,

@@ -14,6 +14,11 @@
 //! * `GET /admin/blocks`, `POST /admin/blocks` `{kind, value, reason}`,
 //!   `POST /admin/blocks/remove` `{kind, value, reason}`
 //! * `GET /admin/audit?action=&actor=&target_kind=&target=&package=&cursor=&limit=`
+//! * `GET /admin/requests?status=&kind=`, `POST /admin/requests/{id}/resolve`
+//!   `{decision, reason, then?}` — the triage queue of reports and appeals
+//!
+//! For signed-in users: `POST /packages/{owner}/{repo}/{skill}/reports` `{category, message}`,
+//! `POST /submissions/{id}/appeal` `{message}` (the submitter of a rejection), `GET /me/requests`.
 
 use axum::Router;
 use axum::extract::{FromRequestParts, State};
@@ -26,7 +31,8 @@ use serde_json::{Value, json};
 use skillvet_core::SubmissionState as S;
 use skillvet_core::model::{CertTier, Id, PageRequest, Role, Skill, SkillStatus};
 use skillvet_core::moderation::{
-    AuditAction, AuditEvent, AuditFilter, Moderator, SubmissionDecision,
+    AuditAction, AuditEvent, AuditFilter, ModerationRequest, Moderator, NewRequest, ReportCategory,
+    RequestFilter, RequestKind, RequestStatus, SubmissionDecision,
 };
 use skillvet_core::pipeline::BlockKind;
 
@@ -59,6 +65,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/blocks", get(blocks).post(add_block))
         .route("/admin/blocks/remove", post(remove_block))
         .route("/admin/audit", get(audit))
+        .route("/admin/requests", get(list_requests))
+        .route("/admin/requests/{id}/resolve", post(resolve_request))
+        .route("/packages/{owner}/{repo}/{skill}/reports", post(report))
+        .route("/submissions/{id}/appeal", post(appeal))
+        .route("/me/requests", get(my_requests))
 }
 
 /// A reviewer's or administrator's request: refused (401/403) before its body is read.
@@ -74,6 +85,22 @@ impl FromRequestParts<AppState> for Reviewer {
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.require_reviewer()?;
         Ok(Reviewer(caller))
+    }
+}
+
+/// A signed-in caller (session or any token): refused (401) before the body is read.
+pub struct SignedIn(pub Caller);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        signed_in(&caller)?;
+        Ok(SignedIn(caller))
     }
 }
 
@@ -516,4 +543,331 @@ async fn audit(
         axum::Json(json!({ "items": audit_json(&found.items), "next_cursor": found.next }))
             .into_response(),
     )
+}
+
+/// Open reports and appeals one user may have at once (spam stays bounded).
+pub const MAX_OPEN_REQUESTS: u32 = 10;
+/// Longest report or appeal message.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+fn message_of(message: &str) -> ApiResult<String> {
+    let message = message.trim();
+    if message.is_empty() || message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(unprocessable(format!(
+            "message: say what is wrong (1 to {MAX_MESSAGE_CHARS} characters)"
+        )));
+    }
+    Ok(message.to_owned())
+}
+
+fn signed_in(caller: &Caller) -> ApiResult<&skillvet_core::model::User> {
+    caller
+        .user()
+        .ok_or_else(|| ApiError::unauthorized("sign in, or send `Authorization: Bearer svt_…`"))
+}
+
+fn too_many(err: skillvet_core::store::StoreError) -> ApiError {
+    match err {
+        skillvet_core::store::StoreError::Conflict(message) if message.contains("open reports") => {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_open_requests",
+                message,
+            )
+        }
+        other => other.into(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    pub category: ReportCategory,
+    pub message: String,
+}
+
+/// Files a report about a published skill (shared with the skill page's form).
+pub async fn file_report(
+    state: &AppState,
+    caller: &Caller,
+    skill: &Skill,
+    category: ReportCategory,
+    message: &str,
+) -> ApiResult<ModerationRequest> {
+    signed_in(caller)?;
+    let new = NewRequest {
+        kind: RequestKind::Report,
+        package: skill.slug.clone(),
+        submission_id: None,
+        category: category.as_str().to_owned(),
+        message: message_of(message)?,
+        author: caller.actor(),
+    };
+    let registry = state.registry();
+    registry
+        .store()
+        .file_request(&new, MAX_OPEN_REQUESTS, registry.clock().now())
+        .await
+        .map_err(too_many)
+}
+
+async fn report(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    Path((owner, repo, name)): Path<(String, String, String)>,
+    Json(req): Json<ReportRequest>,
+) -> ApiResult<Response> {
+    signed_in(&caller)?;
+    let skill = find_skill(&state, &owner, &repo, &name).await?;
+    let filed = file_report(&state, &caller, &skill, req.category, &req.message).await?;
+    Ok((StatusCode::CREATED, axum::Json(json!({ "request": filed }))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealRequest {
+    pub message: String,
+}
+
+/// Files the submitter's appeal of a rejection (shared with the submission page's form).
+pub async fn file_appeal(
+    state: &AppState,
+    caller: &Caller,
+    id: Id,
+    message: &str,
+) -> ApiResult<ModerationRequest> {
+    let user = signed_in(caller)?;
+    let message = message_of(message)?;
+    let registry = state.registry();
+    let store = registry.store();
+    let sub = store
+        .submission(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("submission {id} not found")))?;
+    if sub.submitter.id != user.login
+        || !matches!(
+            sub.submitter.kind,
+            skillvet_core::model::ActorKind::User | skillvet_core::model::ActorKind::Admin
+        )
+    {
+        return Err(ApiError::forbidden(
+            "only the account that submitted it may appeal a rejection",
+        ));
+    }
+    if sub.state != S::Rejected {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "invalid_state",
+            format!(
+                "submission {id} is {}; only a rejection can be appealed",
+                sub.state
+            ),
+        ));
+    }
+    let newest = newest_of_package(state, &sub).await?;
+    if newest != Some(id) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "superseded",
+            format!("submission {id} is not the newest of its skill; appeal the newest one"),
+        ));
+    }
+    let repo = &sub.repository;
+    let new = NewRequest {
+        kind: RequestKind::Appeal,
+        package: format!("{}/{}/{}", repo.owner, repo.name, sub.skill_name),
+        submission_id: Some(id),
+        category: "appeal".into(),
+        message,
+        author: caller.actor(),
+    };
+    store
+        .file_request(&new, MAX_OPEN_REQUESTS, registry.clock().now())
+        .await
+        .map_err(too_many)
+}
+
+async fn newest_of_package(
+    state: &AppState,
+    sub: &skillvet_core::model::Submission,
+) -> ApiResult<Option<Id>> {
+    let filter = skillvet_core::model::SubmissionFilter {
+        repository: Some((sub.repository.owner.clone(), sub.repository.name.clone())),
+        skill_name: Some(sub.skill_name.clone()),
+        ..Default::default()
+    };
+    let page = state
+        .registry()
+        .store()
+        .list_submissions(&filter, PageRequest::first(1))
+        .await?;
+    Ok(page.items.first().map(|s| s.id))
+}
+
+async fn appeal(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    Path(id): Path<Id>,
+    Json(req): Json<AppealRequest>,
+) -> ApiResult<Response> {
+    signed_in(&caller)?;
+    let filed = file_appeal(&state, &caller, id, &req.message).await?;
+    Ok((StatusCode::CREATED, axum::Json(json!({ "request": filed }))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestParams {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<Id>,
+}
+
+impl RequestParams {
+    pub fn filter(&self) -> ApiResult<(RequestFilter, PageRequest)> {
+        let page = PageParams {
+            limit: self.limit,
+            cursor: self.cursor,
+        }
+        .page()?;
+        let invalid = |e: String| ApiError::bad_request("invalid_query", e);
+        let status = self
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(str::parse::<RequestStatus>)
+            .transpose()
+            .map_err(invalid)?;
+        let kind = self
+            .kind
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(str::parse::<RequestKind>)
+            .transpose()
+            .map_err(invalid)?;
+        Ok((
+            RequestFilter {
+                kind,
+                status,
+                author: None,
+            },
+            page,
+        ))
+    }
+}
+
+async fn my_requests(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    Query(params): Query<RequestParams>,
+) -> ApiResult<Response> {
+    let user = signed_in(&caller)?;
+    let (mut filter, page) = params.filter()?;
+    filter.author = Some(user.login.clone());
+    let found = state.registry().store().requests(&filter, page).await?;
+    Ok(axum::Json(json!({ "items": found.items, "next_cursor": found.next })).into_response())
+}
+
+async fn list_requests(
+    State(state): State<AppState>,
+    Reviewer(_): Reviewer,
+    Query(params): Query<RequestParams>,
+) -> ApiResult<Response> {
+    let (filter, page) = params.filter()?;
+    let found = state.registry().store().requests(&filter, page).await?;
+    Ok(axum::Json(json!({ "items": found.items, "next_cursor": found.next })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// `accept` or `dismiss`.
+    pub decision: String,
+    pub reason: String,
+    /// For an accepted appeal: `review` (a reviewer decides) or `rescan` (verified again).
+    #[serde(default)]
+    pub then: Option<String>,
+}
+
+/// Resolves a report or an appeal (shared with the /admin page).
+pub async fn resolve(
+    state: &AppState,
+    caller: &Caller,
+    id: Id,
+    req: &ResolveRequest,
+) -> ApiResult<ModerationRequest> {
+    let by = moderator(caller, &req.reason)?;
+    let accept = match req.decision.as_str() {
+        "accept" => true,
+        "dismiss" => false,
+        other => {
+            return Err(unprocessable(format!(
+                "decision: `accept` or `dismiss`, not {other:?}"
+            )));
+        }
+    };
+    let registry = state.registry();
+    let store = registry.store();
+    let request = store
+        .request(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("request {id} not found")))?;
+    let then = match (
+        request.kind,
+        accept,
+        req.then.as_deref().filter(|t| !t.is_empty()),
+    ) {
+        (RequestKind::Appeal, true, Some(then @ ("review" | "rescan"))) => {
+            let submission_id = request.submission_id.unwrap_or_default();
+            let sub = store.submission(submission_id).await?.ok_or_else(|| {
+                ApiError::not_found(format!("submission {submission_id} not found"))
+            })?;
+            if newest_of_package(state, &sub).await? != Some(sub.id) {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "superseded",
+                    format!(
+                        "submission {} was submitted again since; dismiss this appeal",
+                        sub.id
+                    ),
+                ));
+            }
+            Some(SubmissionDecision {
+                action: AuditAction::AppealResolve,
+                from: S::Rejected,
+                to: if then == "review" {
+                    S::NeedsReview
+                } else {
+                    S::RescanRequired
+                },
+                metadata: json!({}),
+                enqueue: (then == "rescan").then_some(sub.priority),
+            })
+        }
+        (RequestKind::Appeal, true, _) => {
+            return Err(unprocessable(
+                "then: an accepted appeal goes to `review` (a reviewer decides) or `rescan`",
+            ));
+        }
+        (_, _, None) => None,
+        (_, _, Some(_)) => {
+            return Err(unprocessable(
+                "then: only an accepted appeal has a next step",
+            ));
+        }
+    };
+    Ok(store
+        .resolve_request(id, accept, then.as_ref(), &by, registry.clock().now())
+        .await?)
+}
+
+async fn resolve_request(
+    State(state): State<AppState>,
+    Reviewer(caller): Reviewer,
+    Path(id): Path<Id>,
+    Json(req): Json<ResolveRequest>,
+) -> ApiResult<Response> {
+    let resolved = resolve(&state, &caller, id, &req).await?;
+    Ok(axum::Json(json!({ "request": resolved })).into_response())
 }

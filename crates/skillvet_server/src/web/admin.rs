@@ -12,7 +12,9 @@ use maud::{Markup, html};
 use serde_json::json;
 use skillvet_core::SubmissionState;
 use skillvet_core::model::{CertTier, Id, PageRequest, SkillStatus, SubmissionFilter};
-use skillvet_core::moderation::{AuditAction, AuditEvent};
+use skillvet_core::moderation::{
+    AuditAction, AuditEvent, ReportCategory, RequestFilter, RequestKind, RequestStatus,
+};
 use skillvet_core::pipeline::BlockKind;
 
 use super::csrf;
@@ -29,12 +31,17 @@ use crate::state::AppState;
 const QUEUE_ROWS: u32 = 50;
 
 fn private(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    private_headers(&mut response, cookie);
+    response
+}
+
+/// A page with forms for one person: never cached, with the CSRF cookie when it is new.
+pub fn private_headers(response: &mut Response, cookie: Option<HeaderValue>) {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(cookie) = cookie {
         headers.append(header::SET_COOKIE, cookie);
     }
-    response
 }
 
 fn reviewer(caller: &Caller) -> WebResult<()> {
@@ -122,6 +129,13 @@ pub async fn index(
         )
         .await?;
     let blocks = store.blocks().await?;
+    let open = RequestFilter {
+        status: Some(RequestStatus::Open),
+        ..RequestFilter::default()
+    };
+    let requests = store
+        .requests(&open, PageRequest::first(QUEUE_ROWS))
+        .await?;
     let recent = store
         .audit_events(&Default::default(), PageRequest::first(10))
         .await?;
@@ -142,6 +156,32 @@ pub async fn index(
                         button type="submit" name="decision" value="approve" { "Approve and publish" }
                         " "
                         button type="submit" name="decision" value="reject" { "Reject" }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="requests-h" {
+            h2 #requests-h { "Reports and appeals (" (requests.items.len()) @if requests.next.is_some() { "+" } ")" }
+            @if requests.items.is_empty() { p.muted { "No open reports or appeals." } }
+            @for r in &requests.items {
+                article.review {
+                    h3 {
+                        (r.kind.as_str()) " #" (r.id) " · " a href={ "/skills/" (r.package) } { (r.package) }
+                        @if let Some(sub) = r.submission_id { " · " a href={ "/submit/" (sub) } { "submission #" (sub) } }
+                    }
+                    p { strong { (r.category) } " from " (r.author.id) ", " (time(r.created_at)) ": " (r.message) }
+                    form.stack method="post" action={ "/admin/requests/" (r.id) "/resolve" } {
+                        input type="hidden" name=(csrf::FIELD) value=(token);
+                        (reason_input(&format!("resolve-{}", r.id)))
+                        @if r.kind == RequestKind::Appeal {
+                            button type="submit" name="then" value="review" { "Accept: review it" }
+                            " "
+                            button type="submit" name="then" value="rescan" { "Accept: verify again" }
+                        } @else {
+                            button type="submit" name="decision" value="accept" { "Accept" }
+                        }
+                        " "
+                        button type="submit" name="decision" value="dismiss" { "Dismiss" }
                     }
                 }
             }
@@ -346,6 +386,111 @@ pub async fn moderate_skill(
         _ => return Err(bad("Give either a status or a tier.")),
     }
     Ok(Redirect::to(&format!("/skills/{}", skill.slug)).into_response())
+}
+
+/// `POST /admin/requests/{id}/resolve`: an appeal's accept buttons send `then`, the others
+/// `decision`.
+pub async fn resolve_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let form = checked_form(&headers, &caller, &body, &["decision", "then", "reason"])?;
+    let then = form.get("then").map(str::to_owned);
+    let decision = match (form.get("decision"), &then) {
+        (Some(d), None) => d.to_owned(),
+        (None, Some(_)) => "accept".to_owned(),
+        _ => return Err(bad("Choose one button.")),
+    };
+    let req = m::ResolveRequest {
+        decision,
+        reason: reason_field(&form).to_owned(),
+        then,
+    };
+    m::resolve(&state, &caller, id, &req).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+/// `POST /skills/{owner}/{repo}/{skill}/report`: any signed-in reader.
+pub async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((owner, repo, name)): Path<(String, String, String)>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let form = Form::parse(&body);
+    csrf::verify(&headers, form.get(csrf::FIELD))?;
+    if caller.user().is_none() {
+        return Err(WebError(ApiError::unauthorized(
+            "Sign in on the Account page to report a skill.",
+        )));
+    }
+    let skill = m::find_skill(&state, &owner, &repo, &name).await?;
+    let category = form
+        .get("category")
+        .unwrap_or_default()
+        .parse::<ReportCategory>()
+        .map_err(bad)?;
+    let message = form.get("message").unwrap_or_default();
+    let filed = m::file_report(&state, &caller, &skill, category, message).await?;
+    let body = html! {
+        h1 { "Thank you" }
+        p.lead { "Report #" (filed.id) " about " a href={ "/skills/" (skill.slug) } { (skill.slug) } " is in the reviewers' queue." }
+        p { "Reviewers answer it with a reason; what they do to the skill is shown on its page." }
+    };
+    Ok(html_response(
+        StatusCode::CREATED,
+        page("Report filed", Nav::Skills, body),
+    ))
+}
+
+/// `POST /submit/{id}/appeal`: the submitter of a rejected submission.
+pub async fn appeal(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let form = Form::parse(&body);
+    csrf::verify(&headers, form.get(csrf::FIELD))?;
+    if caller.user().is_none() {
+        return Err(WebError(ApiError::unauthorized(
+            "Sign in on the Account page to appeal.",
+        )));
+    }
+    let message = form.get("message").unwrap_or_default();
+    let filed = m::file_appeal(&state, &caller, id, message).await?;
+    let body = html! {
+        h1 { "Appeal filed" }
+        p.lead { "Appeal #" (filed.id) " of " a href={ "/submit/" (id) } { "submission #" (id) } " is in the reviewers' queue." }
+    };
+    Ok(html_response(
+        StatusCode::CREATED,
+        page("Appeal filed", Nav::Submit, body),
+    ))
+}
+
+/// The report form on a skill page, for signed-in readers.
+pub fn report_form(skill: &skillvet_core::model::Skill, token: &str) -> Markup {
+    html! {
+        section aria-labelledby="report-form-h" {
+            h2 #report-form-h { "Report this skill" }
+            form.stack method="post" action={ "/skills/" (skill.slug) "/report" } {
+                input type="hidden" name=(csrf::FIELD) value=(token);
+                label for="report-category" { "What is wrong" }
+                select #report-category name="category" {
+                    @for c in ReportCategory::ALL { option value=(c.as_str()) { (c.as_str()) } }
+                }
+                label for="report-message" { "Details (reviewers read them; they are not public)" }
+                textarea #report-message name="message" required maxlength=(m::MAX_MESSAGE_CHARS) {}
+                button type="submit" { "Report" }
+            }
+        }
+    }
 }
 
 /// `POST /admin/blocks`.

@@ -48,6 +48,9 @@ pub fn router() -> Router<AppState> {
             "/admin/skills/{owner}/{repo}/{skill}/moderate",
             post(admin::moderate_skill),
         )
+        .route("/admin/requests/{id}/resolve", post(admin::resolve_request))
+        .route("/skills/{owner}/{repo}/{skill}/report", post(admin::report))
+        .route("/submit/{id}/appeal", post(admin::appeal))
         .route("/admin/blocks", post(admin::add_block))
         .route("/admin/blocks/remove", post(admin::remove_block))
         .merge(crate::accounts::web_routes())

@@ -78,13 +78,15 @@ pub async fn show(
     let base = base_url(&headers);
     let taken_down = skill.status != SkillStatus::Active;
     let moderation = crate::api::packages::moderation_of(&state, &history.slug).await?;
-    // Reviewers get the moderation forms (and the page is then private to them).
-    let forms = match caller.require_reviewer() {
-        Ok(_) => {
+    // Signed-in readers get the report form, reviewers the moderation forms too (the page
+    // is then private to them).
+    let reviewer = caller.require_reviewer().is_ok();
+    let forms = match caller.user() {
+        Some(_) => {
             let secure = state.config().accounts.secure_cookies();
             Some(super::csrf::token(&headers, secure)?)
         }
-        Err(_) => None,
+        None => None,
     };
     let body = html! {
         nav.crumbs aria-label="Breadcrumb" {
@@ -166,7 +168,10 @@ pub async fn show(
             p.muted { "What reviewers and administrators did to this skill, and why." }
             (super::admin::audit_table(&moderation))
         }
-        @if let Some((token, _)) = &forms { (super::admin::skill_forms(&skill, token)) }
+        @if let Some((token, _)) = &forms {
+            @if reviewer { (super::admin::skill_forms(&skill, token)) }
+            (super::admin::report_form(&skill, token))
+        }
         section aria-labelledby="readme-h" {
             h2 #readme-h { "SKILL.md" }
             @match &readme {
@@ -178,14 +183,7 @@ pub async fn show(
     };
     let mut response = html_response(StatusCode::OK, page(&skill.display_name, Nav::Skills, body));
     if let Some((_, cookie)) = forms {
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
-        if let Some(cookie) = cookie {
-            headers.append(header::SET_COOKIE, cookie);
-        }
+        super::admin::private_headers(&mut response, cookie);
     }
     Ok(response)
 }

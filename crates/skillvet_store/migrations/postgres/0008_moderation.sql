@@ -1,5 +1,6 @@
 -- Moderation (PostgreSQL): quarantined and withdrawn skills, and the append-only audit log of
--- every moderator action. Keep in step with ../sqlite/0008_moderation.sql.
+-- every moderator action, users' reports and authors' appeals. Keep in step with
+-- ../sqlite/0008_moderation.sql.
 
 -- QUARANTINED: taken down by a reviewer while it is looked at (reversible); WITHDRAWN: taken
 -- down at its owner's request. Neither is listed nor served, like BLOCKED.
@@ -39,3 +40,27 @@ CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
 FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
 FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+
+-- Reports from users ("this skill is malicious / broken / impersonates") and authors'
+-- appeals of a rejection: the reviewers' triage queue. A resolution is an audit event.
+CREATE TABLE moderation_requests (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind            TEXT    NOT NULL CHECK (kind IN ('report', 'appeal')),
+    package         TEXT    NOT NULL,
+    submission_id   BIGINT REFERENCES submissions (id),
+    category        TEXT    NOT NULL
+                        CHECK (category IN ('malicious', 'broken', 'impersonation', 'other', 'appeal')),
+    message         TEXT    NOT NULL,
+    author          TEXT    NOT NULL,
+    author_kind     TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('open', 'accepted', 'dismissed')),
+    created_at      TIMESTAMPTZ NOT NULL,
+    resolved_at     TIMESTAMPTZ,
+    resolved_by     TEXT,
+    resolution      TEXT
+);
+CREATE INDEX moderation_requests_by_status ON moderation_requests (status, id);
+CREATE INDEX moderation_requests_by_author ON moderation_requests (author, status);
+-- One open appeal per submission.
+CREATE UNIQUE INDEX moderation_requests_one_open_appeal ON moderation_requests (submission_id)
+    WHERE kind = 'appeal' AND status = 'open';

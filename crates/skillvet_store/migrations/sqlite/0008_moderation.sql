@@ -1,6 +1,7 @@
 -- no-transaction
 -- Moderation (SQLite): quarantined and withdrawn skills, and the append-only audit log of
--- every moderator action. Keep in step with ../postgres/0008_moderation.sql.
+-- every moderator action, users' reports and authors' appeals. Keep in step with
+-- ../postgres/0008_moderation.sql.
 --
 -- SQLite cannot change a CHECK constraint, so `skills` is rebuilt the documented way (foreign
 -- keys off, one transaction, same ids). Its view, triggers and indexes (0003, 0005) go with
@@ -115,5 +116,28 @@ END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN
     SELECT RAISE(ABORT, 'audit_events is append-only');
 END;
+-- Reports from users ("this skill is malicious / broken / impersonates") and authors'
+-- appeals of a rejection: the reviewers' triage queue. A resolution is an audit event.
+CREATE TABLE moderation_requests (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT    NOT NULL CHECK (kind IN ('report', 'appeal')),
+    package         TEXT    NOT NULL,
+    submission_id   INTEGER REFERENCES submissions (id),
+    category        TEXT    NOT NULL
+                        CHECK (category IN ('malicious', 'broken', 'impersonation', 'other', 'appeal')),
+    message         TEXT    NOT NULL,
+    author          TEXT    NOT NULL,
+    author_kind     TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('open', 'accepted', 'dismissed')),
+    created_at      INTEGER NOT NULL,
+    resolved_at     INTEGER,
+    resolved_by     TEXT,
+    resolution      TEXT
+);
+CREATE INDEX moderation_requests_by_status ON moderation_requests (status, id);
+CREATE INDEX moderation_requests_by_author ON moderation_requests (author, status);
+-- One open appeal per submission.
+CREATE UNIQUE INDEX moderation_requests_one_open_appeal ON moderation_requests (submission_id)
+    WHERE kind = 'appeal' AND status = 'open';
 COMMIT;
 PRAGMA foreign_keys = ON;

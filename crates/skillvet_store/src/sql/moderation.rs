@@ -15,7 +15,8 @@ macro_rules! moderation_store {
             };
             use ::skillvet_core::queue::{Job, Pause};
             use ::skillvet_core::moderation::{
-                AuditAction, AuditEvent, AuditFilter, Blocked, ModerationStore, Moderator,
+                AuditAction, AuditEvent, AuditFilter, Blocked, ModerationRequest, ModerationStore,
+                Moderator, NewRequest, RequestFilter, RequestKind, RequestStatus,
                 SubmissionDecision,
             };
             use ::skillvet_core::pipeline::{BlockEntry, BlockKind, NewBlock};
@@ -126,6 +127,183 @@ macro_rules! moderation_store {
 
             #[async_trait]
             impl ModerationStore for $store {
+                async fn file_request(
+                    &self,
+                    new: &NewRequest,
+                    max_open: u32,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<ModerationRequest> {
+                    let mut tx = $tx(self.begin().await?);
+                    let open: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM moderation_requests WHERE author = $1 AND status = 'open'",
+                    )
+                    .bind(&new.author.id)
+                    .fetch_one(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    if open >= i64::from(max_open) {
+                        return Err(StoreError::Conflict(format!(
+                            "{} already has {open} open reports and appeals; wait for reviewers to answer them",
+                            new.author.id
+                        )));
+                    }
+                    let row = sqlx::query(
+                        "INSERT INTO moderation_requests (kind, package, submission_id, category, message, \
+                             author, author_kind, status, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING *",
+                    )
+                    .bind(new.kind.as_str())
+                    .bind(&new.package)
+                    .bind(new.submission_id)
+                    .bind(&new.category)
+                    .bind(new.message.trim())
+                    .bind(&new.author.id)
+                    .bind(new.author.kind.as_str())
+                    .bind($time(now))
+                    .fetch_one(&mut *tx.0)
+                    .await
+                    .map_err(|e| match db_error(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(
+                            "this submission already has an open appeal".into(),
+                        ),
+                        other => other,
+                    })?;
+                    let request = rows::moderation_request(&row)?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    Ok(request)
+                }
+
+                async fn requests(
+                    &self,
+                    filter: &RequestFilter,
+                    page: PageRequest,
+                ) -> StoreResult<Page<ModerationRequest>> {
+                    let mut query =
+                        QueryBuilder::<$db>::new("SELECT * FROM moderation_requests WHERE 1 = 1");
+                    if let Some(kind) = filter.kind {
+                        query.push(" AND kind = ").push_bind(kind.as_str());
+                    }
+                    if let Some(status) = filter.status {
+                        query.push(" AND status = ").push_bind(status.as_str());
+                    }
+                    if let Some(author) = &filter.author {
+                        query.push(" AND author = ").push_bind(author.clone());
+                    }
+                    if let Some(before) = page.before {
+                        query.push(" AND id < ").push_bind(before);
+                    }
+                    let limit = page.limit.clamp(1, PageRequest::MAX_LIMIT);
+                    query
+                        .push(" ORDER BY id DESC LIMIT ")
+                        .push_bind(i64::from(limit) + 1);
+                    let found = query
+                        .build()
+                        .fetch_all(self.read_pool())
+                        .await
+                        .map_err(db_error)?;
+                    let mut items = found
+                        .iter()
+                        .map(rows::moderation_request)
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    let next = if items.len() > limit as usize {
+                        items.truncate(limit as usize);
+                        items.last().map(|r| r.id)
+                    } else {
+                        None
+                    };
+                    Ok(Page { items, next })
+                }
+
+                async fn request(&self, id: Id) -> StoreResult<Option<ModerationRequest>> {
+                    let row = sqlx::query("SELECT * FROM moderation_requests WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(self.read_pool())
+                        .await
+                        .map_err(db_error)?;
+                    row.as_ref().map(rows::moderation_request).transpose()
+                }
+
+                async fn resolve_request(
+                    &self,
+                    id: Id,
+                    accept: bool,
+                    then: Option<&SubmissionDecision>,
+                    by: &Moderator,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<ModerationRequest> {
+                    let reason = reason_of(by)?;
+                    let status = if accept { RequestStatus::Accepted } else { RequestStatus::Dismissed };
+                    let mut tx = $tx(self.begin().await?);
+                    let row = sqlx::query(
+                        "UPDATE moderation_requests SET status = $1, resolved_at = $2, resolved_by = $3, \
+                             resolution = $4 \
+                         WHERE id = $5 AND status = 'open' RETURNING *",
+                    )
+                    .bind(status.as_str())
+                    .bind($time(now))
+                    .bind(&by.actor.id)
+                    .bind(reason)
+                    .bind(id)
+                    .fetch_optional(&mut *tx.0)
+                    .await
+                    .map_err(db_error)?;
+                    let Some(row) = row else {
+                        let exists: Option<String> =
+                            sqlx::query_scalar("SELECT status FROM moderation_requests WHERE id = $1")
+                                .bind(id)
+                                .fetch_optional(&mut *tx.0)
+                                .await
+                                .map_err(db_error)?;
+                        return Err(match exists {
+                            None => StoreError::NotFound(format!("request {id}")),
+                            Some(status) => StoreError::Conflict(format!("request {id} is already {status}")),
+                        });
+                    };
+                    let request = rows::moderation_request(&row)?;
+                    let mut after = json!({ "status": status });
+                    if let Some(decision) = then {
+                        let submission_id = request.submission_id.ok_or_else(|| {
+                            StoreError::Conflict(format!("request {id} is not about a submission"))
+                        })?;
+                        let change = Transition {
+                            from: decision.from,
+                            to: decision.to,
+                            trigger: decision.action.as_str().into(),
+                            actor: by.actor.clone(),
+                            reason: Some(reason.to_owned()),
+                            metadata: json!({ "request_id": id }),
+                            commit_sha: None,
+                        };
+                        tx::transition(&mut tx, submission_id, &change, now).await?;
+                        if let Some(priority) = decision.enqueue {
+                            tx.enqueue(&tx::verify_job(submission_id, priority, now), now).await?;
+                        }
+                        after["submission"] = json!({ "id": submission_id, "state": decision.to });
+                    }
+                    audit(
+                        &mut tx,
+                        by,
+                        Entry {
+                            action: match request.kind {
+                                RequestKind::Report => AuditAction::ReportResolve,
+                                RequestKind::Appeal => AuditAction::AppealResolve,
+                            },
+                            target_kind: request.kind.as_str(),
+                            target: id.to_string(),
+                            package: Some(request.package.clone()),
+                            before: json!({ "status": "open", "category": request.category }),
+                            after,
+                        },
+                        now,
+                    )
+                    .await?;
+                    tx.0.commit().await.map_err(db_error)?;
+                    if then.is_some_and(|d| d.enqueue.is_some()) {
+                        self.jobs_committed();
+                    }
+                    Ok(request)
+                }
+
                 async fn moderate_submission(
                     &self,
                     id: Id,
