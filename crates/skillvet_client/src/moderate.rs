@@ -89,16 +89,19 @@ pub enum Action {
     },
     /// Add a blocklist entry (its published skills are blocked with it).
     Block {
-        #[arg(value_parser = ["owner", "repository", "content"])]
+        #[arg(value_parser = ["owner", "repository", "skill", "content"])]
         kind: String,
-        /// An owner, `owner/name`, or a 64-hex content hash.
+        /// An owner, `owner/name`, `owner/name/skill`, or a 64-hex content hash.
         value: String,
         #[arg(long)]
         reason: String,
+        /// The entry lapses after this many days (default: for good).
+        #[arg(long)]
+        expires_days: Option<u32>,
     },
     /// Remove a blocklist entry.
     Unblock {
-        #[arg(value_parser = ["owner", "repository", "content"])]
+        #[arg(value_parser = ["owner", "repository", "skill", "content"])]
         kind: String,
         value: String,
         #[arg(long)]
@@ -263,8 +266,10 @@ pub async fn moderate(http: &reqwest::Client, args: &ModerateArgs) -> Result<Val
             kind,
             value,
             reason,
+            expires_days,
         } => {
-            let body = json!({ "kind": kind, "value": value, "reason": reason });
+            let body = json!({ "kind": kind, "value": value, "reason": reason,
+                               "expires_in_days": expires_days });
             server.post_json("/api/v1/admin/blocks", &body).await?
         }
         Action::Unblock {

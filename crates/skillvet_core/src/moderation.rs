@@ -307,12 +307,14 @@ pub trait ModerationStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<SkillVersion>;
 
-    /// Adds a blocklist entry and blocks the published skills it matches (ACTIVE or
-    /// QUARANTINED), one transaction. An existing entry for the same value is a conflict.
+    /// Adds a blocklist entry (in force until `expires_at`, if given) and blocks the
+    /// published skills it matches (ACTIVE or QUARANTINED), one transaction. An entry in
+    /// force for the same value is a conflict; a lapsed one is replaced.
     async fn block(
         &self,
         kind: BlockKind,
         value: &str,
+        expires_at: Option<DateTime<Utc>>,
         by: &Moderator,
         now: DateTime<Utc>,
     ) -> StoreResult<Blocked>;

@@ -281,7 +281,17 @@ impl Pipeline {
         snapshot: &mut Option<Snapshot>,
     ) -> Result<(), Problem> {
         let repo = &sub.repository;
-        if let Some(block) = self.store.find_block(&repo.owner, &repo.name, None).await? {
+        let blocked = self
+            .store
+            .find_block(
+                &repo.owner,
+                &repo.name,
+                Some(&sub.skill_name),
+                None,
+                self.clock.now(),
+            )
+            .await?;
+        if let Some(block) = blocked {
             let reason = block.describe();
             return self
                 .transition(
@@ -390,7 +400,13 @@ impl Pipeline {
         let repo = &sub.repository;
         if let Some(block) = self
             .store
-            .find_block(&repo.owner, &repo.name, Some(&tree_hash))
+            .find_block(
+                &repo.owner,
+                &repo.name,
+                Some(&sub.skill_name),
+                Some(&tree_hash),
+                self.clock.now(),
+            )
             .await?
         {
             let reason = block.describe();

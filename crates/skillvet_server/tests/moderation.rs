@@ -325,6 +325,7 @@ async fn blocking_an_owner_takes_its_skills_down_and_refuses_new_ones(db: TestDb
     for (kind, value) in [
         ("owner", "evil corp"),
         ("repository", "evilcorp"),
+        ("skill", "evilcorp/tools"),
         ("content", "abc"),
         ("user", "x"),
     ] {
@@ -335,6 +336,10 @@ async fn blocking_an_owner_takes_its_skills_down_and_refuses_new_ones(db: TestDb
             "{kind} {value}: {body}"
         );
     }
+    let mut never = block("owner", "evilcorp");
+    never["expires_in_days"] = json!(0);
+    let (status, _) = post(&server, &rita, "/admin/blocks", never).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, body) = post(&server, &rita, "/admin/blocks", block("owner", "EvilCorp")).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["skills_blocked"], json!(["evilcorp/tools/md-tables"]));

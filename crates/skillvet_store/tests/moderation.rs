@@ -441,7 +441,7 @@ async fn blocking_an_owner_blocks_its_skills_and_unblocking_leaves_them_to_a_rev
         .unwrap();
 
     let blocked = store
-        .block(BlockKind::Owner, " EvilCorp ", &admin, clock.now())
+        .block(BlockKind::Owner, " EvilCorp ", None, &admin, clock.now())
         .await
         .unwrap();
     assert_eq!(blocked.entry.value, "evilcorp");
@@ -462,21 +462,27 @@ async fn blocking_an_owner_blocks_its_skills_and_unblocking_leaves_them_to_a_rev
     );
     assert!(
         store
-            .find_block("evilcorp", "anything", None)
+            .find_block("evilcorp", "anything", None, None, clock.now())
             .await
             .unwrap()
             .is_some()
     );
 
     let err = store
-        .block(BlockKind::Owner, "evilcorp", &admin, clock.now())
+        .block(BlockKind::Owner, "evilcorp", None, &admin, clock.now())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
 
     // A content block reaches the skill wherever it is published.
     let by_hash = store
-        .block(BlockKind::Content, &"C".repeat(64), &admin, clock.now())
+        .block(
+            BlockKind::Content,
+            &"C".repeat(64),
+            None,
+            &admin,
+            clock.now(),
+        )
         .await
         .unwrap();
     assert_eq!(by_hash.skills, ["acme/tools/pdf"]);
@@ -534,6 +540,95 @@ async fn blocking_an_owner_blocks_its_skills_and_unblocking_leaves_them_to_a_rev
         .items;
     assert!(public.iter().all(|e| e.package.is_some()));
     assert_eq!(public.len(), 4);
+}
+
+async fn skill_blocks_match_one_skill_and_lapse(db: TestDb) {
+    let store = db.store().await;
+    let clock = clock();
+    let admin = Moderator {
+        actor: Actor::user("root"),
+        role: "admin".into(),
+        reason: "typosquat of acme/tools/pdf".into(),
+    };
+    published(&store, "acme", "pdf", &"a".repeat(64), &clock).await;
+    published(&store, "acme", "docx", &"b".repeat(64), &clock).await;
+    let week = Some(clock.now() + Duration::days(7));
+    let blocked = store
+        .block(
+            BlockKind::Skill,
+            "ACME/tools/pdf",
+            week,
+            &admin,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(blocked.skills, ["acme/tools/pdf"]);
+    assert_eq!(blocked.entry.expires_at, week);
+    assert_eq!(served(&store).await, ["acme/tools/docx"]);
+    let hit = |skill: &'static str, at| {
+        let store = store.clone();
+        async move {
+            store
+                .find_block("acme", "tools", Some(skill), None, at)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(hit("pdf", clock.now()).await.is_some());
+    assert!(hit("docx", clock.now()).await.is_none(), "only that skill");
+    let later = clock.now() + Duration::days(8);
+    assert!(hit("pdf", later).await.is_none(), "the entry lapsed");
+
+    let err = store
+        .block(
+            BlockKind::Skill,
+            "acme/tools/pdf",
+            None,
+            &admin,
+            clock.now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "still in force: {err:?}"
+    );
+    let err = store
+        .block(
+            BlockKind::Owner,
+            "acme",
+            Some(clock.now()),
+            &admin,
+            clock.now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "already lapsed: {err:?}"
+    );
+    // Once lapsed, the same value can be blocked again (the entry is renewed).
+    clock.advance(Duration::days(8));
+    let again = store
+        .block(
+            BlockKind::Skill,
+            "acme/tools/pdf",
+            None,
+            &admin,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.entry.id, again.entry.expires_at),
+        (blocked.entry.id, None)
+    );
+    assert!(
+        hit("pdf", clock.now() + Duration::days(3650))
+            .await
+            .is_some()
+    );
 }
 
 async fn the_audit_log_pages_newest_first_and_filters(db: TestDb) {
@@ -865,6 +960,7 @@ async fn reports_and_appeals_are_triaged_and_resolutions_audited(db: TestDb) {
 }
 
 backend_tests!(
+    skill_blocks_match_one_skill_and_lapse,
     reports_and_appeals_are_triaged_and_resolutions_audited,
     queue_controls_and_role_grants_are_audited,
     approving_and_rejecting_record_the_decision_with_its_job,

@@ -421,6 +421,36 @@ struct BlockRequest {
     kind: BlockKind,
     value: String,
     reason: String,
+    /// The entry lapses after this many days; for good without.
+    #[serde(default)]
+    expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnblockRequest {
+    kind: BlockKind,
+    value: String,
+    reason: String,
+}
+
+/// Longest a blocklist entry may be set to last (longer means for good).
+pub const MAX_BLOCK_DAYS: u32 = 3650;
+
+/// When a block given `days` lapses.
+pub fn block_expiry(
+    days: Option<u32>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<Option<chrono::DateTime<chrono::Utc>>> {
+    match days {
+        None => Ok(None),
+        Some(days) if (1..=MAX_BLOCK_DAYS).contains(&days) => {
+            Ok(Some(now + chrono::Duration::days(i64::from(days))))
+        }
+        Some(_) => Err(unprocessable(format!(
+            "expires_in_days: 1 to {MAX_BLOCK_DAYS}, or leave it out to block for good"
+        ))),
+    }
 }
 
 /// What a blocklist value must look like, so a typo does not block nothing (or everything).
@@ -437,12 +467,17 @@ pub fn check_block_value(kind: BlockKind, value: &str) -> ApiResult<String> {
         BlockKind::Repository => value
             .split_once('/')
             .is_some_and(|(o, n)| name_ok(o) && name_ok(n)),
+        BlockKind::Skill => {
+            let parts: Vec<&str> = value.split('/').collect();
+            parts.len() == 3 && parts.iter().all(|p| name_ok(p))
+        }
         BlockKind::Content => value.len() == 64 && value.chars().all(|c| c.is_ascii_hexdigit()),
     };
     if !ok {
         return Err(unprocessable(match kind {
             BlockKind::Owner => "value: an owner is a GitHub user or organisation name",
             BlockKind::Repository => "value: a repository is `owner/name`",
+            BlockKind::Skill => "value: a skill is `owner/repo/skill`",
             BlockKind::Content => "value: a content hash is 64 hex digits (the skill's tree hash)",
         }));
     }
@@ -457,9 +492,11 @@ async fn add_block(
     let by = moderator(&caller, &req.reason)?;
     let value = check_block_value(req.kind, &req.value)?;
     let registry = state.registry();
+    let now = registry.clock().now();
+    let expires_at = block_expiry(req.expires_in_days, now)?;
     let blocked = registry
         .store()
-        .block(req.kind, &value, &by, registry.clock().now())
+        .block(req.kind, &value, expires_at, &by, now)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -471,7 +508,7 @@ async fn add_block(
 async fn remove_block(
     State(state): State<AppState>,
     Reviewer(caller): Reviewer,
-    Json(req): Json<BlockRequest>,
+    Json(req): Json<UnblockRequest>,
 ) -> ApiResult<Response> {
     let by = moderator(&caller, &req.reason)?;
     let registry = state.registry();

@@ -205,11 +205,12 @@ pub async fn index(
             p { "A blocked owner, repository or content hash is refused at every later submission; its published skills are blocked at once." }
             @if blocks.is_empty() { p.muted { "The blocklist is empty." } } @else {
                 table {
-                    thead { tr { th scope="col" { "Kind" } th scope="col" { "Value" } th scope="col" { "Reason" } th scope="col" { "By" } th scope="col" { "Since" } th scope="col" { "" } } }
+                    thead { tr { th scope="col" { "Kind" } th scope="col" { "Value" } th scope="col" { "Reason" } th scope="col" { "By" } th scope="col" { "Since" } th scope="col" { "Until" } th scope="col" { "" } } }
                     tbody {
                         @for b in &blocks {
                             tr {
                                 td { (b.kind.as_str()) } td { code { (b.value) } } td { (b.reason) } td { (b.actor.id) } td { (time(b.created_at)) }
+                                td { @match b.expires_at { Some(at) => (time(at)), None => "for good" } }
                                 td {
                                     form method="post" action="/admin/blocks/remove" {
                                         input type="hidden" name=(csrf::FIELD) value=(token);
@@ -232,8 +233,10 @@ pub async fn index(
                 select #block-kind name="kind" {
                     @for kind in BlockKind::ALL { option value=(kind.as_str()) { (kind.as_str()) } }
                 }
-                label for="block-value" { "Owner, owner/repository, or content hash" }
+                label for="block-value" { "Owner, owner/repository, owner/repository/skill, or content hash" }
                 input #block-value name="value" required maxlength="200";
+                label for="block-days" { "Lapses after (days; empty: for good)" }
+                input #block-days name="expires_in_days" type="number" min="1" max=(m::MAX_BLOCK_DAYS);
                 (reason_input("block-reason"))
                 button type="submit" { "Block" }
             }
@@ -500,13 +503,27 @@ pub async fn add_block(
     headers: HeaderMap,
     body: Bytes,
 ) -> WebResult<Response> {
-    let form = checked_form(&headers, &caller, &body, &["kind", "value", "reason"])?;
+    let form = checked_form(
+        &headers,
+        &caller,
+        &body,
+        &["kind", "value", "reason", "expires_in_days"],
+    )?;
     let (kind, value, by) = block_fields(&caller, &form)?;
     let value = m::check_block_value(kind, &value)?;
+    let days = match form.get("expires_in_days").map(str::trim) {
+        None | Some("") => None,
+        Some(days) => Some(
+            days.parse::<u32>()
+                .map_err(|_| bad("The expiry must be a whole number of days."))?,
+        ),
+    };
     let registry = state.registry();
+    let now = registry.clock().now();
+    let expires_at = m::block_expiry(days, now)?;
     registry
         .store()
-        .block(kind, &value, &by, registry.clock().now())
+        .block(kind, &value, expires_at, &by, now)
         .await?;
     Ok(Redirect::to("/admin").into_response())
 }

@@ -8,6 +8,12 @@ ALTER TABLE skills DROP CONSTRAINT skills_status_check;
 ALTER TABLE skills ADD CONSTRAINT skills_status_check
     CHECK (status IN ('ACTIVE', 'BLOCKED', 'QUARANTINED', 'WITHDRAWN'));
 
+-- Blocklist entries for one skill (`owner/repo/skill`), and entries that lapse.
+ALTER TABLE blocklist DROP CONSTRAINT blocklist_kind_check;
+ALTER TABLE blocklist ADD CONSTRAINT blocklist_kind_check
+    CHECK (kind IN ('repository', 'owner', 'skill', 'content'));
+ALTER TABLE blocklist ADD COLUMN expires_at TIMESTAMPTZ;
+
 -- One row per moderator action, written in the transaction of the change it records.
 -- `package` (owner/repo/skill) is set for actions on a skill or a submission: those rows are
 -- public (package history, skill page); the others are for reviewers and administrators.

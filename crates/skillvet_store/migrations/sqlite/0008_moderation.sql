@@ -87,6 +87,24 @@ CREATE INDEX skills_by_listed_category ON skills (lower(category), cert_tier, st
 CREATE INDEX skills_by_author ON skills (lower(author));
 CREATE INDEX skills_by_repository ON skills (repository_id);
 
+-- Blocklist entries for one skill (`owner/repo/skill`), and entries that lapse (the kind
+-- CHECK changes: rebuilt too; nothing refers to it).
+CREATE TABLE blocklist_new (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT    NOT NULL CHECK (kind IN ('repository', 'owner', 'skill', 'content')),
+    value       TEXT    NOT NULL,
+    reason      TEXT    NOT NULL,
+    actor       TEXT    NOT NULL,
+    actor_kind  TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER,
+    UNIQUE (kind, value)
+);
+INSERT INTO blocklist_new (id, kind, value, reason, actor, actor_kind, created_at)
+    SELECT id, kind, value, reason, actor, actor_kind, created_at FROM blocklist;
+DROP TABLE blocklist;
+ALTER TABLE blocklist_new RENAME TO blocklist;
+
 -- One row per moderator action, written in the transaction of the change it records.
 -- `package` (owner/repo/skill) is set for actions on a skill or a submission: those rows are
 -- public (package history, skill page); the others are for reviewers and administrators.

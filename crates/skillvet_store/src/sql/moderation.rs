@@ -534,6 +534,7 @@ macro_rules! moderation_store {
                     &self,
                     kind: BlockKind,
                     value: &str,
+                    expires_at: Option<DateTime<Utc>>,
                     by: &Moderator,
                     now: DateTime<Utc>,
                 ) -> StoreResult<Blocked> {
@@ -543,11 +544,19 @@ macro_rules! moderation_store {
                         value: value.to_owned(),
                         reason: reason.to_owned(),
                         actor: by.actor.clone(),
+                        expires_at,
                     })?;
+                    if expires_at.is_some_and(|at| at <= now) {
+                        return Err(StoreError::Conflict("the block would already have expired".into()));
+                    }
                     let mut tx = $tx(self.begin().await?);
                     let row = sqlx::query(
-                        "INSERT INTO blocklist (kind, value, reason, actor, actor_kind, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, value) DO NOTHING \
+                        "INSERT INTO blocklist (kind, value, reason, actor, actor_kind, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (kind, value) DO UPDATE SET reason = excluded.reason, \
+                             actor = excluded.actor, actor_kind = excluded.actor_kind, \
+                             created_at = excluded.created_at, expires_at = excluded.expires_at \
+                         WHERE blocklist.expires_at IS NOT NULL AND blocklist.expires_at <= $6 \
                          RETURNING *",
                     )
                     .bind(kind.as_str())
@@ -556,6 +565,7 @@ macro_rules! moderation_store {
                     .bind(&by.actor.id)
                     .bind(by.actor.kind.as_str())
                     .bind($time(now))
+                    .bind(expires_at.map($time))
                     .fetch_optional(&mut *tx.0)
                     .await
                     .map_err(db_error)?;
@@ -573,6 +583,7 @@ macro_rules! moderation_store {
                                  (SELECT id FROM repositories WHERE owner || '/' || name = $2)) \
                              OR ($1 = 'owner' AND repository_id IN \
                                  (SELECT id FROM repositories WHERE owner = $2)) \
+                             OR ($1 = 'skill' AND slug = $2) \
                              OR ($1 = 'content' AND id IN \
                                  (SELECT skill_id FROM skill_versions WHERE tree_hash = $2))) \
                          ORDER BY slug",
@@ -636,7 +647,7 @@ macro_rules! moderation_store {
                             target: format!("{kind}:{value}"),
                             package: None,
                             before: json!({}),
-                            after: json!({ "block_id": entry.id, "skills_blocked": skills }),
+                            after: json!({ "block_id": entry.id, "expires_at": entry.expires_at, "skills_blocked": skills }),
                         },
                         now,
                     )
