@@ -157,6 +157,21 @@ async fn a_reviewer_moderates_from_the_terminal(db: TestDb) {
     );
     let out = ok(&[
         "moderate",
+        "rescan",
+        "acme/skills",
+        "--reason",
+        "new rules",
+        "--token",
+        &rita,
+        s[0],
+        s[1],
+    ]);
+    assert!(
+        out.starts_with("rescanning acme/skills/tables (submission "),
+        "{out}"
+    );
+    let out = ok(&[
+        "moderate",
         "yank",
         package,
         "1",

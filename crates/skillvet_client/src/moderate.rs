@@ -73,6 +73,13 @@ pub enum Action {
         #[arg(long)]
         reason: String,
     },
+    /// Verify a published skill (`owner/repo/skill`) or every published skill of a
+    /// repository (`owner/repo`) again with the current rules.
+    Rescan {
+        target: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Stop serving one version.
     Yank {
         package: String,
@@ -262,6 +269,19 @@ pub async fn moderate(http: &reqwest::Client, args: &ModerateArgs) -> Result<Val
                 .post_json(&path, &json!({ "reason": reason }))
                 .await?
         }
+        Action::Rescan { target, reason } => {
+            let path = match target.trim().split('/').count() {
+                2 => {
+                    let [owner, repo, _] = parse_package(&format!("{}/x", target.trim()))
+                        .ok_or_else(|| ModerateError::Package(target.clone()))?;
+                    format!("/api/v1/admin/repositories/{owner}/{repo}/rescan")
+                }
+                _ => format!("{}/rescan", package_path(target)?),
+            };
+            server
+                .post_json(&path, &json!({ "reason": reason }))
+                .await?
+        }
         Action::Block {
             kind,
             value,
@@ -362,6 +382,24 @@ pub fn render(value: &Value) -> String {
         }
         if items.is_empty() {
             out.push_str("nothing recorded\n");
+        }
+        return out;
+    }
+    if let Some(rescanned) = value["rescanned"].as_array() {
+        for r in rescanned {
+            out.push_str(&format!(
+                "rescanning {} (submission {})\n",
+                text(&r["skill"]),
+                text(&r["submission"])
+            ));
+        }
+        for s in value["skipped"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "skipped {} (submission {} is {})\n",
+                text(&s["skill"]),
+                text(&s["submission"]),
+                text(&s["state"])
+            ));
         }
         return out;
     }

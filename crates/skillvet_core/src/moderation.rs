@@ -55,6 +55,7 @@ actions! {
     SubmissionHold = "submission.hold": "Paused (ON_HOLD) until released.",
     SubmissionRelease = "submission.release": "ON_HOLD → RESCAN_REQUIRED, verified again.",
     SubmissionUnblock = "submission.unblock": "BLOCKED → NEEDS_REVIEW: an administrator lifts a block.",
+    SubmissionRescan = "submission.rescan": "PUBLISHED → RESCAN_REQUIRED: verified again with the current rules.",
     SkillStatus = "skill.status": "A published skill quarantined, released, withdrawn or (un)blocked.",
     SkillTier = "skill.tier": "A published skill's trust tier set by a person.",
     VersionYank = "version.yank": "A version no longer served.",

@@ -196,6 +196,14 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
             Reviewer,
         ),
         (
+            ("POST", "/api/v1/admin/skills/{owner}/{repo}/{skill}/rescan"),
+            Reviewer,
+        ),
+        (
+            ("POST", "/api/v1/admin/repositories/{owner}/{repo}/rescan"),
+            Reviewer,
+        ),
+        (
             (
                 "POST",
                 "/api/v1/admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank",

@@ -771,7 +771,69 @@ async fn reports_and_appeals_reach_the_reviewers(db: TestDb) {
     assert_eq!(history["moderation"][0]["action"], "appeal.resolve");
 }
 
+/// Reviewers have published skills verified again with the current rules.
+async fn reviewers_rescan_a_skill_or_a_repository(db: TestDb) {
+    let server = Server::start(db).await;
+    let rita = token(&server, "rita", Role::Reviewer, &["review"]).await;
+    let mallory = token(&server, "mallory", Role::User, &["submit"]).await;
+    let repo = repo_with_skill("acme", "toolbox");
+    let id = server
+        .publish(&repo, "acme", "toolbox", "skills/md-tables")
+        .await;
+
+    let skill = "/admin/skills/acme/toolbox/md-tables/rescan";
+    let (status, _) = post(&server, &mallory, skill, json!({ "reason": "x" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = post(
+        &server,
+        &rita,
+        skill,
+        json!({ "reason": "new rules for MCP servers" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["submission"]["id"], id);
+    assert_eq!(body["submission"]["state"], "RESCAN_REQUIRED");
+    let (status, body) = post(&server, &rita, skill, json!({ "reason": "twice" })).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_state"))
+    );
+    // Still served while it is verified again.
+    let (_, index) = get_json(&server, None, "/.well-known/skills/index.json").await;
+    assert_eq!(index["skills"].as_array().unwrap().len(), 1);
+    assert_eq!(server.verify(id).await, SubmissionState::Published);
+
+    let whole = "/admin/repositories/acme/toolbox/rescan";
+    let (status, body) = post(&server, &rita, whole, json!({ "reason": "rules 2026.12" })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["rescanned"],
+        json!([{ "skill": "acme/toolbox/md-tables", "submission": id }])
+    );
+    let (status, body) = post(&server, &rita, whole, json!({ "reason": "again" })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["rescanned"], json!([]));
+    assert_eq!(body["skipped"][0]["state"], "RESCAN_REQUIRED");
+    let (status, _) = post(
+        &server,
+        &rita,
+        "/admin/repositories/nobody/here/rescan",
+        json!({ "reason": "x" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, log) = get_json(
+        &server,
+        Some(&rita),
+        "/api/v1/admin/audit?action=submission.rescan",
+    )
+    .await;
+    assert_eq!(log["items"].as_array().unwrap().len(), 2);
+}
+
 backend_tests!(
+    reviewers_rescan_a_skill_or_a_repository,
     reports_and_appeals_reach_the_reviewers,
     a_reviewer_approves_then_quarantines_and_everything_is_audited,
     blocking_an_owner_takes_its_skills_down_and_refuses_new_ones,

@@ -10,6 +10,8 @@
 //! * `POST /admin/skills/{owner}/{repo}/{skill}/status` `{status, reason}` — quarantine,
 //!   release, withdraw, block or unblock a published skill
 //! * `POST /admin/skills/{owner}/{repo}/{skill}/tier` `{tier, reason}`
+//! * `POST /admin/skills/{owner}/{repo}/{skill}/rescan`, `/admin/repositories/{owner}/{repo}/rescan`
+//!   `{reason}` — verify published skills again with the current rules
 //! * `POST /admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank` and `/unyank` `{reason}`
 //! * `GET /admin/blocks`, `POST /admin/blocks` `{kind, value, reason}`,
 //!   `POST /admin/blocks/remove` `{kind, value, reason}`
@@ -54,6 +56,14 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/submissions/{id}/unblock", post(unblock_submission))
         .route("/admin/skills/{owner}/{repo}/{skill}/status", post(status))
         .route("/admin/skills/{owner}/{repo}/{skill}/tier", post(tier))
+        .route(
+            "/admin/skills/{owner}/{repo}/{skill}/rescan",
+            post(rescan_skill),
+        )
+        .route(
+            "/admin/repositories/{owner}/{repo}/rescan",
+            post(rescan_repository),
+        )
         .route(
             "/admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank",
             post(yank),
@@ -173,6 +183,11 @@ pub const HOLD: Move = Move {
 pub const RELEASE: Move = Move {
     action: AuditAction::SubmissionRelease,
     from: &[S::OnHold],
+    to: S::RescanRequired,
+};
+pub const RESCAN: Move = Move {
+    action: AuditAction::SubmissionRescan,
+    from: &[S::Published],
     to: S::RescanRequired,
 };
 pub const UNBLOCK: Move = Move {
@@ -907,4 +922,76 @@ async fn resolve_request(
 ) -> ApiResult<Response> {
     let resolved = resolve(&state, &caller, id, &req).await?;
     Ok(axum::Json(json!({ "request": resolved })).into_response())
+}
+
+/// The newest submission of a published skill.
+async fn newest_of_skill(
+    state: &AppState,
+    skill: &Skill,
+) -> ApiResult<skillvet_core::model::Submission> {
+    let folder = skill
+        .skill_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&skill.skill_path);
+    let filter = skillvet_core::model::SubmissionFilter {
+        repository: Some((
+            skill.repository.owner.clone(),
+            skill.repository.name.clone(),
+        )),
+        skill_name: Some(folder.to_owned()),
+        ..Default::default()
+    };
+    let page = state
+        .registry()
+        .store()
+        .list_submissions(&filter, PageRequest::first(1))
+        .await?;
+    page.items
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::not_found(format!("{} has no submissions", skill.slug)))
+}
+
+async fn rescan_skill(
+    State(state): State<AppState>,
+    Reviewer(caller): Reviewer,
+    Path((owner, repo, name)): Path<(String, String, String)>,
+    Json(req): Json<ReasonRequest>,
+) -> ApiResult<Response> {
+    let by = moderator(&caller, &req.reason)?;
+    let skill = find_skill(&state, &owner, &repo, &name).await?;
+    let newest = newest_of_skill(&state, &skill).await?;
+    let sub = decide(&state, newest.id, &RESCAN, json!({}), &by).await?;
+    Ok(submission_json(&sub))
+}
+
+/// Rescans every published skill of a repository, one audited transaction each; skills whose
+/// newest submission is not PUBLISHED (being verified, waiting for a reviewer) are skipped.
+async fn rescan_repository(
+    State(state): State<AppState>,
+    Reviewer(caller): Reviewer,
+    Path((owner, repo)): Path<(String, String)>,
+    Json(req): Json<ReasonRequest>,
+) -> ApiResult<Response> {
+    let by = moderator(&caller, &req.reason)?;
+    let found = state.registry().repository_skills(&owner, &repo).await?;
+    let (mut rescanned, mut skipped) = (Vec::new(), Vec::new());
+    for skill in &found.skills {
+        let newest = newest_of_skill(&state, skill).await?;
+        if newest.state != S::Published {
+            skipped.push(
+                json!({ "skill": skill.slug, "submission": newest.id, "state": newest.state }),
+            );
+            continue;
+        }
+        match decide(&state, newest.id, &RESCAN, json!({}), &by).await {
+            Ok(sub) => rescanned.push(json!({ "skill": skill.slug, "submission": sub.id })),
+            // Moved on since it was read: reported, not fatal for the others.
+            Err(e) if e.status == StatusCode::CONFLICT => skipped
+                .push(json!({ "skill": skill.slug, "submission": newest.id, "error": e.message })),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(axum::Json(json!({ "rescanned": rescanned, "skipped": skipped })).into_response())
 }
