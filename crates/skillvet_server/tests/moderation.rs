@@ -194,6 +194,11 @@ async fn a_reviewer_approves_then_quarantines_and_everything_is_audited(db: Test
         !page.contains("Change status"),
         "no moderation forms for anonymous readers"
     );
+    let trust = server.get("/trust").await.text().await.unwrap();
+    assert!(
+        trust.contains("Recent moderation") && trust.contains("reported: impersonates a vendor"),
+        "{trust}"
+    );
 
     // The public history of the package, and the full log for reviewers only.
     let (_, history) = get_json(
