@@ -185,4 +185,90 @@ async fn a_reviewer_moderates_from_the_terminal(db: TestDb) {
     assert_eq!(out.trim(), "acme/skills/tables version 1: yanked", "{out}");
 }
 
-backend_tests!(a_reviewer_moderates_from_the_terminal);
+/// The state of submission `id`, once it is no longer being verified.
+async fn settled(base: &str, id: i64) -> String {
+    let http = skillvet_client::http_client();
+    for _ in 0..600 {
+        let body: Value = http
+            .get(format!("{base}/api/v1/submissions/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let state = body["submission"]["state"].as_str().unwrap().to_owned();
+        if !matches!(
+            state.as_str(),
+            "RECEIVED"
+                | "TIER1_SCANNING"
+                | "TIER1_FAILED"
+                | "TIER2_SCANNING"
+                | "AUTO_APPROVED"
+                | "RESCAN_REQUIRED"
+        ) {
+            return state;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("submission {id} did not settle");
+}
+
+/// The approval's job reaches the server's own workers, which publish the skill.
+async fn an_approval_is_published_by_the_workers(db: TestDb) {
+    let repo = TestRepo::new("acme", "skills");
+    repo.write(
+        "skills/tables/SKILL.md",
+        "---\nname: tables\ndescription: Formats Markdown tables.\n---\n\nAlign \u{202e}every column\u{202c} of each table.\n",
+    );
+    repo.commit("a skill with a bidi mark");
+    let (_server, base) = serve(&db, &["--workers", "1"]);
+    let s = ["--server", base.as_str()];
+    ok(&["submit", &repo.url(), "--all", s[0], s[1]]);
+    let store = db.store().await;
+    let page = skillvet_core::model::PageRequest::first(1);
+    let id = store
+        .list_submissions(&Default::default(), page)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    assert_eq!(settled(&base, id).await, "NEEDS_REVIEW");
+
+    let rita = create_token(&db, "rita", &["--scope", "review"]);
+    skillvet(&[
+        "admin",
+        "grant",
+        "--database-url",
+        db.url(),
+        "--login",
+        "rita",
+        "--role",
+        "reviewer",
+    ]);
+    let id_text = id.to_string();
+    let out = ok(&[
+        "moderate",
+        "approve",
+        &id_text,
+        "--tier",
+        "verified",
+        "--reason",
+        "prose only",
+        "--token",
+        &rita,
+        s[0],
+        s[1],
+    ]);
+    assert_eq!(out.trim(), format!("submission {id} is now AUTO_APPROVED"));
+    assert_eq!(settled(&base, id).await, "PUBLISHED");
+    let (_, info, _) = run(&["info", "acme/skills/tables", "--json", s[0], s[1]]);
+    let info: Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(info["skill"]["cert_tier"], "VERIFIED", "{info}");
+    assert_eq!(info["skill"]["cert_method"], "reviewed:rita");
+}
+
+backend_tests!(
+    a_reviewer_moderates_from_the_terminal,
+    an_approval_is_published_by_the_workers,
+);
