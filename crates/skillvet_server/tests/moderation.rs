@@ -417,16 +417,15 @@ async fn blocking_an_owner_takes_its_skills_down_and_refuses_new_ones(db: TestDb
     assert_eq!(history["moderation"][0]["after"]["status"], "BLOCKED");
 }
 
-/// A reviewer signed in with a browser session approves from the /admin page.
-async fn the_admin_page_approves_with_a_csrf_checked_form(db: TestDb) {
-    let server = Server::start(db).await;
+/// A browser session of a GitHub user with `role`: the Cookie header (with the CSRF cookie).
+async fn session_cookie(server: &Server, github_id: i64, login: &str, role: Role) -> String {
     let now = SystemClock.now();
     let user = server
         .store
         .upsert_github_user(
             &GithubProfile {
-                id: 77,
-                login: "rita".into(),
+                id: github_id,
+                login: login.into(),
                 avatar_url: None,
                 orgs: vec![],
             },
@@ -434,12 +433,10 @@ async fn the_admin_page_approves_with_a_csrf_checked_form(db: TestDb) {
         )
         .await
         .unwrap();
-    server
-        .store
-        .set_role(user.id, Role::Reviewer)
-        .await
-        .unwrap();
-    let session = format!("{:064x}", 77);
+    if role != Role::User {
+        server.store.set_role(user.id, role).await.unwrap();
+    }
+    let session = format!("{github_id:064x}");
     server
         .store
         .create_session(
@@ -453,7 +450,160 @@ async fn the_admin_page_approves_with_a_csrf_checked_form(db: TestDb) {
         )
         .await
         .unwrap();
-    let cookie = format!("skillvet_csrf={CSRF}; skillvet_session={session}");
+    format!("skillvet_csrf={CSRF}; skillvet_session={session}")
+}
+
+async fn post_form(
+    server: &Server,
+    cookie: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    server
+        .http
+        .post(format!("{}{path}", server.base))
+        .header("cookie", cookie)
+        .header("origin", &server.base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Reports and appeals through the pages: a reader reports from the skill page, the submitter
+/// appeals from the submission page, a reviewer sends the appeal to a rescan from /admin.
+async fn reports_and_appeals_through_the_pages(db: TestDb) {
+    let server = Server::start(db).await;
+    let bob = session_cookie(&server, 5, "bob", Role::User).await;
+    let alice = session_cookie(&server, 6, "alice", Role::User).await;
+    let rita = session_cookie(&server, 7, "rita", Role::Reviewer).await;
+    let repo = repo_with_skill("acme", "toolbox");
+    server
+        .publish(&repo, "acme", "toolbox", "skills/md-tables")
+        .await;
+
+    let get = |cookie: &str, path: &str| {
+        let request = server.http.get(format!("{}{path}", server.base));
+        let request = if cookie.is_empty() {
+            request
+        } else {
+            request.header("cookie", cookie)
+        };
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        !get("", "/skills/acme/toolbox/md-tables")
+            .await
+            .contains("Report this skill")
+    );
+    assert!(
+        get(&bob, "/skills/acme/toolbox/md-tables")
+            .await
+            .contains("Report this skill")
+    );
+    let path = "/skills/acme/toolbox/md-tables/report";
+    let bad = post_form(
+        &server,
+        &bob,
+        path,
+        &[("csrf", CSRF), ("category", "stolen"), ("message", "x")],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let filed = post_form(
+        &server,
+        &bob,
+        path,
+        &[
+            ("csrf", CSRF),
+            ("category", "broken"),
+            ("message", "fmt.sh exits 1"),
+        ],
+    )
+    .await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+    assert!(filed.text().await.unwrap().contains("is in the reviewers"));
+
+    let rejected = server
+        .submit(&repo, "acme", "toolbox", "skills/missing")
+        .await;
+    assert_eq!(server.verify(rejected).await, SubmissionState::Rejected);
+    let page = format!("/submit/{rejected}");
+    assert!(
+        !get(&bob, &page).await.contains("Appeal"),
+        "only the submitter may appeal"
+    );
+    assert!(
+        get(&alice, &page)
+            .await
+            .contains("Why the rejection is wrong")
+    );
+    let forged = post_form(
+        &server,
+        &alice,
+        &format!("{page}/appeal"),
+        &[("csrf", &"0".repeat(64)), ("message", "x")],
+    )
+    .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let filed = post_form(
+        &server,
+        &alice,
+        &format!("{page}/appeal"),
+        &[("csrf", CSRF), ("message", "pushed the folder since")],
+    )
+    .await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+
+    let queue = get(&rita, "/admin").await;
+    assert!(
+        queue.contains("fmt.sh exits 1") && queue.contains("pushed the folder since"),
+        "{queue}"
+    );
+    let appeal = server
+        .store
+        .requests(
+            &skillvet_core::moderation::RequestFilter {
+                kind: Some(skillvet_core::moderation::RequestKind::Appeal),
+                ..Default::default()
+            },
+            skillvet_core::model::PageRequest::first(5),
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let done = post_form(
+        &server,
+        &rita,
+        &format!("/admin/requests/{appeal}/resolve"),
+        &[("csrf", CSRF), ("then", "rescan"), ("reason", "try again")],
+    )
+    .await;
+    assert_eq!(
+        (done.status(), done.url().path()),
+        (StatusCode::OK, "/admin")
+    );
+    let sub = server.store.submission(rejected).await.unwrap().unwrap();
+    assert_eq!(sub.state, SubmissionState::RescanRequired);
+    let user_try = post_form(
+        &server,
+        &bob,
+        &format!("/admin/requests/{appeal}/resolve"),
+        &[("csrf", CSRF), ("decision", "dismiss"), ("reason", "x")],
+    )
+    .await;
+    assert_eq!(user_try.status(), StatusCode::FORBIDDEN);
+}
+
+/// A reviewer signed in with a browser session approves from the /admin page.
+async fn the_admin_page_approves_with_a_csrf_checked_form(db: TestDb) {
+    let server = Server::start(db).await;
+    let cookie = session_cookie(&server, 77, "rita", Role::Reviewer).await;
     let repo = repo_needing_review("acme", "toolbox");
     let id = server
         .submit(&repo, "acme", "toolbox", "skills/md-tables")
@@ -838,6 +988,7 @@ async fn reviewers_rescan_a_skill_or_a_repository(db: TestDb) {
 }
 
 backend_tests!(
+    reports_and_appeals_through_the_pages,
     reviewers_rescan_a_skill_or_a_repository,
     reports_and_appeals_reach_the_reviewers,
     a_reviewer_approves_then_quarantines_and_everything_is_audited,
