@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use skillvet_client::{audit, http_client, info, install, login, search, submit};
+use skillvet_client::{audit, http_client, info, install, login, moderate, search, submit};
 
 fn error(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("skillvet: {e}");
@@ -125,4 +125,12 @@ pub async fn logout(args: login::LogoutArgs) -> ExitCode {
         }
         Err(e) => error(e),
     }
+}
+
+pub async fn moderate(args: moderate::ModerateArgs) -> ExitCode {
+    show(
+        moderate::moderate(&http_client(), &args).await,
+        args.json,
+        moderate::render,
+    )
 }

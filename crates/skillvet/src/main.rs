@@ -49,6 +49,9 @@ enum Command {
     Login(skillvet_client::login::LoginArgs),
     /// Revoke the kept token on the server and forget it.
     Logout(skillvet_client::login::LogoutArgs),
+    /// Reviewers' actions on a server: approve, reject, quarantine, yank, block, the audit
+    /// log, reports and appeals (a token with the `review` scope).
+    Moderate(skillvet_client::moderate::ModerateArgs),
     /// Install a verified skill from a skillvet server into an agent's skills folder.
     Install(skillvet_client::install::InstallArgs),
     /// Check installed skills: changed on disk, blocked, yanked, rescanned, outdated, unmanaged
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
             Command::Login(args) => Ok(client::login(args).await),
             Command::Logout(args) => Ok(client::logout(args).await),
             Command::Audit(args) => Ok(client::audit(args).await),
+            Command::Moderate(args) => Ok(client::moderate(args).await),
         }
     });
     match result {

@@ -173,8 +173,9 @@ pub enum AdminCommand {
         /// Expire the token after this many days.
         #[arg(long)]
         expires_days: Option<i64>,
-        /// Grant a scope (repeatable): `submit`, `publish`, `scan-agent` (claim and report
-        /// external scans), `admin` (administrators only). Without any: `submit` and
+        /// Grant a scope (repeatable): `submit`, `publish`, `review` (moderation, for
+        /// reviewers), `scan-agent` (claim and report external scans), `admin`
+        /// (administrators only). Without any: `submit` and
         /// `publish`, plus `admin` for an administrator.
         #[arg(long = "scope", value_parser = skillvet_core::accounts::SCOPES)]
         scopes: Vec<String>,
@@ -190,7 +191,20 @@ pub enum AdminCommand {
         /// `user`.
         #[arg(long, value_parser = ["super-admin", "reviewer", "user"])]
         role: String,
+        /// Why, for the audit log.
+        #[arg(long, default_value = "granted from the server's shell")]
+        reason: String,
     },
+}
+
+/// Who acts from the server's shell, for the audit log: the operating-system user.
+fn shell_operator(reason: &str) -> skillvet_core::moderation::Moderator {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    skillvet_core::moderation::Moderator {
+        actor: skillvet_core::model::Actor::system(format!("shell:{user}")),
+        role: "operator".into(),
+        reason: reason.trim().to_owned(),
+    }
 }
 
 /// The CLI's names for roles (`admin` is SUPER_ADMIN).
@@ -248,7 +262,12 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        AdminCommand::Grant { db, login, role } => {
+        AdminCommand::Grant {
+            db,
+            login,
+            role,
+            reason,
+        } => {
             let store = skillvet_store::connect(&db.database_url)
                 .await
                 .context("opening the database")?;
@@ -260,7 +279,13 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 );
             };
             let role = parse_role(&role);
-            store.set_role(user.id, role).await?;
+            if user.role == role {
+                println!("{login}: already {}", role_name(role));
+                return Ok(ExitCode::SUCCESS);
+            }
+            store
+                .grant_role(user.id, role, &shell_operator(&reason), SystemClock.now())
+                .await?;
             println!("{login}: {} -> {}", role_name(user.role), role_name(role));
             Ok(ExitCode::SUCCESS)
         }

@@ -77,6 +77,45 @@ async fn grant_bootstraps_roles_for_signed_in_users(db: TestDb) {
         store.user_by_login("alice").await.unwrap().unwrap().role,
         Role::Reviewer
     );
+    let again = skillvet(&[
+        "admin",
+        "grant",
+        "--database-url",
+        &url,
+        "--login",
+        "alice",
+        "--role",
+        "reviewer",
+    ]);
+    assert_eq!(again, "alice: already reviewer");
+    // Each change is in the audit log, made by the shell's operator.
+    let log = store
+        .audit_events(
+            &skillvet_core::moderation::AuditFilter::default(),
+            skillvet_core::model::PageRequest::first(10),
+        )
+        .await
+        .unwrap()
+        .items;
+    let roles: Vec<_> = log
+        .iter()
+        .map(|e| {
+            (
+                e.action.as_str(),
+                e.target.as_str(),
+                e.after["role"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("user.role", "alice", serde_json::json!("reviewer")),
+            ("user.role", "alice", serde_json::json!("admin")),
+        ]
+    );
+    assert!(log[0].actor.id.starts_with("shell:"), "{:?}", log[0].actor);
+    assert_eq!(log[0].actor_role, "operator");
     let bad = failing(&[
         "admin",
         "grant",

@@ -328,6 +328,23 @@ async fn registry_issues_or_error(
             ),
         ));
     }
+    // Taken down by a reviewer or its owner: no longer served, the reason says why.
+    for (status, what) in [("QUARANTINED", "quarantined"), ("WITHDRAWN", "withdrawn")] {
+        if skill["status"] == status {
+            issues.push(issue(
+                Severity::High,
+                what,
+                format!(
+                    "the registry {what} {}: {}",
+                    entry.package,
+                    printable(
+                        skill["status_reason"].as_str().unwrap_or("no reason given"),
+                        300
+                    )
+                ),
+            ));
+        }
+    }
     let version = server
         .get_json(&format!("{skill_path}/versions/{}", entry.version))
         .await?;

@@ -10,6 +10,7 @@ pub mod install;
 pub mod llm_judge;
 pub mod lock;
 pub mod login;
+pub mod moderate;
 pub mod search;
 pub mod submit;
 

@@ -14,16 +14,25 @@ pub const SCOPE_SUBMIT: &str = "submit";
 pub const SCOPE_PUBLISH: &str = "publish";
 /// Claim and report external scans (`skillvet scan-agent`).
 pub const SCOPE_SCAN_AGENT: &str = "scan-agent";
-/// Administration, for users whose role allows it.
+/// Moderation (approve, reject, quarantine, yank, blocklist), for reviewers and administrators.
+pub const SCOPE_REVIEW: &str = "review";
+/// Administration, for users whose role allows it (includes moderation).
 pub const SCOPE_ADMIN: &str = "admin";
-pub const SCOPES: [&str; 4] = [SCOPE_SUBMIT, SCOPE_PUBLISH, SCOPE_SCAN_AGENT, SCOPE_ADMIN];
+pub const SCOPES: [&str; 5] = [
+    SCOPE_SUBMIT,
+    SCOPE_PUBLISH,
+    SCOPE_REVIEW,
+    SCOPE_SCAN_AGENT,
+    SCOPE_ADMIN,
+];
 
 /// Scopes a user of `role` may put on a token. Scan agents and administration are
 /// operator business: a user with the `user` role cannot mint either.
 pub fn grantable_scopes(role: Role) -> &'static [&'static str] {
     match role {
         Role::Admin => &SCOPES,
-        Role::User | Role::Reviewer => &[SCOPE_SUBMIT, SCOPE_PUBLISH],
+        Role::Reviewer => &[SCOPE_SUBMIT, SCOPE_PUBLISH, SCOPE_REVIEW],
+        Role::User => &[SCOPE_SUBMIT, SCOPE_PUBLISH],
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod model;
+pub mod moderation;
 pub mod pipeline;
 pub mod queue;
 pub mod search;

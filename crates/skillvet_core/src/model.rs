@@ -105,8 +105,15 @@ text_enum!(
 );
 
 text_enum!(
-    /// Whether a published skill is served.
-    SkillStatus { Active = "ACTIVE", Blocked = "BLOCKED" }
+    /// Whether a published skill is served: only ACTIVE ones are listed and installable.
+    /// BLOCKED is malicious or blocklisted; QUARANTINED is taken down by a reviewer while it
+    /// is looked at (reversible); WITHDRAWN is taken down at its owner's request.
+    SkillStatus {
+        Active = "ACTIVE",
+        Blocked = "BLOCKED",
+        Quarantined = "QUARANTINED",
+        Withdrawn = "WITHDRAWN",
+    }
 );
 
 /// A request to verify one skill. The store turns it into a [`Submission`] or finds the

@@ -20,17 +20,20 @@ pub enum BlockKind {
     Repository,
     /// Every repository of an owner (lower case).
     Owner,
+    /// One skill, `owner/repo/skill` (lower case).
+    Skill,
     /// A skill's content tree hash (sha256 hex), wherever it is published from.
     Content,
 }
 
 impl BlockKind {
-    pub const ALL: [BlockKind; 3] = [Self::Repository, Self::Owner, Self::Content];
+    pub const ALL: [BlockKind; 4] = [Self::Repository, Self::Owner, Self::Skill, Self::Content];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Repository => "repository",
             Self::Owner => "owner",
+            Self::Skill => "skill",
             Self::Content => "content",
         }
     }
@@ -59,6 +62,8 @@ pub struct NewBlock {
     pub value: String,
     pub reason: String,
     pub actor: Actor,
+    /// The entry stops matching then; `None` blocks for good.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +74,7 @@ pub struct BlockEntry {
     pub reason: String,
     pub actor: Actor,
     pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl BlockEntry {
@@ -77,6 +83,7 @@ impl BlockEntry {
         let what = match self.kind {
             BlockKind::Repository => format!("repository {}", self.value),
             BlockKind::Owner => format!("owner {}", self.value),
+            BlockKind::Skill => format!("skill {}", self.value),
             BlockKind::Content => format!("skill content {}", self.value),
         };
         format!("blocklisted {what}: {}", self.reason)
@@ -103,13 +110,15 @@ pub trait PipelineStore: Send + Sync {
 
     async fn blocks(&self) -> StoreResult<Vec<BlockEntry>>;
 
-    /// The first entry matching the repository `owner/name`, the owner, or the content hash
-    /// (in that order).
+    /// The first entry in force at `now` matching the repository `owner/name`, the owner,
+    /// the skill `owner/name/skill`, or the content hash (in that order).
     async fn find_block(
         &self,
         owner: &str,
         name: &str,
+        skill: Option<&str>,
         content_hash: Option<&str>,
+        now: DateTime<Utc>,
     ) -> StoreResult<Option<BlockEntry>>;
 
     /// Applies a transition to BLOCKED and, when the submission's skill folder has a published

@@ -2,10 +2,9 @@
 //! each with the one version to install and its files.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::model::{Actor, Id, Skill, SkillVersion, VersionFile};
+use crate::model::{Skill, SkillVersion, VersionFile};
 use crate::store::StoreResult;
 
 /// An installable skill: ACTIVE, with a version that is not yanked.
@@ -58,15 +57,4 @@ pub fn served_version<'a>(
 pub trait ServingStore: Send + Sync {
     /// Installable skills matching `filter`, by slug.
     async fn served_skills(&self, filter: &ServedFilter) -> StoreResult<Vec<ServedSkill>>;
-
-    /// Marks a version as yanked (no longer served) with a reason, and records it in the
-    /// skill's audit trail, in one transaction. Yanking a yanked version changes nothing.
-    async fn yank_version(
-        &self,
-        skill_id: Id,
-        version: &str,
-        reason: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<SkillVersion>;
 }

@@ -112,12 +112,21 @@ impl SubmissionState {
             ],
             // NeedsReview when publishing finds a conflict a human must settle (e.g. name taken).
             AutoApproved => &[Published, NeedsReview, RescanRequired, Blocked],
-            NeedsReview => &[Published, Rejected, Blocked, OnHold, RescanRequired],
+            // AutoApproved: a reviewer approved it and the pipeline publishes what was scanned.
+            NeedsReview => &[
+                AutoApproved,
+                Published,
+                Rejected,
+                Blocked,
+                OnHold,
+                RescanRequired,
+            ],
             Published => &[RescanRequired, Blocked],
             RescanRequired => &[Tier1Scanning, Blocked, OnHold, Errored],
             OnHold => &[RescanRequired, Rejected, Blocked],
-            // A rejection is final; the author submits again, which makes a new submission.
-            Rejected => &[],
+            // A rejection stands unless the author's appeal is accepted: a reviewer then looks
+            // at it, or it is verified again. Otherwise the author submits again.
+            Rejected => &[NeedsReview, RescanRequired],
             // Only an administrator lifts a block, and the skill is then reviewed again.
             Blocked => &[NeedsReview],
             Errored => &[RescanRequired],
@@ -175,9 +184,9 @@ mod tests {
         /*T1F*/ [0,  0,  0,  0,  0,  1,  0,  1,  1,  0,  0,  0],
         /*T2S*/ [0,  0,  0,  0,  1,  1,  0,  1,  1,  1,  0,  1],
         /*AUT*/ [0,  0,  0,  0,  0,  1,  1,  0,  1,  0,  1,  0],
-        /*REV*/ [0,  0,  0,  0,  0,  0,  1,  1,  1,  1,  1,  0],
+        /*REV*/ [0,  0,  0,  0,  1,  0,  1,  1,  1,  1,  1,  0],
         /*PUB*/ [0,  0,  0,  0,  0,  0,  0,  0,  1,  0,  1,  0],
-        /*REJ*/ [0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0],
+        /*REJ*/ [0,  0,  0,  0,  0,  1,  0,  0,  0,  0,  1,  0],
         /*BLK*/ [0,  0,  0,  0,  0,  1,  0,  0,  0,  0,  0,  0],
         /*HLD*/ [0,  0,  0,  0,  0,  0,  0,  1,  1,  0,  1,  0],
         /*RSC*/ [0,  1,  0,  0,  0,  0,  0,  0,  1,  1,  0,  1],

@@ -11,6 +11,7 @@ use crate::model::{
     ScanResult, Skill, SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome,
     Transition, User, VersionFile,
 };
+use crate::moderation::ModerationStore;
 use crate::pipeline::PipelineStore;
 use crate::queue::JobQueue;
 use crate::search::{CategoryCount, SearchPage, SearchQuery};
@@ -54,6 +55,8 @@ pub enum PathStatus {
     Verified,
     Rejected,
     Blocked,
+    /// Published, but quarantined by a reviewer or withdrawn by its owner: not served.
+    TakenDown,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,6 +192,7 @@ pub trait Store:
     + JobQueue
     + PipelineStore
     + ServingStore
+    + ModerationStore
     + Send
     + Sync
     + 'static

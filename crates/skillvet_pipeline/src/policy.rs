@@ -156,13 +156,7 @@ pub fn decide(
             ),
         };
     }
-    let lowest = |results: &[TierResult]| results.iter().map(|r| r.score).min().unwrap_or(0);
-    let components = TrustComponents {
-        static_analysis: lowest(tier1) * 2 / 5,
-        behaviour: lowest(tier2) * 2 / 5,
-        manifest: if manifest_warnings == 0 { 10 } else { 5 },
-        provenance: if trusted_publisher { 10 } else { 5 },
-    };
+    let components = components(tier1, tier2, manifest_warnings, trusted_publisher);
     let trust_score = components.total();
     let clean = all().all(|r| r.verdict == Verdict::Pass);
     let tier = match (
@@ -178,6 +172,38 @@ pub fn decide(
         trust_score,
         components,
     })
+}
+
+fn components(
+    tier1: &[TierResult],
+    tier2: &[TierResult],
+    manifest_warnings: usize,
+    trusted_publisher: bool,
+) -> TrustComponents {
+    let lowest = |results: &[TierResult]| results.iter().map(|r| r.score).min().unwrap_or(0);
+    TrustComponents {
+        static_analysis: lowest(tier1) * 2 / 5,
+        behaviour: lowest(tier2) * 2 / 5,
+        manifest: if manifest_warnings == 0 { 10 } else { 5 },
+        provenance: if trusted_publisher { 10 } else { 5 },
+    }
+}
+
+/// The certification of a submission a reviewer approved: the tier they signed off on, the
+/// score computed as for any other (so it still says what the scanners found).
+pub fn reviewed(
+    tier1: &[TierResult],
+    tier2: &[TierResult],
+    manifest_warnings: usize,
+    trusted_publisher: bool,
+    tier: CertTier,
+) -> Certification {
+    let components = components(tier1, tier2, manifest_warnings, trusted_publisher);
+    Certification {
+        tier,
+        trust_score: components.total(),
+        components,
+    }
 }
 
 /// Two stages of one attack found by different tiers (the prose reads the keys, the script

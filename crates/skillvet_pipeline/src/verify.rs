@@ -12,9 +12,10 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use skillvet_core::SubmissionState as S;
 use skillvet_core::model::{
-    Actor, Id, NewScanResult, Publication, PublishedFile, StateEvent, Submission, SubmissionDetail,
-    Transition,
+    Actor, CertTier, Id, NewScanResult, Publication, PublishedFile, StateEvent, Submission,
+    SubmissionDetail, Transition,
 };
+use skillvet_core::moderation::AuditAction;
 use skillvet_core::store::StoreError;
 use skillvet_git::{FetchError, RepoUrl, Snapshot};
 use skillvet_skill::{FileKind, LoadError, ParsedSkillMd, SkillBundle, content_hash};
@@ -280,7 +281,17 @@ impl Pipeline {
         snapshot: &mut Option<Snapshot>,
     ) -> Result<(), Problem> {
         let repo = &sub.repository;
-        if let Some(block) = self.store.find_block(&repo.owner, &repo.name, None).await? {
+        let blocked = self
+            .store
+            .find_block(
+                &repo.owner,
+                &repo.name,
+                Some(&sub.skill_name),
+                None,
+                self.clock.now(),
+            )
+            .await?;
+        if let Some(block) = blocked {
             let reason = block.describe();
             return self
                 .transition(
@@ -389,7 +400,13 @@ impl Pipeline {
         let repo = &sub.repository;
         if let Some(block) = self
             .store
-            .find_block(&repo.owner, &repo.name, Some(&tree_hash))
+            .find_block(
+                &repo.owner,
+                &repo.name,
+                Some(&sub.skill_name),
+                Some(&tree_hash),
+                self.clock.now(),
+            )
             .await?
         {
             let reason = block.describe();
@@ -528,9 +545,35 @@ impl Pipeline {
         }
         let tier1 = Self::stored_results(detail, 1)?;
         let tier2 = Self::stored_results(detail, 2)?;
-        let cert = match self.decision(sub, &tier1, &tier2, &parsed) {
-            Decision::Publish(cert) => cert,
-            other => {
+        // A reviewer's approval is the last move into AUTO_APPROVED: it settles what the
+        // policy left to a human, with the tier the reviewer signed off on.
+        let approval = detail
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.to_state == S::AutoApproved)
+            .filter(|e| e.trigger == AuditAction::SubmissionApprove.as_str());
+        let decision = self.decision(sub, &tier1, &tier2, &parsed);
+        let (cert, publisher, method) = match (decision, approval) {
+            (Decision::Publish(_) | Decision::Review { .. }, Some(approval)) => {
+                let tier = approval.metadata["tier"]
+                    .as_str()
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(CertTier::Scanned);
+                let trusted = self
+                    .config
+                    .policy
+                    .is_trusted(&sub.repository.owner, &sub.repository.name);
+                let cert = policy::reviewed(&tier1, &tier2, parsed.warnings.len(), trusted, tier);
+                let method = format!("reviewed:{}", approval.actor.id);
+                (cert, approval.actor.clone(), method)
+            }
+            (Decision::Publish(cert), None) => (
+                cert,
+                actor(),
+                format!("automated:{}", crate::policy::POLICY_VERSION),
+            ),
+            (other, _) => {
                 // The policy changed between the decision and publishing: decide again.
                 let reason = format!("the decision changed before publishing: {other:?}");
                 return self
@@ -550,7 +593,7 @@ impl Pipeline {
         let mut publication = Publication {
             submission_id: sub.id,
             from: S::AutoApproved,
-            actor: actor(),
+            actor: publisher,
             reason: Some(format!(
                 "{} with trust score {}",
                 cert.tier, cert.trust_score
@@ -574,7 +617,7 @@ impl Pipeline {
                 })
                 .unwrap_or_default(),
             cert_tier: cert.tier,
-            cert_method: format!("automated:{}", crate::policy::POLICY_VERSION),
+            cert_method: method,
             cert_score: cert.trust_score,
             trust_components: serde_json::to_value(cert.components).expect("serialises"),
             commit_sha: sub.commit_sha.clone().unwrap_or_default(),

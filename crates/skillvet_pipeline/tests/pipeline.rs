@@ -260,6 +260,7 @@ async fn blocklisted_owners_and_contents_are_blocked(db: TestDb) {
                 value: "mallory".into(),
                 reason: "published malware".into(),
                 actor: admin.clone(),
+                expires_at: None,
             },
             now,
         )
@@ -299,6 +300,7 @@ async fn blocklisted_owners_and_contents_are_blocked(db: TestDb) {
                 value: version.tree_hash.clone(),
                 reason: "known bad".into(),
                 actor: admin,
+                expires_at: None,
             },
             now,
         )

@@ -9,7 +9,9 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use sha2::{Digest, Sha256};
 use skillvet_core::accounts::Session;
-use skillvet_core::accounts::{SCOPE_ADMIN, SCOPE_PUBLISH, SCOPE_SCAN_AGENT, SCOPE_SUBMIT};
+use skillvet_core::accounts::{
+    SCOPE_ADMIN, SCOPE_PUBLISH, SCOPE_REVIEW, SCOPE_SCAN_AGENT, SCOPE_SUBMIT,
+};
 use skillvet_core::model::{Actor, ActorKind, ApiToken, Role, User};
 
 use crate::accounts::session;
@@ -60,19 +62,44 @@ impl Caller {
         }
     }
 
-    /// Whether the caller holds `scope`. The `admin` scope counts only for administrators;
-    /// sessions act as people, never as scan agents.
+    /// Whether the caller holds `scope`. The `admin` scope counts only for administrators,
+    /// `review` only for reviewers and administrators (a token keeps its scopes after its
+    /// user's role is taken away, but they no longer count); sessions act as people, never
+    /// as scan agents.
     pub fn allows(&self, scope: &str) -> bool {
-        let role_allows = |user: &User| scope != SCOPE_ADMIN || user.role == Role::Admin;
+        let role_allows = |user: &User| match scope {
+            SCOPE_ADMIN => user.role == Role::Admin,
+            SCOPE_REVIEW => matches!(user.role, Role::Reviewer | Role::Admin),
+            _ => true,
+        };
         match self {
             Caller::Anonymous => false,
             Caller::Token { user, token } => {
                 token.scopes.iter().any(|s| s == scope) && role_allows(user)
             }
             Caller::Session { user, .. } => {
-                [SCOPE_SUBMIT, SCOPE_PUBLISH, SCOPE_ADMIN].contains(&scope) && role_allows(user)
+                [SCOPE_SUBMIT, SCOPE_PUBLISH, SCOPE_REVIEW, SCOPE_ADMIN].contains(&scope)
+                    && role_allows(user)
             }
         }
+    }
+
+    /// A reviewer or administrator: a session, or a token with `review` (or `admin`).
+    pub fn require_reviewer(&self) -> Result<&User, ApiError> {
+        let Some(user) = self.user() else {
+            return Err(ApiError::unauthorized(
+                "this needs a reviewer's session or token (`review` scope)",
+            ));
+        };
+        if self.allows(SCOPE_REVIEW) || self.allows(SCOPE_ADMIN) {
+            return Ok(user);
+        }
+        Err(match self {
+            Caller::Token { .. } if matches!(user.role, Role::Reviewer | Role::Admin) => {
+                ApiError::forbidden("this token lacks the `review` scope")
+            }
+            _ => ApiError::forbidden("this needs a reviewer or an administrator"),
+        })
     }
 
     /// The user, when the caller is signed in and holds `scope`.

@@ -39,6 +39,7 @@ pub fn api() -> Router<AppState> {
             get(packages::repository_skills),
         )
         .merge(crate::api::admin::routes())
+        .merge(crate::api::moderation::routes())
         .merge(crate::api::agents::routes())
         .merge(crate::accounts::api_routes())
         .fallback(

@@ -34,6 +34,8 @@ enum Rule {
     Session,
     /// A session, or a token with the `submit` scope (anonymous submit is off by default).
     Submit,
+    /// A reviewer's or administrator's session, or their token with `review` (or `admin`).
+    Reviewer,
     /// An administrator's session, or an administrator's token with the `admin` scope.
     Admin,
     /// A token with the `scan-agent` scope.
@@ -46,16 +48,18 @@ enum Who {
     UserSession,
     UserToken,
     ReviewerSession,
+    ReviewerToken,
     AdminSession,
     AdminToken,
     AgentToken,
 }
 
-const EVERYONE: [Who; 7] = [
+const EVERYONE: [Who; 8] = [
     Who::Anonymous,
     Who::UserSession,
     Who::UserToken,
     Who::ReviewerSession,
+    Who::ReviewerToken,
     Who::AdminSession,
     Who::AdminToken,
     Who::AgentToken,
@@ -68,6 +72,10 @@ fn allowed(rule: Rule, who: Who) -> bool {
         Rule::SignedIn => who != Anonymous,
         Rule::Session => matches!(who, UserSession | ReviewerSession | AdminSession),
         Rule::Submit => !matches!(who, Anonymous | AgentToken),
+        Rule::Reviewer => matches!(
+            who,
+            ReviewerSession | ReviewerToken | AdminSession | AdminToken
+        ),
         Rule::Admin => matches!(who, AdminSession | AdminToken),
         Rule::Agent => who == AgentToken,
     }
@@ -90,6 +98,18 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/queue"), Public),
         (("GET", "/queue/counts"), Public),
         (("GET", "/trust"), Public),
+        (("GET", "/admin"), Reviewer),
+        (("GET", "/admin/audit"), Reviewer),
+        (("POST", "/admin/submissions/{id}/decide"), Reviewer),
+        (
+            ("POST", "/admin/skills/{owner}/{repo}/{skill}/moderate"),
+            Reviewer,
+        ),
+        (("POST", "/admin/blocks"), Reviewer),
+        (("POST", "/admin/blocks/remove"), Reviewer),
+        (("POST", "/admin/requests/{id}/resolve"), Reviewer),
+        (("POST", "/skills/{owner}/{repo}/{skill}/report"), SignedIn),
+        (("POST", "/submit/{id}/appeal"), SignedIn),
         (("GET", "/static/htmx-2.0.4.min.js"), Public),
         (("GET", "/static/app.css"), Public),
         (("GET", "/healthz"), Public),
@@ -161,13 +181,54 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/admin/jobs/{id}"), Admin),
         (("POST", "/api/v1/admin/jobs/{id}/requeue"), Admin),
         (("POST", "/api/v1/admin/jobs/{id}/priority"), Admin),
+        // Moderation.
+        (("POST", "/api/v1/admin/submissions/{id}/approve"), Reviewer),
+        (("POST", "/api/v1/admin/submissions/{id}/reject"), Reviewer),
+        (("POST", "/api/v1/admin/submissions/{id}/hold"), Reviewer),
+        (("POST", "/api/v1/admin/submissions/{id}/release"), Reviewer),
+        (("POST", "/api/v1/admin/submissions/{id}/unblock"), Admin),
+        (
+            ("POST", "/api/v1/admin/skills/{owner}/{repo}/{skill}/status"),
+            Reviewer,
+        ),
+        (
+            ("POST", "/api/v1/admin/skills/{owner}/{repo}/{skill}/tier"),
+            Reviewer,
+        ),
+        (
+            ("POST", "/api/v1/admin/skills/{owner}/{repo}/{skill}/rescan"),
+            Reviewer,
+        ),
+        (
+            ("POST", "/api/v1/admin/repositories/{owner}/{repo}/rescan"),
+            Reviewer,
+        ),
         (
             (
                 "POST",
                 "/api/v1/admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank",
             ),
-            Admin,
+            Reviewer,
         ),
+        (
+            (
+                "POST",
+                "/api/v1/admin/skills/{owner}/{repo}/{skill}/versions/{version}/unyank",
+            ),
+            Reviewer,
+        ),
+        (("GET", "/api/v1/admin/blocks"), Reviewer),
+        (("POST", "/api/v1/admin/blocks"), Reviewer),
+        (("POST", "/api/v1/admin/blocks/remove"), Reviewer),
+        (("GET", "/api/v1/admin/audit"), Reviewer),
+        (("GET", "/api/v1/admin/requests"), Reviewer),
+        (("POST", "/api/v1/admin/requests/{id}/resolve"), Reviewer),
+        (
+            ("POST", "/api/v1/packages/{owner}/{repo}/{skill}/reports"),
+            SignedIn,
+        ),
+        (("POST", "/api/v1/submissions/{id}/appeal"), SignedIn),
+        (("GET", "/api/v1/me/requests"), SignedIn),
         // External scan agents.
         (("POST", "/api/v1/agents/claim"), Agent),
         (("POST", "/api/v1/agents/results"), Agent),
@@ -309,6 +370,12 @@ async fn callers(state: &AppState) -> Callers {
             "root",
             Role::Admin,
             vec!["submit", "publish", "admin"],
+        ),
+        (
+            Who::ReviewerToken,
+            "rita",
+            Role::Reviewer,
+            vec!["submit", "review"],
         ),
         (Who::AgentToken, "agent-1", Role::User, vec!["scan-agent"]),
     ] {

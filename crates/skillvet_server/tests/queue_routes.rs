@@ -421,7 +421,7 @@ async fn requeue_reprioritise_and_list(db: TestDb) {
     assert_eq!(detail["submission"]["state"], "RESCAN_REQUIRED");
     assert_eq!(detail["queue"]["verification"]["state"], "queued");
     let last = detail["events"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last["trigger"], "admin_requeue");
+    assert_eq!(last["trigger"], "job.requeue");
     assert_eq!(last["actor"]["id"], "root");
 
     // Pages of jobs.

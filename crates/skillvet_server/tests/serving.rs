@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use skillvet_client::api::ApiError;
 use skillvet_client::install::{InstallArgs, InstallError, install};
 use skillvet_core::model::{Actor, NewScanResult, Role, Transition, Verdict};
+use skillvet_core::moderation::Moderator;
 use skillvet_core::{Clock, SubmissionState, SystemClock};
 use skillvet_test_db::{TestDb, backend_tests};
 use support::{SCRIPT, SKILL_MD, Server, repo_with_skill};
@@ -301,18 +302,22 @@ async fn yanked_and_blocked_versions_are_refused(db: TestDb) {
         .unwrap()
         .unwrap();
     let now = SystemClock.now();
+    let by = |reason: &str| Moderator {
+        actor: Actor::user("admin"),
+        role: "admin".into(),
+        reason: reason.into(),
+    };
     let yanked = server
         .store
-        .yank_version(skill.id, "1", "leaked a token", &Actor::user("admin"), now)
+        .set_version_yanked(skill.id, "1", true, &by("leaked a token"), now)
         .await
         .unwrap();
     assert!(yanked.yanked);
     let again = server
         .store
-        .yank_version(skill.id, "1", "other", &Actor::user("admin"), now)
-        .await
-        .unwrap();
-    assert_eq!(again.yanked_reason.as_deref(), Some("leaked a token"));
+        .set_version_yanked(skill.id, "1", true, &by("other"), now)
+        .await;
+    assert!(again.is_err(), "yanking twice is refused: {again:?}");
 
     let refused = server.get(&format!("{SKILL}/versions/1/download")).await;
     assert_eq!(refused.status(), StatusCode::GONE);

@@ -77,6 +77,13 @@ fn skills_cli() -> Result<Cli, String> {
 
 /// Runs `skills add <url> -y --agent claude-code` in `workdir`; returns the combined output.
 async fn add(cli: &Cli, url: &str, workdir: &Path) -> String {
+    let (ok, text) = try_add(cli, url, workdir).await;
+    assert!(ok, "skills add {url} failed:\n{text}");
+    text
+}
+
+/// [`add`] that may fail: whether it succeeded, and the combined output.
+async fn try_add(cli: &Cli, url: &str, workdir: &Path) -> (bool, String) {
     let mut command = tokio::process::Command::new(&cli.node);
     command
         .arg(&cli.script)
@@ -96,8 +103,7 @@ async fn add(cli: &Cli, url: &str, workdir: &Path) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "skills add {url} failed:\n{text}");
-    text
+    (out.status.success(), text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -147,4 +153,53 @@ async fn the_skills_cli_installs_verified_skills() {
     let skill_md = work.path().join(".claude/skills/md-tables/SKILL.md");
     let text = std::fs::read_to_string(&skill_md).unwrap_or_else(|e| panic!("{e}\n{output}"));
     assert!(text.contains("Align every column"), "{text}");
+
+    // A reviewer quarantines acme's skill over the API: the CLI no longer installs it.
+    let (rita, _) = skillvet_server::auth::issue_token_with_scopes(
+        server.store.as_ref(),
+        skillvet_core::Clock::now(&skillvet_core::SystemClock),
+        "rita",
+        skillvet_core::model::Role::Reviewer,
+        "test",
+        &["review".to_owned()],
+        None,
+    )
+    .await
+    .unwrap();
+    let quarantined = server
+        .http
+        .post(format!(
+            "{}/api/v1/admin/skills/acme/toolbox/md-tables/status",
+            server.base
+        ))
+        .bearer_auth(&rita)
+        .json(&serde_json::json!({ "status": "QUARANTINED", "reason": "reported as a stealer" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        quarantined.status().is_success(),
+        "{}",
+        quarantined.text().await.unwrap()
+    );
+    let index = server
+        .get("/acme/toolbox/.well-known/skills/index.json")
+        .await;
+    assert_eq!(
+        index.status(),
+        404,
+        "acme/toolbox has nothing installable left"
+    );
+    let work = tempfile::tempdir().unwrap();
+    let (_, output) = try_add(&cli, &format!("{}/acme/toolbox", server.base), work.path()).await;
+    // The CLI may fall back to the host's index, where only other/kit's md-tables is left.
+    let got = std::fs::read_to_string(work.path().join(".claude/skills/md-tables/SKILL.md"));
+    assert!(
+        got.as_deref()
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            || got
+                .as_deref()
+                .is_ok_and(|t| t.contains("Align every column")),
+        "the quarantined acme/toolbox skill was installed:\n{output}"
+    );
 }

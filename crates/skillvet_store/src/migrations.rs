@@ -50,6 +50,12 @@ const MIGRATIONS: &[Entry] = &[
         include_str!("../migrations/sqlite/0007_roles.sql"),
         include_str!("../migrations/postgres/0007_roles.sql"),
     ),
+    (
+        8,
+        "moderation",
+        include_str!("../migrations/sqlite/0008_moderation.sql"),
+        include_str!("../migrations/postgres/0008_moderation.sql"),
+    ),
 ];
 
 /// A migration that must run outside a transaction says so on its first line (SQLite table

@@ -17,6 +17,7 @@ pub fn block(row: &impl Cells) -> StoreResult<BlockEntry> {
             id: row.text("actor")?,
         },
         created_at: row.time("created_at")?,
+        expires_at: row.opt_time("expires_at")?,
     })
 }
 

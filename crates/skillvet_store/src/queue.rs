@@ -15,6 +15,21 @@ use crate::tx;
 /// The `queue_pauses` key that pauses every kind.
 pub const ALL_KINDS: &str = "*";
 
+/// The statements of the queue controls, shared by `JobQueue` and the audited versions in
+/// `ModerationStore` (which run them inside the transaction of their audit event).
+pub const PAUSE_SQL: &str = "INSERT INTO queue_pauses (kind, reason, actor, actor_kind, at) \
+     VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (kind) DO UPDATE SET reason = excluded.reason, actor = excluded.actor, \
+         actor_kind = excluded.actor_kind, at = excluded.at";
+pub const RESUME_SQL: &str = "DELETE FROM queue_pauses WHERE kind = $1";
+pub const REQUEUE_SQL: &str = "UPDATE jobs SET state = 'queued', run_at = $1, \
+         max_attempts = CASE WHEN max_attempts > attempts THEN max_attempts ELSE attempts END + $2, \
+         lease_owner = NULL, lease_expires_at = NULL, finished_at = NULL, updated_at = $1 \
+     WHERE id = $3 AND state IN ('queued', 'failed', 'dead') \
+     RETURNING *";
+pub const REPRIORITISE_SQL: &str = "UPDATE jobs SET priority = $1, updated_at = $2 \
+     WHERE id = $3 AND state IN ('queued', 'running') RETURNING *";
+
 /// Longest job kind name.
 const MAX_KIND_LEN: usize = 100;
 

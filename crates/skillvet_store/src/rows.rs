@@ -252,3 +252,44 @@ pub fn category_counts(found: Vec<(String, i64)>) -> Vec<skillvet_core::search::
         })
         .collect()
 }
+
+pub fn audit_event(row: &impl Cells) -> StoreResult<skillvet_core::moderation::AuditEvent> {
+    Ok(skillvet_core::moderation::AuditEvent {
+        id: row.big("id")?,
+        actor: Actor {
+            kind: row.parsed("actor_kind")?,
+            id: row.text("actor")?,
+        },
+        actor_role: row.text("actor_role")?,
+        action: row.parsed("action")?,
+        target_kind: row.text("target_kind")?,
+        target: row.text("target")?,
+        package: row.opt_text("package")?,
+        reason: row.opt_text("reason")?,
+        before: row.json("before_state")?,
+        after: row.json("after_state")?,
+        at: row.time("at")?,
+    })
+}
+
+pub fn moderation_request(
+    row: &impl Cells,
+) -> StoreResult<skillvet_core::moderation::ModerationRequest> {
+    Ok(skillvet_core::moderation::ModerationRequest {
+        id: row.big("id")?,
+        kind: row.parsed("kind")?,
+        package: row.text("package")?,
+        submission_id: row.opt_big("submission_id")?,
+        category: row.text("category")?,
+        message: row.text("message")?,
+        author: Actor {
+            kind: row.parsed("author_kind")?,
+            id: row.text("author")?,
+        },
+        status: row.parsed("status")?,
+        created_at: row.time("created_at")?,
+        resolved_at: row.opt_time("resolved_at")?,
+        resolved_by: row.opt_text("resolved_by")?,
+        resolution: row.opt_text("resolution")?,
+    })
+}

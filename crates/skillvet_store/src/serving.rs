@@ -47,16 +47,6 @@ pub fn files_sql(filter: &ServedFilter) -> String {
     )
 }
 
-pub const YANK_SQL: &str = "UPDATE skill_versions SET yanked = TRUE, yanked_reason = $1 \
-     WHERE skill_id = $2 AND version = $3 AND yanked = FALSE RETURNING *";
-
-pub const VERSION_SQL: &str = "SELECT * FROM skill_versions WHERE skill_id = $1 AND version = $2";
-
-/// The skill's status does not change: the event records which version was yanked.
-pub const YANK_EVENT_SQL: &str = "INSERT INTO skill_events (skill_id, from_status, to_status, \
-         reason, actor, actor_kind, metadata, at) \
-     SELECT id, status, status, $2, $3, $4, $5, $6 FROM skills WHERE id = $1";
-
 pub fn version_file(row: &impl Cells) -> StoreResult<(Id, VersionFile)> {
     Ok((
         row.big("version_id")?,

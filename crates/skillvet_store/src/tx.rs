@@ -299,6 +299,7 @@ pub fn path_status(latest: Option<SubmissionState>, skill: Option<SkillStatus>) 
         (Some(SkillStatus::Blocked), _) | (_, Some(SubmissionState::Blocked)) => {
             PathStatus::Blocked
         }
+        (Some(SkillStatus::Quarantined | SkillStatus::Withdrawn), _) => PathStatus::TakenDown,
         (Some(SkillStatus::Active), _) | (None, Some(SubmissionState::Published)) => {
             PathStatus::Verified
         }

@@ -102,6 +102,7 @@ async fn blocklist_entries_match_repository_owner_and_content(db: TestDb) {
         value: value.into(),
         reason: reason.into(),
         actor: Actor::user("admin"),
+        expires_at: None,
     };
     let owner = store
         .add_block(
@@ -138,19 +139,19 @@ async fn blocklist_entries_match_repository_owner_and_content(db: TestDb) {
         .unwrap();
 
     let hit = store
-        .find_block("EvilCorp", "anything", None)
+        .find_block("EvilCorp", "anything", None, None, clock.now())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(hit.describe(), "blocklisted owner evilcorp: malware author");
     let hit = store
-        .find_block("acme", "Stealer", None)
+        .find_block("acme", "Stealer", None, None, clock.now())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(hit.kind, BlockKind::Repository);
     let hit = store
-        .find_block("acme", "fine", Some(&"ab".repeat(32)))
+        .find_block("acme", "fine", None, Some(&"ab".repeat(32)), clock.now())
         .await
         .unwrap()
         .unwrap();
@@ -163,7 +164,7 @@ async fn blocklist_entries_match_repository_owner_and_content(db: TestDb) {
     );
     assert_eq!(
         store
-            .find_block("acme", "fine", Some(&"cd".repeat(32)))
+            .find_block("acme", "fine", None, Some(&"cd".repeat(32)), clock.now())
             .await
             .unwrap(),
         None
@@ -181,7 +182,13 @@ async fn blocklist_entries_match_repository_owner_and_content(db: TestDb) {
             .await
             .unwrap()
     );
-    assert_eq!(store.find_block("evilcorp", "x", None).await.unwrap(), None);
+    assert_eq!(
+        store
+            .find_block("evilcorp", "x", None, None, clock.now())
+            .await
+            .unwrap(),
+        None
+    );
     let err = store
         .add_block(&block(BlockKind::Owner, "  ", "why"), clock.now())
         .await

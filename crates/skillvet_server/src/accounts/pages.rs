@@ -93,6 +93,9 @@ pub async fn account(
         h1 { "Your account" }
         p.lead { "Signed in as " strong { (user.login) } " (" (user.role.as_str()) ")"
             @if let Some(id) = user.github_id { " · GitHub id " code { (id) } } }
+        @if matches!(user.role, skillvet_core::model::Role::Reviewer | skillvet_core::model::Role::Admin) {
+            p { "You moderate this registry: " a href="/admin" { "the review queue, blocklist and audit log" } "." }
+        }
         @if !user.github_orgs.is_empty() {
             p { "Organisations: " @for (i, org) in user.github_orgs.iter().enumerate() { @if i > 0 { ", " } code { (org) } } }
         }

@@ -2,13 +2,15 @@
 //!
 //! * `GET  /admin/queue` — job counts per kind and state, totals, active pauses
 //! * `POST /admin/queue/pause` `{kind?, reason?}` — stop claiming (one kind, or everything)
-//! * `POST /admin/queue/resume` `{kind?}`
+//! * `POST /admin/queue/resume` `{kind?, reason?}`
 //! * `GET  /admin/jobs?state=&kind=&limit=&cursor=` — jobs, newest first
 //! * `GET  /admin/jobs/{id}`
-//! * `POST /admin/jobs/{id}/requeue` `{extra_attempts?}` — run a failed/dead job again
-//! * `POST /admin/jobs/{id}/priority` `{priority}` — reprioritise a queued/running job
-//! * `POST /admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank` `{reason}` — stop
-//!   serving one version (kept forever, with who yanked it and why)
+//! * `POST /admin/jobs/{id}/requeue` `{extra_attempts?, reason?}` — run a failed/dead job again
+//! * `POST /admin/jobs/{id}/priority` `{priority, reason?}` — reprioritise a queued/running job
+//!
+//! Each is written to the audit log with its optional reason (`skillvet_core::moderation`).
+//!
+//! Moderation (reviewers too) is in [`super::moderation`].
 
 use std::collections::BTreeMap;
 
@@ -21,9 +23,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use skillvet_core::SubmissionState;
-use skillvet_core::model::{Id, Transition};
-use skillvet_core::pipeline::RescanRequest;
-use skillvet_core::queue::{Job, JobFilter, JobState, Pause, totals_by_state};
+use skillvet_core::model::Id;
+use skillvet_core::moderation::{AuditAction, Moderator, SubmissionDecision};
+use skillvet_core::queue::{Job, JobFilter, JobState, totals_by_state};
 use skillvet_pipeline::external::EXTERNAL_SCAN_JOB;
 use skillvet_pipeline::{RESCAN_JOB, VERIFY_JOB};
 
@@ -48,10 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/jobs/{id}", get(job))
         .route("/admin/jobs/{id}/requeue", post(requeue))
         .route("/admin/jobs/{id}/priority", post(reprioritise))
-        .route(
-            "/admin/skills/{owner}/{repo}/{skill}/versions/{version}/yank",
-            post(yank),
-        )
 }
 
 /// An administrator's request: refused (401/403) before its body is even read.
@@ -68,6 +66,23 @@ impl FromRequestParts<AppState> for Admin {
         caller.require_admin()?;
         Ok(Admin(caller))
     }
+}
+
+/// The administrator and their optional reason, for the audit log.
+fn operator(caller: &Caller, reason: Option<&str>) -> ApiResult<Moderator> {
+    let reason = reason.unwrap_or_default().trim();
+    if reason.chars().count() > super::moderation::MAX_REASON_CHARS {
+        return Err(unprocessable(format!(
+            "reason: at most {} characters",
+            super::moderation::MAX_REASON_CHARS
+        )));
+    }
+    let user = caller.require_admin()?;
+    Ok(Moderator {
+        actor: caller.actor(),
+        role: user.role.as_str().to_owned(),
+        reason: reason.to_owned(),
+    })
 }
 
 fn unprocessable(message: impl Into<String>) -> ApiError {
@@ -124,13 +139,11 @@ async fn pause(
         return Err(unprocessable("reason: at most 500 characters"));
     }
     let registry = state.registry();
-    let pause = Pause {
-        kind: req.kind,
-        reason: req.reason,
-        actor: caller.actor(),
-        at: registry.clock().now(),
-    };
-    registry.store().pause(&pause).await?;
+    let by = operator(&caller, req.reason.as_deref())?;
+    let pause = registry
+        .store()
+        .pause_queue(req.kind.as_deref(), &by, registry.clock().now())
+        .await?;
     tracing::warn!(kind = ?pause.kind, actor = %pause.actor.id, "queue paused");
     Ok(axum::Json(json!({ "paused": pause })).into_response())
 }
@@ -140,6 +153,8 @@ async fn pause(
 struct ResumeRequest {
     #[serde(default)]
     kind: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn resume(
@@ -150,7 +165,12 @@ async fn resume(
     if let Some(kind) = &req.kind {
         check_kind(kind)?;
     }
-    let resumed = state.registry().store().resume(req.kind.as_deref()).await?;
+    let by = operator(&caller, req.reason.as_deref())?;
+    let registry = state.registry();
+    let resumed = registry
+        .store()
+        .resume_queue(req.kind.as_deref(), &by, registry.clock().now())
+        .await?;
     if !resumed {
         return Err(ApiError::not_found(match &req.kind {
             Some(kind) => format!("the {kind} jobs are not paused"),
@@ -226,6 +246,8 @@ struct RequeueRequest {
     /// Attempts added to the job's budget (default 1).
     #[serde(default)]
     extra_attempts: Option<i32>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 /// Runs a failed or dead job again. A verification whose give-up step already moved the
@@ -243,6 +265,7 @@ async fn requeue(
             "extra_attempts: must be between 1 and {MAX_EXTRA_ATTEMPTS}"
         )));
     }
+    let by = operator(&caller, req.reason.as_deref())?;
     let registry = state.registry();
     let store = registry.store();
     let now = registry.clock().now();
@@ -253,20 +276,20 @@ async fn requeue(
         && let Some(sub) = store.submission(submission_id).await?
         && sub.state == SubmissionState::Errored
     {
-        let request = RescanRequest {
-            change: Transition {
-                from: SubmissionState::Errored,
-                to: SubmissionState::RescanRequired,
-                trigger: "admin_requeue".into(),
-                actor: caller.actor(),
-                reason: Some(format!("an administrator requeued job {id}")),
-                metadata: json!({ "job_id": id }),
-                commit_sha: None,
-            },
-            priority: found.priority,
-            run_at: now,
+        let decision = SubmissionDecision {
+            action: AuditAction::JobRequeue,
+            from: SubmissionState::Errored,
+            to: SubmissionState::RescanRequired,
+            metadata: json!({ "job_id": id }),
+            enqueue: Some(found.priority),
         };
-        let sub = store.request_rescan(submission_id, &request, now).await?;
+        let mut by = by;
+        if by.reason.is_empty() {
+            by.reason = format!("an administrator requeued job {id}");
+        }
+        let sub = store
+            .moderate_submission(submission_id, &decision, &by, now)
+            .await?;
         let key = skillvet_pipeline::verify_job_key(submission_id);
         let job = store.latest_jobs(&[key]).await?.pop();
         return Ok(axum::Json(json!({
@@ -276,7 +299,7 @@ async fn requeue(
         }))
         .into_response());
     }
-    let job = store.requeue(id, extra, now).await?;
+    let job = store.requeue_job(id, extra, &by, now).await?;
     Ok(axum::Json(json!({ "job": job })).into_response())
 }
 
@@ -284,11 +307,13 @@ async fn requeue(
 #[serde(deny_unknown_fields)]
 struct PriorityRequest {
     priority: i32,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn reprioritise(
     State(state): State<AppState>,
-    Admin(_): Admin,
+    Admin(caller): Admin,
     Path(id): Path<Id>,
     Json(req): Json<PriorityRequest>,
 ) -> ApiResult<Response> {
@@ -299,10 +324,11 @@ async fn reprioritise(
             PRIORITY_RANGE.end()
         )));
     }
+    let by = operator(&caller, req.reason.as_deref())?;
     let registry = state.registry();
     let job = registry
         .store()
-        .reprioritise(id, req.priority, registry.clock().now())
+        .reprioritise_job(id, req.priority, &by, registry.clock().now())
         .await?;
     Ok(axum::Json(json!({ "job": job })).into_response())
 }
@@ -323,45 +349,4 @@ pub fn public_job(job: &Job) -> Value {
         "updated_at": job.updated_at,
         "finished_at": job.finished_at,
     })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct YankRequest {
-    reason: String,
-}
-
-/// Longest yank reason kept; it is shown to everyone who tries to install the version.
-const MAX_YANK_REASON: usize = 500;
-
-async fn yank(
-    State(state): State<AppState>,
-    Admin(caller): Admin,
-    Path((owner, repo, skill, version)): Path<(String, String, String, String)>,
-    Json(req): Json<YankRequest>,
-) -> ApiResult<Response> {
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_YANK_REASON {
-        return Err(unprocessable(format!(
-            "reason: give why the version is yanked (1 to {MAX_YANK_REASON} characters)"
-        )));
-    }
-    let registry = state.registry();
-    let slug = format!("{owner}/{repo}/{skill}").to_ascii_lowercase();
-    let found = registry
-        .store()
-        .skill_by_slug(&slug)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no published skill {slug}")))?;
-    let yanked = registry
-        .store()
-        .yank_version(
-            found.id,
-            &version,
-            reason,
-            &caller.actor(),
-            registry.clock().now(),
-        )
-        .await?;
-    Ok(axum::Json(json!({ "skill": slug, "version": yanked })).into_response())
 }

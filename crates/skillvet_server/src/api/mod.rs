@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agents;
+pub mod moderation;
 pub mod packages;
 pub mod skills;
 pub mod submissions;

@@ -22,11 +22,13 @@ pub async fn history(
         .package_history(&owner, &repo, &skill, page)
         .await?;
     let items: Vec<_> = history.items.iter().map(detail_json).collect();
+    let moderation = moderation_of(&state, &history.slug).await?;
     Ok(axum::Json(json!({
         "package": history.slug,
         "skill": history.skill,
         "items": items,
         "next_cursor": history.next_cursor,
+        "moderation": moderation,
     }))
     .into_response())
 }
@@ -54,4 +56,27 @@ pub async fn repository_skills(
 ) -> ApiResult<Response> {
     let found = state.registry().repository_skills(&owner, &repo).await?;
     Ok(axum::Json(found).into_response())
+}
+
+/// How many moderation events a package page shows (the audit API pages through all).
+pub const PUBLIC_MODERATION_EVENTS: u32 = 50;
+
+/// The public part of the audit log for one package: moderators' actions on its submissions,
+/// skill and versions, newest first.
+pub async fn moderation_of(
+    state: &AppState,
+    slug: &str,
+) -> ApiResult<Vec<skillvet_core::moderation::AuditEvent>> {
+    let filter = skillvet_core::moderation::AuditFilter {
+        package: Some(slug.to_owned()),
+        public_only: true,
+        ..Default::default()
+    };
+    let page = PageRequest::first(PUBLIC_MODERATION_EVENTS);
+    Ok(state
+        .registry()
+        .store()
+        .audit_events(&filter, page)
+        .await?
+        .items)
 }

@@ -51,6 +51,10 @@ fn describe(skill: Option<&Skill>) -> (String, &'static str, &'static str) {
     match skill {
         None => ("not verified".into(), GREY, "unknown"),
         Some(s) if s.status == SkillStatus::Blocked => ("blocked".into(), "#e05d44", "blocked"),
+        Some(s) if s.status == SkillStatus::Quarantined => {
+            ("quarantined".into(), "#fe7d37", "quarantined")
+        }
+        Some(s) if s.status == SkillStatus::Withdrawn => ("withdrawn".into(), GREY, "withdrawn"),
         Some(s) => {
             let color = match s.cert_tier {
                 CertTier::Certified => "#44cc11",

@@ -107,12 +107,17 @@ pub fn ensure_installable(
     version: &SkillVersion,
     verdict: Option<&VersionVerdict>,
 ) -> ApiResult<()> {
-    if skill.status == SkillStatus::Blocked {
+    if skill.status != SkillStatus::Active {
+        let (code, what) = match skill.status {
+            SkillStatus::Quarantined => ("skill_quarantined", "quarantined by a reviewer"),
+            SkillStatus::Withdrawn => ("skill_withdrawn", "withdrawn"),
+            _ => ("skill_blocked", "blocked"),
+        };
         return Err(ApiError::new(
             StatusCode::GONE,
-            "skill_blocked",
+            code,
             format!(
-                "{} is blocked and is not served: {}",
+                "{} is {what} and is not served: {}",
                 skill.slug,
                 skill
                     .status_reason

@@ -2,6 +2,7 @@
 //! template files to ship), htmx served by us for the live parts, no inline script or style so
 //! that a strict Content-Security-Policy holds on every page.
 
+mod admin;
 pub(crate) mod csrf;
 pub(crate) mod form;
 pub(crate) mod layout;
@@ -40,6 +41,18 @@ pub fn router() -> Router<AppState> {
         .route("/queue", get(queue::queue))
         .route("/queue/counts", get(queue::counts))
         .route("/trust", get(queue::trust))
+        .route("/admin", get(admin::index))
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/submissions/{id}/decide", post(admin::decide))
+        .route(
+            "/admin/skills/{owner}/{repo}/{skill}/moderate",
+            post(admin::moderate_skill),
+        )
+        .route("/admin/requests/{id}/resolve", post(admin::resolve_request))
+        .route("/skills/{owner}/{repo}/{skill}/report", post(admin::report))
+        .route("/submit/{id}/appeal", post(admin::appeal))
+        .route("/admin/blocks", post(admin::add_block))
+        .route("/admin/blocks/remove", post(admin::remove_block))
         .merge(crate::accounts::web_routes())
         .route("/static/htmx-2.0.4.min.js", get(htmx))
         .route("/static/app.css", get(css))

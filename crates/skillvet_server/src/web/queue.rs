@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use skillvet_core::SubmissionState;
-use skillvet_core::model::{PageRequest, Submission, SubmissionFilter};
+use skillvet_core::model::{CertTier, PageRequest, Submission, SubmissionFilter};
 
 use super::WebResult;
-use super::layout::{Nav, html_response, page, state_badge, time};
+use super::layout::{Nav, html_response, page, state_badge, tier_badge, time};
 use crate::state::AppState;
 
 async fn counts_table(state: &AppState) -> WebResult<Markup> {
@@ -89,9 +89,34 @@ pub async fn trust(State(state): State<AppState>) -> WebResult<Response> {
     let verified = recent(&state, filter(SubmissionState::Published), 20).await?;
     let blocked = recent(&state, filter(SubmissionState::Blocked), 20).await?;
     let rejected = recent(&state, filter(SubmissionState::Rejected), 20).await?;
+    let public = skillvet_core::moderation::AuditFilter {
+        public_only: true,
+        ..Default::default()
+    };
+    let moderation = state
+        .registry()
+        .store()
+        .audit_events(&public, PageRequest::first(20))
+        .await?;
     let body = html! {
         h1 { "Trust and safety" }
         p { "What skillvet recently published, blocked and rejected, with the reasons. Every decision links to its full report." }
+        section aria-labelledby="tiers-h" {
+            h2 #tiers-h { "Trust tiers" }
+            dl.facts {
+                dt { (tier_badge(CertTier::Scanned)) }
+                dd { "Passed the automated checks with concerns, or a trust score below 80; or approved by a reviewer at this tier." }
+                dt { (tier_badge(CertTier::Verified)) }
+                dd { "Every scan PASS and a trust score of at least 80; or signed off by a reviewer who read it." }
+                dt { (tier_badge(CertTier::Certified)) }
+                dd { "As verified, from a publisher this registry's operator trusts; or certified by an administrator." }
+            }
+            p.muted { "A skill a reviewer or administrator placed shows " code { "reviewed:<login>" } " as its method; the moderation history below says who and why." }
+        }
+        section aria-labelledby="moderation-h" {
+            h2 #moderation-h { "Recent moderation" }
+            (super::admin::audit_table(&moderation.items))
+        }
         section aria-labelledby="verified-h" { h2 #verified-h { "Recently verified" } (submission_list(&verified, "Nothing verified yet.")) }
         section aria-labelledby="blocked-h" { h2 #blocked-h { "Blocked" } (submission_list(&blocked, "Nothing blocked.")) }
         section aria-labelledby="rejected-h" { h2 #rejected-h { "Rejected" } (submission_list(&rejected, "Nothing rejected.")) }

@@ -9,6 +9,7 @@ use skillvet_core::model::{PageRequest, ScanResult, SkillStatus, SubmissionDetai
 
 use super::layout::{Nav, html_response, page, state_badge, tier_badge, time};
 use super::{WebError, WebResult, markdown};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -32,6 +33,7 @@ pub fn base_url(headers: &HeaderMap) -> String {
 
 pub async fn show(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     axum::extract::Path((owner, repo, name)): axum::extract::Path<(String, String, String)>,
 ) -> WebResult<Response> {
@@ -74,7 +76,18 @@ pub async fn show(
             .find(|d| d.submission.id == v.submission_id)
     });
     let base = base_url(&headers);
-    let blocked = skill.status == SkillStatus::Blocked;
+    let taken_down = skill.status != SkillStatus::Active;
+    let moderation = crate::api::packages::moderation_of(&state, &history.slug).await?;
+    // Signed-in readers get the report form, reviewers the moderation forms too (the page
+    // is then private to them).
+    let reviewer = caller.require_reviewer().is_ok();
+    let forms = match caller.user() {
+        Some(_) => {
+            let secure = state.config().accounts.secure_cookies();
+            Some(super::csrf::token(&headers, secure)?)
+        }
+        None => None,
+    };
     let body = html! {
         nav.crumbs aria-label="Breadcrumb" {
             a href="/skills" { "Skills" } " / "
@@ -85,10 +98,14 @@ pub async fn show(
         }
         h1 { (skill.display_name) }
         p.lead { (skill.description) }
-        @if blocked {
+        @if taken_down {
             div.alert role="alert" {
-                strong { "Blocked. " }
-                "This skill is no longer served"
+                strong { (match skill.status {
+                    SkillStatus::Quarantined => "Quarantined. ",
+                    SkillStatus::Withdrawn => "Withdrawn. ",
+                    _ => "Blocked. ",
+                }) }
+                "This skill is not served"
                 @if let Some(reason) = &skill.status_reason { ": " (reason) }
             }
         }
@@ -98,7 +115,7 @@ pub async fn show(
                 p { (tier_badge(skill.cert_tier)) " " strong { "score " (skill.cert_score) "/100" } " · " (skill.cert_method) " · certified " (time(skill.certified_at)) }
                 (components(&skill.trust_components))
             }
-            @if !blocked {
+            @if !taken_down {
                 section aria-labelledby="install-h" {
                     h2 #install-h { "Install" }
                     p { label for="cmd-skills" { "With the skills CLI" } }
@@ -146,6 +163,15 @@ pub async fn show(
             h2 #history-h { "Verification history" }
             (verification_history(&history.items))
         }
+        section aria-labelledby="moderation-h" {
+            h2 #moderation-h { "Moderation history" }
+            p.muted { "What reviewers and administrators did to this skill, and why." }
+            (super::admin::audit_table(&moderation))
+        }
+        @if let Some((token, _)) = &forms {
+            @if reviewer { (super::admin::skill_forms(&skill, token)) }
+            (super::admin::report_form(&skill, token))
+        }
         section aria-labelledby="readme-h" {
             h2 #readme-h { "SKILL.md" }
             @match &readme {
@@ -155,10 +181,11 @@ pub async fn show(
             }
         }
     };
-    Ok(html_response(
-        StatusCode::OK,
-        page(&skill.display_name, Nav::Skills, body),
-    ))
+    let mut response = html_response(StatusCode::OK, page(&skill.display_name, Nav::Skills, body));
+    if let Some((_, cookie)) = forms {
+        super::admin::private_headers(&mut response, cookie);
+    }
+    Ok(response)
 }
 
 fn components(value: &Value) -> Markup {

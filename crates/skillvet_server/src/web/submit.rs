@@ -120,6 +120,7 @@ fn status_label(status: PathStatus) -> &'static str {
         PathStatus::Verified => "already verified",
         PathStatus::Rejected => "rejected before",
         PathStatus::Blocked => "blocked",
+        PathStatus::TakenDown => "taken down (quarantined or withdrawn)",
     }
 }
 
@@ -291,6 +292,8 @@ pub async fn batch(
 
 pub async fn show(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
+    headers: axum::http::HeaderMap,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> WebResult<Response> {
     let id: Id = id
@@ -300,6 +303,17 @@ pub async fn show(
     let s = &detail.submission;
     let live = !s.state.is_terminal();
     let url = format!("/submit/{id}");
+    // Its submitter may appeal a rejection (the server checks again on post).
+    let appeal = match caller.user() {
+        Some(user)
+            if s.state == skillvet_core::SubmissionState::Rejected
+                && s.submitter.id == user.login =>
+        {
+            let secure = state.config().accounts.secure_cookies();
+            Some(super::csrf::token(&headers, secure)?)
+        }
+        _ => None,
+    };
     let body = html! {
         h1 { "Submission #" (s.id) }
         p.lead { (s.repository.owner) "/" (s.repository.name) " · " code { @if s.skill_path.is_empty() { "/" } @else { (s.skill_path) } } }
@@ -315,9 +329,25 @@ pub async fn show(
             h2 { "State history" }
             (verification_history(std::slice::from_ref(&detail)))
         }
+        @if let Some((token, _)) = &appeal {
+            section aria-labelledby="appeal-h" {
+                h2 #appeal-h { "Appeal" }
+                p { "If the rejection is wrong, say why: a reviewer reads it and may look at the skill or have it verified again." }
+                form.stack method="post" action={ "/submit/" (id) "/appeal" } {
+                    input type="hidden" name=(super::csrf::FIELD) value=(token);
+                    label for="appeal-message" { "Why the rejection is wrong" }
+                    textarea #appeal-message name="message" required maxlength=(crate::api::moderation::MAX_MESSAGE_CHARS) {}
+                    button type="submit" { "Appeal" }
+                }
+            }
+        }
     };
-    Ok(html_response(
+    let mut response = html_response(
         StatusCode::OK,
         page(&format!("Submission #{id}"), Nav::Submit, body),
-    ))
+    );
+    if let Some((_, cookie)) = appeal {
+        super::admin::private_headers(&mut response, cookie);
+    }
+    Ok(response)
 }

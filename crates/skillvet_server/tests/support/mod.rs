@@ -66,6 +66,14 @@ impl Server {
     /// Submits the skill folder `path` of `repo` (at `owner/name`) and runs the pipeline on
     /// it; returns the submission id once it is PUBLISHED.
     pub async fn publish(&self, repo: &TestRepo, owner: &str, name: &str, path: &str) -> Id {
+        let id = self.submit(repo, owner, name, path).await;
+        let state = self.verify(id).await;
+        assert_eq!(state, SubmissionState::Published, "submission {id}");
+        id
+    }
+
+    /// Submits the skill folder `path` of `repo` (at `owner/name`) at its HEAD commit.
+    pub async fn submit(&self, repo: &TestRepo, owner: &str, name: &str, path: &str) -> Id {
         let new = NewSubmission {
             repo: RepoRef {
                 owner: owner.into(),
@@ -79,10 +87,15 @@ impl Server {
             priority: 0,
             submitter: Actor::user("alice"),
         };
-        let id = match self.store.submit(&new, SystemClock.now()).await.unwrap() {
+        match self.store.submit(&new, SystemClock.now()).await.unwrap() {
             SubmitOutcome::Created { submission } => submission.id,
             other => panic!("expected a new submission, got {other:?}"),
-        };
+        }
+    }
+
+    /// Runs the real pipeline on submission `id` (what a worker does with its job) and
+    /// returns the state it stopped in.
+    pub async fn verify(&self, id: Id) -> SubmissionState {
         let config = PipelineConfig {
             fetch: FetchPolicy {
                 allow_local: true,
@@ -97,9 +110,7 @@ impl Server {
             config,
             Scanners::default(),
         );
-        let state = pipeline.verify(id).await.unwrap();
-        assert_eq!(state, SubmissionState::Published, "submission {id}");
-        id
+        pipeline.verify(id).await.unwrap()
     }
 }
 

@@ -118,7 +118,7 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
 
 impl PgStore {
     /// Jobs became ready outside a transaction: wake this process and notify the others.
-    async fn jobs_ready(&self) -> StoreResult<()> {
+    pub(super) async fn jobs_ready(&self) -> StoreResult<()> {
         self.notify_workers().await
     }
 

@@ -11,6 +11,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod auth;
+pub(crate) mod moderation;
 pub(crate) mod ops;
 pub(crate) mod pipeline;
 pub(crate) mod queue;

@@ -20,8 +20,8 @@ macro_rules! pipeline_store {
             async fn add_block(&self, block: &NewBlock, now: DateTime<Utc>) -> StoreResult<BlockEntry> {
                 let value = pipeline::block_value(block)?;
                 sqlx::query(
-                    "INSERT INTO blocklist (kind, value, reason, actor, actor_kind, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, value) DO NOTHING",
+                    "INSERT INTO blocklist (kind, value, reason, actor, actor_kind, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, value) DO NOTHING",
                 )
                 .bind(block.kind.as_str())
                 .bind(&value)
@@ -29,6 +29,7 @@ macro_rules! pipeline_store {
                 .bind(&block.actor.id)
                 .bind(block.actor.kind.as_str())
                 .bind($time(now))
+                .bind(block.expires_at.map($time))
                 .execute(self.write_pool())
                 .await
                 .map_err(db_error)?;
@@ -63,17 +64,24 @@ macro_rules! pipeline_store {
                 &self,
                 owner: &str,
                 name: &str,
+                skill: Option<&str>,
                 content_hash: Option<&str>,
+                now: DateTime<Utc>,
             ) -> StoreResult<Option<BlockEntry>> {
                 let (owner, name) = (owner.to_ascii_lowercase(), name.to_ascii_lowercase());
                 let row = sqlx::query(
-                    "SELECT * FROM blocklist WHERE (kind = 'repository' AND value = $1) \
-                         OR (kind = 'owner' AND value = $2) OR (kind = 'content' AND value = $3) \
-                     ORDER BY CASE kind WHEN 'repository' THEN 0 WHEN 'owner' THEN 1 ELSE 2 END LIMIT 1",
+                    "SELECT * FROM blocklist WHERE ((kind = 'repository' AND value = $1) \
+                         OR (kind = 'owner' AND value = $2) OR (kind = 'skill' AND value = $3) \
+                         OR (kind = 'content' AND value = $4)) \
+                         AND (expires_at IS NULL OR expires_at > $5) \
+                     ORDER BY CASE kind WHEN 'repository' THEN 0 WHEN 'owner' THEN 1 \
+                         WHEN 'skill' THEN 2 ELSE 3 END LIMIT 1",
                 )
                 .bind(format!("{owner}/{name}"))
-                .bind(owner)
+                .bind(owner.clone())
+                .bind(skill.map(|s| format!("{owner}/{name}/{}", s.to_ascii_lowercase())))
                 .bind(content_hash.map(str::to_ascii_lowercase))
+                .bind($time(now))
                 .fetch_optional(self.read_pool())
                 .await
                 .map_err(db_error)?;

@@ -133,11 +133,7 @@ macro_rules! job_queue {
                         }
                         None => ALL_KINDS,
                     };
-                    sqlx::query(
-                        "INSERT INTO queue_pauses (kind, reason, actor, actor_kind, at) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (kind) DO UPDATE SET reason = excluded.reason, actor = excluded.actor, \
-                             actor_kind = excluded.actor_kind, at = excluded.at",
-                    )
+                    sqlx::query(queue::PAUSE_SQL)
                     .bind(kind)
                     .bind(&pause.reason)
                     .bind(&pause.actor.id)
@@ -150,7 +146,7 @@ macro_rules! job_queue {
                 }
 
                 async fn resume(&self, kind: Option<&str>) -> StoreResult<bool> {
-                    let done = sqlx::query("DELETE FROM queue_pauses WHERE kind = $1")
+                    let done = sqlx::query(queue::RESUME_SQL)
                         .bind(kind.unwrap_or(ALL_KINDS))
                         .execute(self.write_pool())
                         .await
@@ -171,13 +167,7 @@ macro_rules! job_queue {
                 }
 
                 async fn requeue(&self, id: Id, extra_attempts: i32, now: DateTime<Utc>) -> StoreResult<Job> {
-                    let row = sqlx::query(
-                        "UPDATE jobs SET state = 'queued', run_at = $1, \
-                             max_attempts = CASE WHEN max_attempts > attempts THEN max_attempts ELSE attempts END + $2, lease_owner = NULL, \
-                             lease_expires_at = NULL, finished_at = NULL, updated_at = $1 \
-                         WHERE id = $3 AND state IN ('queued', 'failed', 'dead') \
-                         RETURNING *",
-                    )
+                    let row = sqlx::query(queue::REQUEUE_SQL)
                     .bind($time(now))
                     .bind(extra_attempts.max(0))
                     .bind(id)
@@ -194,10 +184,7 @@ macro_rules! job_queue {
                 }
 
                 async fn reprioritise(&self, id: Id, priority: i32, now: DateTime<Utc>) -> StoreResult<Job> {
-                    let row = sqlx::query(
-                        "UPDATE jobs SET priority = $1, updated_at = $2 \
-                         WHERE id = $3 AND state IN ('queued', 'running') RETURNING *",
-                    )
+                    let row = sqlx::query(queue::REPRIORITISE_SQL)
                     .bind(priority)
                     .bind($time(now))
                     .bind(id)

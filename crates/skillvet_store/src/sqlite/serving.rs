@@ -2,7 +2,6 @@
 
 use sqlx::Sqlite;
 
-use super::ops::json;
-use super::{SqliteStore, micros};
+use super::SqliteStore;
 
-crate::sql::serving::serving_store!(SqliteStore, Sqlite, time = micros, json = json);
+crate::sql::serving::serving_store!(SqliteStore, Sqlite);
