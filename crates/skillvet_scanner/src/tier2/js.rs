@@ -14,20 +14,44 @@ const OPS: &[&str] = &[
 ];
 
 pub fn parse(src: &str) -> Module {
-    let toks = lex(src, 1);
-    let mut p = Parser {
-        t: &toks,
-        i: 0,
-        functions: Vec::new(),
-        weak: 0,
-        class: None,
-    };
-    let body = p.statements(false);
-    Module {
-        lang: Lang::JavaScript,
-        body,
-        functions: p.functions,
-    }
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let (mut module, unparsed) = collect_unparsed(|| {
+        let toks = lex(src, 1);
+        let mut p = Parser {
+            t: &toks,
+            i: 0,
+            functions: Vec::new(),
+            weak: 0,
+            class: None,
+        };
+        let body = p.statements(false);
+        let mut m = Module::new(Lang::JavaScript);
+        m.body = body;
+        m.functions = p.functions;
+        m
+    });
+    module.unparsed = unparsed;
+    module
+}
+
+/// Reports a token the grammar had no place for.
+fn unexpected(t: &Token) {
+    note_unparsed(t.pos.line, t.pos.line, || {
+        format!(
+            "unexpected {}",
+            match &t.tok {
+                Tok::Name(n) => format!("name `{n}`"),
+                Tok::Str(_) => "string".into(),
+                Tok::Num(_) => "number".into(),
+                Tok::Op(o) => format!("`{o}`"),
+                Tok::Regex => "regular expression".into(),
+            }
+        )
+    });
+}
+
+fn too_deep(line: u32) {
+    note_unparsed(line, line, || "nested too deeply".into());
 }
 
 fn lex(src: &str, line: u32) -> Vec<Token> {
@@ -57,8 +81,12 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
                 continue;
             }
             b'/' if c.peek_at(1) == Some(b'*') => {
+                let open = c.line;
                 c.bump();
                 c.bump();
+                if !c.rest().windows(2).any(|w| w == b"*/") {
+                    note_unparsed(open, TO_END, || "comment never closed".into());
+                }
                 while c.peek().is_some() && !c.rest().starts_with(b"*/") {
                     if c.peek() == Some(b'\n') {
                         nl = true;
@@ -100,12 +128,17 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
                 }
                 c.bump();
             }
+            if c.peek() != Some(b) {
+                note_unparsed(pos.line, pos.line, || {
+                    "string not closed on its line".into()
+                });
+            }
             let s = unescape(&c.slice(from, c.i));
             c.bump();
             Tok::Str(vec![StrPart::Lit(s)])
         } else if b == b'`' {
             c.bump();
-            template(&mut c)
+            template(&mut c, pos.line)
         } else if b == b'/' && regex_allowed(out.last()) {
             c.bump();
             let mut class = false;
@@ -122,6 +155,11 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
                 }
                 c.bump();
             }
+            if c.peek() != Some(b'/') {
+                note_unparsed(pos.line, pos.line, || {
+                    "regular expression not closed on its line".into()
+                });
+            }
             c.bump();
             while c.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
                 c.bump();
@@ -133,6 +171,9 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
             }
             Tok::Op(op)
         } else {
+            note_unparsed(pos.line, pos.line, || {
+                format!("unexpected character {:?}", char::from(b))
+            });
             c.bump();
             continue;
         };
@@ -172,7 +213,7 @@ fn regex_allowed(prev: Option<&Token>) -> bool {
 }
 
 /// Template literal body after the opening backtick.
-fn template(c: &mut Cursor) -> Tok {
+fn template(c: &mut Cursor, open_line: u32) -> Tok {
     let mut parts = Vec::new();
     let mut from = c.i;
     while let Some(b) = c.peek() {
@@ -221,9 +262,15 @@ fn template(c: &mut Cursor) -> Tok {
                 }
                 let inner = c.slice(start, c.i);
                 c.bump();
+                if c.peek().is_none() {
+                    note_unparsed(line, TO_END, || "template substitution never closed".into());
+                }
                 let toks = match DepthGuard::enter() {
                     Some(_g) => lex(&inner, line),
-                    None => Vec::new(),
+                    None => {
+                        too_deep(line);
+                        Vec::new()
+                    }
                 };
                 parts.push(StrPart::Expr(toks));
                 from = c.i;
@@ -235,6 +282,9 @@ fn template(c: &mut Cursor) -> Tok {
     }
     if c.i > from {
         parts.push(StrPart::Lit(unescape(&c.slice(from, c.i))));
+    }
+    if c.peek().is_none() {
+        note_unparsed(open_line, TO_END, || "template literal never closed".into());
     }
     c.bump();
     Tok::Str(parts)
@@ -382,6 +432,7 @@ impl<'a> Parser<'a> {
         let mut out = Vec::new();
         let Some(_guard) = DepthGuard::enter() else {
             // Too deep: skip to the end of this block.
+            too_deep(self.pos().line);
             let mut depth = 0i32;
             while let Some(t) = self.peek() {
                 self.i += 1;
@@ -396,20 +447,26 @@ impl<'a> Parser<'a> {
             }
             return out;
         };
+        let open = self.i.checked_sub(1).map(|k| self.t[k].pos.line);
         while let Some(t) = self.peek() {
             if t.is_op("}") {
                 if until_brace {
                     self.i += 1;
                     return out;
                 }
+                unexpected(t);
                 self.i += 1;
                 continue;
             }
             let before = self.i;
             self.statement(&mut out);
             if self.i == before {
+                unexpected(t);
                 self.i += 1;
             }
+        }
+        if until_brace && let Some(line) = open {
+            note_unparsed(line, line, || "block never closed".into());
         }
         out
     }
@@ -587,6 +644,7 @@ impl<'a> Parser<'a> {
                         let before = self.i;
                         self.statement(out);
                         if self.i == before {
+                            unexpected(t);
                             self.i += 1;
                         }
                     }
@@ -623,7 +681,7 @@ impl<'a> Parser<'a> {
                 } else {
                     out.push(Stmt::Expr(e));
                 }
-                self.eat_op(";");
+                self.end_of_statement();
             }
             "break" | "continue" | "debugger" => {
                 self.i += 1;
@@ -713,7 +771,22 @@ impl<'a> Parser<'a> {
         } else {
             out.push(Stmt::Expr(lhs));
         }
-        self.eat_op(";");
+        self.end_of_statement();
+    }
+
+    /// A statement ends at `;`, before `}` or `)`, at a line break (ASI) or at the end;
+    /// anything else on the same line is syntax the expression grammar did not take.
+    fn end_of_statement(&mut self) {
+        if self.eat_op(";") {
+            return;
+        }
+        if let Some(t) = self.peek()
+            && !t.nl_before
+            && !t.is_op("}")
+            && !t.is_op(")")
+        {
+            unexpected(t);
+        }
     }
 
     /// Right-hand side of an assignment; chained `a = b = c` keeps the innermost value.
@@ -770,7 +843,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        self.eat_op(";");
+        self.end_of_statement();
     }
 
     fn for_header(&mut self, out: &mut Vec<Stmt>, pos: Pos) {
@@ -973,6 +1046,9 @@ impl<'a> Parser<'a> {
                     "<computed>".to_string()
                 }
                 _ => {
+                    if let Some(t) = self.peek() {
+                        unexpected(t);
+                    }
                     self.i += 1;
                     continue;
                 }
@@ -1118,6 +1194,7 @@ impl<'a> Parser<'a> {
 
     fn expr(&mut self) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            too_deep(self.pos().line);
             self.i = self.t.len();
             return Expr::Unknown;
         };
@@ -1202,6 +1279,7 @@ impl<'a> Parser<'a> {
 
     fn binary(&mut self, min: u8) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            too_deep(self.pos().line);
             self.i = self.t.len();
             return Expr::Unknown;
         };
@@ -1494,6 +1572,7 @@ impl<'a> Parser<'a> {
                 self.object()
             }
             _ => {
+                unexpected(t);
                 self.i += 1;
                 Expr::Unknown
             }
@@ -1551,6 +1630,9 @@ impl<'a> Parser<'a> {
                         None
                     }
                     _ => {
+                        if let Some(t) = self.peek() {
+                            unexpected(t);
+                        }
                         self.i += 1;
                         continue;
                     }
@@ -1595,7 +1677,11 @@ fn template_parts(parts: &[StrPart]) -> Vec<Expr> {
                     weak: 0,
                     class: None,
                 };
-                p.expr_seq()
+                let e = p.expr_seq();
+                if let Some(t) = p.peek() {
+                    unexpected(t);
+                }
+                e
             }
         })
         .collect()

@@ -21,14 +21,43 @@ struct Line {
 }
 
 pub fn parse(src: &str) -> Module {
-    let lines = lex_lines(src);
-    let mut p = Parser {
-        module: Module::new(Lang::Python),
-    };
-    let mut i = 0;
-    let body = p.block(&lines, &mut i, 0, false, None);
-    p.module.body = body;
-    p.module
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let (mut module, unparsed) = collect_unparsed(|| {
+        let lines = lex_lines(src);
+        let mut p = Parser {
+            module: Module::new(Lang::Python),
+        };
+        let mut i = 0;
+        let body = p.block(&lines, &mut i, 0, false, None);
+        if let Some(rest) = lines.get(i) {
+            // The script's first line was indented: the block ended at the first dedent.
+            let line = rest.toks[0].pos.line;
+            note_unparsed(line, TO_END, || {
+                "dedent below the first line's indentation".into()
+            });
+        }
+        p.module.body = body;
+        p.module
+    });
+    module.unparsed = unparsed;
+    module
+}
+
+/// Reports an unexpected token (the grammar below had no place for it).
+fn unexpected(t: &Token) {
+    note_unparsed(t.pos.line, t.pos.line, || {
+        format!("unexpected {}", describe(&t.tok))
+    });
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Name(n) => format!("name `{n}`"),
+        Tok::Str(_) => "string".into(),
+        Tok::Num(_) => "number".into(),
+        Tok::Op(o) => format!("`{o}`"),
+        Tok::Regex => "regular expression".into(),
+    }
 }
 
 /// Tokenizes into logical lines (newlines inside brackets and after `\` do not end a line).
@@ -39,6 +68,8 @@ fn lex_lines(src: &str) -> Vec<Line> {
     let mut indent = 0usize;
     let mut at_line_start = true;
     let mut depth = 0i32;
+    // Line of each open bracket, to report one that is never closed.
+    let mut open_lines: Vec<u32> = Vec::new();
     while let Some(b) = c.peek() {
         if at_line_start {
             let mut w = 0;
@@ -92,8 +123,18 @@ fn lex_lines(src: &str) -> Vec<Line> {
                 if let Some(tok) = lex_token(&mut c) {
                     if let Tok::Op(o) = tok {
                         match o {
-                            "(" | "[" | "{" => depth += 1,
-                            ")" | "]" | "}" => depth -= 1,
+                            "(" | "[" | "{" => {
+                                depth += 1;
+                                open_lines.push(pos.line);
+                            }
+                            ")" | "]" | "}" => {
+                                depth -= 1;
+                                if open_lines.pop().is_none() {
+                                    note_unparsed(pos.line, pos.line, || {
+                                        format!("unmatched closing `{o}`")
+                                    });
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -105,6 +146,10 @@ fn lex_lines(src: &str) -> Vec<Line> {
                 }
             }
         }
+    }
+    if let Some(&line) = open_lines.first() {
+        // Everything after the bracket became one logical line.
+        note_unparsed(line, TO_END, || "bracket never closed".into());
     }
     if !cur.is_empty() {
         lines.push(Line { indent, toks: cur });
@@ -164,6 +209,10 @@ fn lex_token(c: &mut Cursor) -> Option<Tok> {
         return Some(Tok::Op(op));
     }
     // Stray byte (`$`, `?`, `!`, backtick): skip it.
+    let line = c.line;
+    note_unparsed(line, line, || {
+        format!("unexpected character {:?}", char::from(b))
+    });
     c.bump();
     None
 }
@@ -184,8 +233,10 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
             parts.push(StrPart::Lit(s));
         }
     };
+    let open_line = c.line;
     loop {
         let Some(b) = c.peek() else {
+            note_unparsed(open_line, TO_END, || "string never closed".into());
             flush(c, lit_start, c.i, &mut parts);
             break;
         };
@@ -203,6 +254,9 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
         }
         if b == b'\n' && !triple {
             // Unterminated single-quoted string: stop at the line end.
+            note_unparsed(open_line, open_line, || {
+                "string not closed on its line".into()
+            });
             flush(c, lit_start, c.i, &mut parts);
             break;
         }
@@ -298,12 +352,18 @@ impl Parser {
         let Some(_guard) = DepthGuard::enter() else {
             // Too deep: skip the nested lines rather than recurse further.
             let level = first.indent;
+            let line = first.toks[0].pos.line;
+            note_unparsed(line, line, || "blocks nested too deeply".into());
             while lines.get(*i).is_some_and(|l| l.indent >= level) {
                 *i += 1;
             }
             return out;
         };
         if first.indent < min_indent {
+            if min_indent > 0 {
+                let line = lines[(*i).saturating_sub(1)].toks[0].pos.line;
+                note_unparsed(line, line, || "expected an indented block".into());
+            }
             return out;
         }
         let level = first.indent;
@@ -380,6 +440,7 @@ impl Parser {
             }
             "from" => {
                 let Some(imp_at) = toks.iter().position(|t| t.is_name("import")) else {
+                    unexpected(&toks[0]);
                     return;
                 };
                 let module: String = toks[1..imp_at]
@@ -511,9 +572,18 @@ impl Parser {
                 out.push(Stmt::Return(expr(rest)));
             }
             "pass" | "break" | "continue" | "global" | "nonlocal" | "del" => {}
-            "raise" | "assert" | "await" | "print" if toks.len() > 1 => {
-                out.push(Stmt::Expr(expr(toks)))
+            "raise" | "assert" | "await" if toks.len() > 1 => {
+                // `raise E from cause`: both parts run.
+                let rest = &toks[1..];
+                match rest.iter().position(|t| t.is_name("from")) {
+                    Some(k) if kw == "raise" => {
+                        out.push(Stmt::Expr(expr(&rest[..k])));
+                        out.push(Stmt::Expr(expr(&rest[k + 1..])));
+                    }
+                    _ => out.push(Stmt::Expr(expr(rest))),
+                }
             }
+            "print" if toks.len() > 1 => out.push(Stmt::Expr(expr(toks))),
             _ if toks[0].is_op("@") => {
                 // Decorator: its call still runs.
                 out.push(Stmt::Expr(expr(&toks[1..])));
@@ -742,6 +812,7 @@ pub fn expr(toks: &[Token]) -> Expr {
         return Expr::Unknown;
     }
     let Some(_guard) = DepthGuard::enter() else {
+        too_deep(&toks[0]);
         return Expr::Unknown;
     };
     let mut p = ExprParser { toks, i: 0 };
@@ -826,6 +897,9 @@ impl<'a> ExprParser<'a> {
             out.push(self.expr());
         }
         // Leftovers the grammar above did not consume still carry data.
+        if let Some(t) = self.peek() {
+            unexpected(t);
+        }
         while self.i < self.toks.len() {
             let before = self.i;
             let e = self.expr();
@@ -841,6 +915,9 @@ impl<'a> ExprParser<'a> {
 
     fn expr(&mut self) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            if let Some(t) = self.peek() {
+                too_deep(t);
+            }
             self.i = self.toks.len();
             return Expr::Unknown;
         };
@@ -897,6 +974,9 @@ impl<'a> ExprParser<'a> {
 
     fn binary(&mut self, min_bp: u8) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            if let Some(t) = self.peek() {
+                too_deep(t);
+            }
             self.i = self.toks.len();
             return Expr::Unknown;
         };
@@ -964,7 +1044,13 @@ impl<'a> ExprParser<'a> {
                         self.i += 1;
                         e = Expr::Attr(Box::new(e), n.to_string(), pos);
                     }
-                    None => break,
+                    None => {
+                        match self.peek() {
+                            Some(t) => unexpected(t),
+                            None => unexpected(&self.toks[self.i - 1]),
+                        }
+                        break;
+                    }
                 }
             } else if t.is_op("(") {
                 self.i += 1;
@@ -1099,12 +1185,24 @@ impl<'a> ExprParser<'a> {
                 self.i = (close + 1).min(self.toks.len());
                 container(open, inner)
             }
+            Tok::Op("...") => {
+                // Ellipsis.
+                self.i += 1;
+                Expr::Unknown
+            }
             _ => {
+                unexpected(t);
                 self.i += 1;
                 Expr::Unknown
             }
         }
     }
+}
+
+fn too_deep(t: &Token) {
+    note_unparsed(t.pos.line, t.pos.line, || {
+        "expression nested too deeply".into()
+    });
 }
 
 fn comprehension_or_expr(toks: &[Token]) -> Expr {

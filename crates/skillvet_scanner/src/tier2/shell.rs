@@ -12,23 +12,31 @@ use super::token::{Cursor, unescape};
 pub const HOLE: char = '\u{FFFC}';
 
 pub fn parse(src: &str) -> Module {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     parse_at(src, 1)
 }
 
 pub fn parse_at(src: &str, line: u32) -> Module {
-    let mut sh = Sh {
-        c: Cursor::new(src, line),
-        functions: Vec::new(),
-        hd_line_end: None,
-        hd_cursor: 0,
-        weak: 0,
-    };
-    let body = sh.list(Term::Eof);
-    Module {
-        lang: Lang::Shell,
-        body,
-        functions: sh.functions,
-    }
+    let (mut module, unparsed) = collect_unparsed(|| {
+        let mut sh = Sh {
+            c: Cursor::new(src, line),
+            functions: Vec::new(),
+            hd_line_end: None,
+            hd_cursor: 0,
+            weak: 0,
+            open: Vec::new(),
+        };
+        let body = sh.list(Term::Eof);
+        for (kw, line) in &sh.open {
+            note_unparsed(*line, *line, || format!("`{kw}` never closed"));
+        }
+        let mut m = Module::new(Lang::Shell);
+        m.body = body;
+        m.functions = sh.functions;
+        m
+    });
+    module.unparsed = unparsed;
+    module
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -49,6 +57,9 @@ struct Sh<'a> {
     hd_cursor: usize,
     /// Depth of if/while/for/case nesting: assignments inside merge.
     weak: u32,
+    /// Open compound commands (`if`, loops, `case`) and their lines, to report one whose
+    /// `fi`/`done`/`esac` never comes.
+    open: Vec<(&'static str, u32)>,
 }
 
 const KEYWORDS_SKIP: &[&str] = &[
@@ -118,14 +129,24 @@ impl<'a> Sh<'a> {
         let mut out = Vec::new();
         let Some(_guard) = DepthGuard::enter() else {
             // Too deeply nested: consume the rest of this construct without structure.
+            let line = self.c.line;
+            note_unparsed(line, line, || "nested too deeply".into());
             self.skip_to_term(term);
             return out;
         };
         let mut case_pattern = false;
         let mut case_depth = 0u32;
+        let open_line = self.c.line;
         loop {
             self.blanks();
-            let Some(b) = self.c.peek() else { break };
+            let Some(b) = self.c.peek() else {
+                match term {
+                    Term::Eof => {}
+                    Term::Brace => note_unparsed(open_line, TO_END, || "`{` never closed".into()),
+                    Term::Paren => note_unparsed(open_line, TO_END, || "`(` never closed".into()),
+                }
+                break;
+            };
             match b {
                 b'\n' => {
                     self.newline();
@@ -153,6 +174,10 @@ impl<'a> Sh<'a> {
                     break;
                 }
                 b')' => {
+                    if case_depth == 0 {
+                        let line = self.c.line;
+                        note_unparsed(line, line, || "unmatched `)`".into());
+                    }
                     self.c.bump();
                     continue;
                 }
@@ -189,6 +214,11 @@ impl<'a> Sh<'a> {
             let word = self.peek_bare_word();
             match word.as_deref() {
                 Some(k) if KEYWORDS_SKIP.contains(&k) => {
+                    match k {
+                        "if" => self.open.push(("if", self.c.line)),
+                        "while" | "until" => self.open.push(("while", self.c.line)),
+                        _ => {}
+                    }
                     self.jump(self.c.i + k.len());
                     if matches!(k, "if" | "while" | "until") {
                         self.weak += 1;
@@ -196,6 +226,17 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some(k) if KEYWORDS_CLOSE.contains(&k) => {
+                    let opener = match k {
+                        "fi" => "if",
+                        "esac" => "case",
+                        _ => "while",
+                    };
+                    if self.open.last().is_some_and(|(o, _)| *o == opener) {
+                        self.open.pop();
+                    } else {
+                        let line = self.c.line;
+                        note_unparsed(line, line, || format!("`{k}` without its opening keyword"));
+                    }
                     self.jump(self.c.i + k.len());
                     self.weak = self.weak.saturating_sub(1);
                     if k == "esac" {
@@ -211,6 +252,7 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some("case") => {
+                    self.open.push(("case", self.c.line));
                     self.jump(self.c.i + 4);
                     self.blanks();
                     let subject = self.word();
@@ -225,6 +267,7 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some("for") | Some("select") => {
+                    self.open.push(("while", self.c.line));
                     let kw_len = word.as_deref().map(str::len).unwrap_or(3);
                     self.jump(self.c.i + kw_len);
                     self.weak += 1;
@@ -313,6 +356,10 @@ impl<'a> Sh<'a> {
             let before = self.c.i;
             self.pipeline(&mut out);
             if self.c.i == before {
+                let line = self.c.line;
+                note_unparsed(line, line, || {
+                    format!("unexpected character {:?}", char::from(b))
+                });
                 self.c.bump();
             }
         }
@@ -722,6 +769,7 @@ impl<'a> Sh<'a> {
         let mut k = start;
         let mut body_end = src.len();
         let mut next = src.len();
+        let mut closed = false;
         while k < src.len() {
             let line_end = src[k..]
                 .iter()
@@ -738,11 +786,17 @@ impl<'a> Sh<'a> {
             if cmp == delim {
                 body_end = k;
                 next = (line_end + 1).min(src.len());
+                closed = true;
                 break;
             }
             k = line_end + 1;
         }
         self.hd_cursor = next;
+        if !closed {
+            note_unparsed(body_line, TO_END, || {
+                format!("heredoc `{delim}` never closed")
+            });
+        }
         let text = String::from_utf8_lossy(&src[start.min(body_end)..body_end]).into_owned();
         if quoted {
             return Expr::Str(text);
@@ -753,6 +807,7 @@ impl<'a> Sh<'a> {
             hd_line_end: None,
             hd_cursor: 0,
             weak: 0,
+            open: Vec::new(),
         };
         let e = inner.dquoted_until(None);
         self.functions.extend(inner.functions);
@@ -811,10 +866,14 @@ impl<'a> Sh<'a> {
                 b'\'' => {
                     // Quote boundaries split the word into pieces, so `c'u'rl` reads as built.
                     flush(&mut lit, &mut pieces);
+                    let line = self.c.line;
                     self.c.bump();
                     let from = self.c.i;
                     while self.c.peek().is_some_and(|b| b != b'\'') {
                         self.c.bump();
+                    }
+                    if self.c.peek().is_none() {
+                        note_unparsed(line, TO_END, || "quote `'` never closed".into());
                     }
                     lit.push_str(&self.c.slice(from, self.c.i));
                     self.c.bump();
@@ -880,9 +939,12 @@ impl<'a> Sh<'a> {
     fn dquoted_until(&mut self, close: Option<u8>) -> Expr {
         let mut pieces = Vec::new();
         let mut lit = String::new();
+        let line = self.c.line;
+        let mut closed = close.is_none();
         while let Some(b) = self.c.peek() {
             if Some(b) == close {
                 self.c.bump();
+                closed = true;
                 break;
             }
             match b {
@@ -913,6 +975,9 @@ impl<'a> Sh<'a> {
                 }
             }
         }
+        if !closed {
+            note_unparsed(line, TO_END, || "quote `\"` never closed".into());
+        }
         flush(&mut lit, &mut pieces);
         if pieces.is_empty() {
             return Expr::Str(String::new());
@@ -934,9 +999,13 @@ impl<'a> Sh<'a> {
                 }
                 self.c.bump();
             }
+            if self.c.peek().is_none() {
+                note_unparsed(pos.line, TO_END, || "backquote never closed".into());
+            }
             let text = self.c.slice(from, self.c.i).replace("\\`", "`");
             self.c.bump();
             let Some(_guard) = DepthGuard::enter() else {
+                note_unparsed(pos.line, pos.line, || "nested too deeply".into());
                 return Expr::Unknown;
             };
             let m = parse_at(&text, pos.line);
@@ -967,6 +1036,9 @@ impl<'a> Sh<'a> {
                         depth -= 1;
                     }
                     self.c.bump();
+                }
+                if self.c.peek().is_none() {
+                    note_unparsed(pos.line, TO_END, || "`${` never closed".into());
                 }
                 let text = self.c.slice(from, self.c.i);
                 self.c.bump();
@@ -1028,6 +1100,7 @@ fn param_expansion(text: &str, pos: Pos) -> Expr {
                 hd_line_end: None,
                 hd_cursor: 0,
                 weak: 0,
+                open: Vec::new(),
             };
             let d = inner.word();
             return Expr::Or(vec![var_expr, d]);
