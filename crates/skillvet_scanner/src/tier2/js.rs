@@ -23,6 +23,9 @@ pub fn parse(src: &str) -> Module {
             functions: Vec::new(),
             weak: 0,
             class: None,
+            pending: Vec::new(),
+            stmt_level: false,
+            no_assign: 0,
         };
         let body = p.statements(false);
         let mut m = Module::new(Lang::JavaScript);
@@ -56,13 +59,20 @@ fn too_deep(line: u32) {
 
 fn lex(src: &str, line: u32) -> Vec<Token> {
     let mut c = Cursor::new(src, line);
-    let mut out: Vec<Token> = Vec::new();
     if src.starts_with("#!") {
         while c.peek().is_some_and(|b| b != b'\n') {
             c.bump();
         }
     }
+    lex_tokens(&mut c, false).0
+}
+
+/// Tokens from the cursor to the end, or (`in_template`) to the `}` that closes a `${`
+/// substitution, which is consumed; the flag says whether that `}` was found.
+fn lex_tokens(c: &mut Cursor, in_template: bool) -> (Vec<Token>, bool) {
+    let mut out: Vec<Token> = Vec::new();
     let mut nl = false;
+    let mut braces = 0u32;
     while let Some(b) = c.peek() {
         match b {
             b'\n' => {
@@ -138,7 +148,7 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
             Tok::Str(vec![StrPart::Lit(s)])
         } else if b == b'`' {
             c.bump();
-            template(&mut c, pos.line)
+            template(c, pos.line)
         } else if b == b'/' && regex_allowed(out.last()) {
             c.bump();
             let mut class = false;
@@ -169,6 +179,14 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
             for _ in 0..op.len() {
                 c.bump();
             }
+            if in_template {
+                match op {
+                    "{" => braces += 1,
+                    "}" if braces == 0 => return (out, true),
+                    "}" => braces -= 1,
+                    _ => {}
+                }
+            }
             Tok::Op(op)
         } else {
             note_unparsed(pos.line, pos.line, || {
@@ -184,7 +202,7 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
         });
         nl = false;
     }
-    out
+    (out, !in_template)
 }
 
 fn regex_allowed(prev: Option<&Token>) -> bool {
@@ -212,7 +230,8 @@ fn regex_allowed(prev: Option<&Token>) -> bool {
     }
 }
 
-/// Template literal body after the opening backtick.
+/// Template literal body after the opening backtick; `${…}` substitutions are lexed as
+/// code (they may hold strings, regexes and templates of their own).
 fn template(c: &mut Cursor, open_line: u32) -> Tok {
     let mut parts = Vec::new();
     let mut from = c.i;
@@ -221,6 +240,7 @@ fn template(c: &mut Cursor, open_line: u32) -> Tok {
             b'\\' => {
                 c.bump();
                 c.bump();
+                continue;
             }
             b'`' => {
                 break;
@@ -232,43 +252,22 @@ fn template(c: &mut Cursor, open_line: u32) -> Tok {
                 c.bump();
                 c.bump();
                 let line = c.line;
-                let start = c.i;
-                let mut depth = 0i32;
-                while let Some(x) = c.peek() {
-                    match x {
-                        b'{' => depth += 1,
-                        b'}' if depth == 0 => break,
-                        b'}' => depth -= 1,
-                        b'`' => {
-                            // Nested template: skip it whole (lexed later with `inner`).
-                            c.bump();
-                            skip_template(c);
-                            continue;
-                        }
-                        b'"' | b'\'' => {
-                            c.bump();
-                            while let Some(y) = c.peek() {
-                                if y == b'\\' {
-                                    c.bump();
-                                } else if y == x || y == b'\n' {
-                                    break;
-                                }
-                                c.bump();
-                            }
-                        }
-                        _ => {}
-                    }
-                    c.bump();
-                }
-                let inner = c.slice(start, c.i);
-                c.bump();
-                if c.peek().is_none() {
-                    note_unparsed(line, TO_END, || "template substitution never closed".into());
-                }
                 let toks = match DepthGuard::enter() {
-                    Some(_g) => lex(&inner, line),
+                    Some(_g) => {
+                        let (toks, closed) = lex_tokens(c, true);
+                        if !closed {
+                            note_unparsed(line, TO_END, || {
+                                "template substitution never closed".into()
+                            });
+                        }
+                        toks
+                    }
                     None => {
                         too_deep(line);
+                        while c.peek().is_some_and(|b| b != b'}') {
+                            c.bump();
+                        }
+                        c.bump();
                         Vec::new()
                     }
                 };
@@ -290,55 +289,19 @@ fn template(c: &mut Cursor, open_line: u32) -> Tok {
     Tok::Str(parts)
 }
 
-/// Moves past a template literal body without tokenizing it.
-fn skip_template(c: &mut Cursor) {
-    let Some(_guard) = DepthGuard::enter() else {
-        while c.peek().is_some_and(|b| b != b'`') {
-            c.bump();
-        }
-        c.bump();
-        return;
-    };
-    while let Some(b) = c.peek() {
-        match b {
-            b'\\' => {
-                c.bump();
-            }
-            b'`' => {
-                c.bump();
-                return;
-            }
-            b'$' if c.peek_at(1) == Some(b'{') => {
-                c.bump();
-                let mut depth = 0i32;
-                while let Some(x) = c.peek() {
-                    c.bump();
-                    match x {
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth <= 0 {
-                                break;
-                            }
-                        }
-                        b'`' => skip_template(c),
-                        _ => {}
-                    }
-                }
-                continue;
-            }
-            _ => {}
-        }
-        c.bump();
-    }
-}
-
 struct Parser<'a> {
     t: &'a [Token],
     i: usize,
     functions: Vec<Function>,
     weak: u32,
     class: Option<String>,
+    /// Assignments made inside expressions (`(x = v)`, `(a ||= []).push(…)`), emitted
+    /// before the statement that holds them.
+    pending: Vec<Stmt>,
+    /// The next `expr` is a statement's own: its `=` is the statement's assignment.
+    stmt_level: bool,
+    /// Inside an array pattern, where `a = 1` is a default, not an assignment.
+    no_assign: u32,
 }
 
 fn bp(op: &str) -> Option<u8> {
@@ -409,10 +372,16 @@ impl<'a> Parser<'a> {
     /// Skips a TypeScript type annotation up to `,` `)` `=` `;` `{` (at depth 0) or `=>`.
     fn skip_type(&mut self) {
         let mut depth = 0i32;
+        // `(a: T) => U`: a function type, whose `=>` does not end it.
+        let function_type = self.at_op("(");
         while let Some(t) = self.peek() {
             match &t.tok {
                 Tok::Op("(" | "[" | "<") => depth += 1,
                 Tok::Op(")" | "]" | ">") if depth > 0 => depth -= 1,
+                // `Array<Array<T>>` closes two at once.
+                Tok::Op(">>") if depth > 0 => depth = (depth - 2).max(0),
+                Tok::Op(">>>") if depth > 0 => depth = (depth - 3).max(0),
+                Tok::Op("=>") if depth == 0 && function_type && self.t[self.i - 1].is_op(")") => {}
                 Tok::Op("{") if depth == 0 && self.i > 0 && !self.t[self.i - 1].is_op(":") => {
                     return;
                 }
@@ -448,26 +417,34 @@ impl<'a> Parser<'a> {
             return out;
         };
         let open = self.i.checked_sub(1).map(|k| self.t[k].pos.line);
+        let outer = std::mem::take(&mut self.pending);
+        let mut closed = !until_brace;
         while let Some(t) = self.peek() {
             if t.is_op("}") {
+                self.i += 1;
                 if until_brace {
-                    self.i += 1;
-                    return out;
+                    closed = true;
+                    break;
                 }
                 unexpected(t);
-                self.i += 1;
                 continue;
             }
             let before = self.i;
+            let at = out.len();
             self.statement(&mut out);
+            if !self.pending.is_empty() {
+                out.splice(at..at, std::mem::take(&mut self.pending));
+            }
             if self.i == before {
                 unexpected(t);
                 self.i += 1;
             }
         }
-        if until_brace && let Some(line) = open {
+        if !closed && let Some(line) = open {
             note_unparsed(line, line, || "block never closed".into());
         }
+        out.append(&mut self.pending);
+        self.pending = outer;
         out
     }
 
@@ -722,8 +699,21 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `a = 1, b.c = 2;`: each comma-separated assignment is a statement of its own.
     fn expression_statement(&mut self, out: &mut Vec<Stmt>, pos: Pos) {
+        loop {
+            self.expression_statement_part(out, pos);
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.end_of_statement();
+    }
+
+    fn expression_statement_part(&mut self, out: &mut Vec<Stmt>, pos: Pos) {
+        self.stmt_level = true;
         let lhs = self.expr_seq();
+        self.stmt_level = false;
         if let Some(Tok::Op(op)) = self.peek().map(|t| &t.tok)
             && ASSIGN_OPS.contains(op)
         {
@@ -758,7 +748,6 @@ impl<'a> Parser<'a> {
                 ),
                 _ => {
                     out.push(Stmt::Expr(value));
-                    self.eat_op(";");
                     return;
                 }
             };
@@ -771,7 +760,6 @@ impl<'a> Parser<'a> {
         } else {
             out.push(Stmt::Expr(lhs));
         }
-        self.end_of_statement();
     }
 
     /// A statement ends at `;`, before `}` or `)`, at a line break (ASI) or at the end;
@@ -1198,11 +1186,35 @@ impl<'a> Parser<'a> {
             self.i = self.t.len();
             return Expr::Unknown;
         };
+        let stmt_level = std::mem::take(&mut self.stmt_level);
         // Arrow functions.
         if let Some(f) = self.try_arrow() {
             return f;
         }
+        let pos = self.pos();
         let cond = self.binary(0);
+        if !stmt_level
+            && self.no_assign == 0
+            && let Some(Tok::Op(op)) = self.peek().map(|t| &t.tok)
+            && ASSIGN_OPS.contains(op)
+            && let Some(target) = assign_target(&cond)
+        {
+            // An assignment inside an expression: its value is the right-hand side.
+            self.i += 1;
+            let rhs = self.expr();
+            let value = match *op {
+                "=" => rhs,
+                "+=" => Expr::Concat(vec![cond, rhs]),
+                _ => Expr::Mix(vec![cond, rhs]),
+            };
+            self.pending.push(Stmt::Assign {
+                targets: vec![target],
+                value: value.clone(),
+                weak: true,
+                pos,
+            });
+            return value;
+        }
         if self.eat_op("?") {
             let a = self.expr();
             self.eat_op(":");
@@ -1266,7 +1278,11 @@ impl<'a> Parser<'a> {
             self.weak = outer;
             b
         } else {
-            vec![Stmt::Return(self.expr())]
+            let outer = std::mem::take(&mut self.pending);
+            let e = self.expr();
+            let mut body = std::mem::replace(&mut self.pending, outer);
+            body.push(Stmt::Return(e));
+            body
         };
         Some(Expr::Lambda(Box::new(Function {
             name: "<arrow>".into(),
@@ -1353,6 +1369,9 @@ impl<'a> Parser<'a> {
                     return Expr::Unknown;
                 }
                 let callee = self.member_only();
+                if self.at_op("<") {
+                    self.skip_type_args();
+                }
                 let args = if self.at_op("(") {
                     self.args()
                 } else {
@@ -1379,6 +1398,48 @@ impl<'a> Parser<'a> {
                 e
             }
         }
+    }
+
+    /// TypeScript type arguments of a call (`gql<{ a: T }>(…)`, `new Set<string>()`): skips
+    /// them when a balanced `<…>` is followed by `(` or a template; else leaves `<` alone
+    /// (a comparison).
+    fn skip_type_args(&mut self) -> bool {
+        let mut angle = 0i32;
+        let mut depth = 0i32;
+        for k in self.i..self.t.len().min(self.i + 400) {
+            let t = &self.t[k];
+            match &t.tok {
+                Tok::Op("<") => angle += 1,
+                Tok::Op(">") => angle -= 1,
+                Tok::Op(">>") => angle -= 2,
+                Tok::Op(">>>") => angle -= 3,
+                Tok::Op("(" | "[" | "{") => depth += 1,
+                Tok::Op(")" | "]" | "}") => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                Tok::Op(";" | "=" | "&&" | "||" | "==" | "===" | "!=" | "!==" | "?")
+                    if depth == 0 =>
+                {
+                    return false;
+                }
+                _ if depth == 0 && k > self.i && t.nl_before => return false,
+                _ => {}
+            }
+            if angle <= 0 {
+                let next = self.t.get(k + 1);
+                let call = angle == 0
+                    && depth == 0
+                    && next.is_some_and(|n| n.is_op("(") || matches!(n.tok, Tok::Str(_)));
+                if call {
+                    self.i = k + 1;
+                }
+                return call;
+            }
+        }
+        false
     }
 
     /// `a.b.c` without calls (the callee of `new`).
@@ -1464,6 +1525,7 @@ impl<'a> Parser<'a> {
                         command: false,
                     }));
                 }
+                Tok::Op("<") if self.skip_type_args() => {}
                 Tok::Op("[") => {
                     self.i += 1;
                     let idx = self.expr_seq();
@@ -1542,7 +1604,9 @@ impl<'a> Parser<'a> {
             }
             Tok::Op("(") => {
                 self.i += 1;
+                let outer = std::mem::take(&mut self.no_assign);
                 let e = self.expr_seq();
+                self.no_assign = outer;
                 self.eat_op(")");
                 e
             }
@@ -1560,7 +1624,13 @@ impl<'a> Parser<'a> {
                     }
                     self.eat_op("...");
                     let before = self.i;
+                    self.no_assign += 1;
                     items.push(self.expr());
+                    self.no_assign -= 1;
+                    if self.eat_op("=") {
+                        // A default in an array pattern (`[dir = ".", , out] = argv`).
+                        let _ = self.expr();
+                    }
                     if self.i == before {
                         self.i += 1;
                     }
@@ -1676,6 +1746,9 @@ fn template_parts(parts: &[StrPart]) -> Vec<Expr> {
                     functions: Vec::new(),
                     weak: 0,
                     class: None,
+                    pending: Vec::new(),
+                    stmt_level: false,
+                    no_assign: 0,
                 };
                 let e = p.expr_seq();
                 if let Some(t) = p.peek() {
@@ -1685,6 +1758,17 @@ fn template_parts(parts: &[StrPart]) -> Vec<Expr> {
             }
         })
         .collect()
+}
+
+/// What an assignment to `lhs` binds, if it is a place (name, member, index, pattern).
+fn assign_target(lhs: &Expr) -> Option<Target> {
+    match lhs {
+        Expr::Name(n, _) => Some(Target::Name(n.clone())),
+        Expr::Attr(b, f, _) => Some(Target::Attr((**b).clone(), f.clone())),
+        Expr::Index(b, _, _) => Some(Target::Index((**b).clone())),
+        Expr::Dict(_) | Expr::List(_) => pattern_target(lhs.clone()),
+        _ => None,
+    }
 }
 
 /// Binding pattern (`{a, b: c}` / `[a, b]`) parsed as an expression → destructuring target.
@@ -1744,6 +1828,42 @@ mod tests {
             "const a = b / c / d;\nconst r = /ab\\/c[/]/g.test(x);\nlet z = `a${`b${c}`}`;\n",
         );
         assert_eq!(m.body.len(), 3, "{:?}", m.body);
+    }
+
+    #[test]
+    fn constructs_that_used_to_be_skipped() {
+        let cases = [
+            // An escape right before a substitution; escaped backquotes; a regex with a
+            // quote and a nested template inside a substitution.
+            "console.error(`\\nFAIL:\\n${problems.map((p) => `  - ${p}`).join(\"\\n\")}`);\n",
+            "const md = `use \\`x\\` and \\`\\`\\`` + y;\n",
+            "const sh = (s) => `'${String(s).replace(/'/g, `'\\\\''`)}'`;\n",
+            // Assignments inside expressions.
+            "setTimeout(() => (btn.textContent = LABEL), 1500);\n(byFile[f] ||= []).push(c);\n",
+            "e.type = \"button\", e.className = \"copy\", e.textContent = n;\n",
+            // Array patterns with defaults and holes.
+            "const [dir = \".\", , db] = process.argv.slice(2);\n",
+            // TypeScript type arguments and function types.
+            "const data = await gql<{ teams: { nodes: { id: string }[] } }>(q);\nconst keys = new Set<string>();\n",
+            "const f = g as (u: string, o: object) => Promise<unknown>;\nconst m: Map<string, Array<number>> = new Map();\nfoo();\n",
+        ];
+        for src in cases {
+            let m = parse(src);
+            assert_eq!(m.unparsed, vec![], "{src}");
+        }
+        // The substitution after `\\n` is read: `problems` reaches the call.
+        let s = format!("{:?}", parse(cases[0]).body);
+        assert!(s.contains("problems"), "{s}");
+        // `x` assigned inside parentheses is bound before the statement.
+        let m = parse("(x = process.env);\nfetch(u, { body: x });\n");
+        assert!(
+            matches!(&m.body[0], Stmt::Assign { targets, .. } if targets == &vec![Target::Name("x".into())]),
+            "{:?}",
+            m.body
+        );
+        // `foo()` after a `>>` in a type annotation is not swallowed.
+        let s = format!("{:?}", parse(cases[7]).body);
+        assert!(s.contains("foo"), "{s}");
     }
 
     #[test]

@@ -28,13 +28,14 @@ pub fn parse(src: &str) -> Module {
             module: Module::new(Lang::Python),
         };
         let mut i = 0;
-        let body = p.block(&lines, &mut i, 0, false, None);
-        if let Some(rest) = lines.get(i) {
-            // The script's first line was indented: the block ended at the first dedent.
-            let line = rest.toks[0].pos.line;
-            note_unparsed(line, TO_END, || {
-                "dedent below the first line's indentation".into()
-            });
+        // A script whose first line is indented (a snippet) goes on after the dedent.
+        let mut body = Vec::new();
+        while i < lines.len() {
+            let before = i;
+            body.extend(p.block(&lines, &mut i, 0, false, None));
+            if i == before {
+                i += 1;
+            }
         }
         p.module.body = body;
         p.module
@@ -242,7 +243,16 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
         };
         if b == b'\\' {
             c.bump();
-            c.bump();
+            if !raw && c.peek() == Some(b'N') && c.peek_at(1) == Some(b'{') {
+                // `\N{NAME}`: a named character, not a replacement field.
+                while c.peek().is_some_and(|x| x != b'}' && x != q && x != b'\n') {
+                    c.bump();
+                }
+            }
+            // In an f-string `\{{` is a backslash and an escaped brace.
+            if !(fmt && c.peek() == Some(b'{')) {
+                c.bump();
+            }
             continue;
         }
         if b == q && (!triple || (c.peek_at(1) == Some(q) && c.peek_at(2) == Some(q))) {
@@ -421,6 +431,12 @@ impl Parser {
             toks = &toks[1..];
         }
         let kw = toks[0].name().unwrap_or("");
+        // `match`/`case` are keywords only at the head of a match statement.
+        let kw = if matches!(kw, "match" | "case") && !soft_keyword_statement(toks) {
+            ""
+        } else {
+            kw
+        };
         match kw {
             "import" => {
                 for item in split_top(&toks[1..], ",") {
@@ -661,6 +677,16 @@ impl Parser {
     }
 }
 
+/// `match x:` / `case [a, b]:` rather than `match = re.match(…)` or `match.group(1)`.
+fn soft_keyword_statement(toks: &[Token]) -> bool {
+    let subject_starts = match toks.get(1).map(|t| &t.tok) {
+        Some(Tok::Op(o)) => matches!(*o, "(" | "[" | "{" | "-" | "*"),
+        Some(_) => true,
+        None => false,
+    };
+    subject_starts && find_top(toks, ":").is_some()
+}
+
 /// Statements a `for` over a literal list may grow to when unrolled.
 const MAX_UNROLLED: usize = 64;
 
@@ -671,6 +697,18 @@ fn literal_elements(toks: &[Token]) -> Option<Vec<&[Token]>> {
     let paired = open.is_op("[") && close.is_op("]") || open.is_op("(") && close.is_op(")");
     if !paired || toks.len() < 3 {
         return None;
+    }
+    // `(a / b).glob(…)` starts and ends with brackets but is no literal.
+    let mut depth = 0i32;
+    for (k, t) in toks.iter().enumerate() {
+        if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            depth += 1;
+        } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth -= 1;
+            if depth == 0 && k + 1 < toks.len() {
+                return None;
+            }
+        }
     }
     let inner = &toks[1..toks.len() - 1];
     // `[x for x in …]` is a comprehension, not a literal.
@@ -706,17 +744,22 @@ fn split_top<'a>(toks: &'a [Token], sep: &str) -> Vec<&'a [Token]> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
+    // Lambdas whose parameter list (`lambda a, *b:`) is still open at depth 0.
+    let mut lambdas = 0u32;
     for (k, t) in toks.iter().enumerate() {
         if let Tok::Op(o) = t.tok {
             match o {
                 "(" | "[" | "{" => depth += 1,
                 ")" | "]" | "}" => depth -= 1,
-                _ if o == sep && depth == 0 => {
+                ":" if depth == 0 && lambdas > 0 => lambdas -= 1,
+                _ if o == sep && depth == 0 && lambdas == 0 => {
                     out.push(&toks[start..k]);
                     start = k + 1;
                 }
                 _ => {}
             }
+        } else if depth == 0 && t.is_name("lambda") {
+            lambdas += 1;
         }
     }
     if start < toks.len() {
@@ -1025,6 +1068,17 @@ impl<'a> ExprParser<'a> {
                 self.i += 1;
                 self.unary()
             }
+            Some(t) if t.is_name("yield") => {
+                // `x = yield v` / `yield from g` inside an expression.
+                self.i += 1;
+                if self.peek().is_some_and(|t| t.is_name("from")) {
+                    self.i += 1;
+                }
+                if self.peek().is_none() || self.at_op(")") {
+                    return Expr::Unknown;
+                }
+                self.expr()
+            }
             Some(t) if t.is_op("*") || t.is_op("**") => {
                 self.i += 1;
                 self.unary()
@@ -1224,19 +1278,45 @@ fn comprehension_or_expr(toks: &[Token]) -> Expr {
     }
 }
 
-/// `elt for t in iter [if c]` → the element and the iterable's data, mixed.
+/// Index of the first `for` outside brackets.
+fn top_for(toks: &[Token]) -> Option<usize> {
+    let mut depth = 0i32;
+    toks.iter().position(|t| {
+        if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            depth += 1;
+        } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth -= 1;
+        }
+        depth == 0 && t.is_name("for")
+    })
+}
+
+/// `elt for t in iter [if c]` → the element and the iterable's data, mixed; a dict
+/// comprehension's `key: value` element keeps both.
 fn comprehension(toks: &[Token], for_at: usize) -> Expr {
-    let elt = expr(&toks[..for_at]);
+    let elt_toks = &toks[..for_at];
+    let elt = match find_top(elt_toks, ":") {
+        Some(c) => Expr::Mix(vec![expr(&elt_toks[..c]), expr(&elt_toks[c + 1..])]),
+        None => expr(elt_toks),
+    };
     let rest = &toks[for_at + 1..];
     let in_at = rest
         .iter()
         .position(|t| t.is_name("in"))
         .unwrap_or(rest.len());
+    let mut depth = 0i32;
     let iter_end = rest
         .iter()
         .enumerate()
         .skip(in_at)
-        .find(|(_, t)| t.is_name("if") || t.is_name("for"))
+        .find(|(_, t)| {
+            if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+                depth += 1;
+            } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+                depth -= 1;
+            }
+            depth == 0 && (t.is_name("if") || t.is_name("for"))
+        })
         .map(|(k, _)| k)
         .unwrap_or(rest.len());
     let iter = expr(rest.get(in_at + 1..iter_end).unwrap_or(&[]));
@@ -1251,21 +1331,10 @@ fn container(open: &str, inner: &[Token]) -> Expr {
             Expr::List(Vec::new())
         };
     }
-    if let Some(k) = inner.iter().position(|t| t.is_name("for")) {
-        let depth_ok = {
-            let mut d = 0i32;
-            inner[..k].iter().all(|t| {
-                if t.is_op("(") || t.is_op("[") || t.is_op("{") {
-                    d += 1;
-                } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
-                    d -= 1;
-                }
-                true
-            }) && d == 0
-        };
-        if depth_ok && k > 0 {
-            return comprehension(inner, k);
-        }
+    if let Some(k) = top_for(inner)
+        && k > 0
+    {
+        return comprehension(inner, k);
     }
     let items = split_top(inner, ",");
     if open == "{" && items.iter().any(|it| find_top(it, ":").is_some()) {
@@ -1367,6 +1436,48 @@ mod tests {
         assert_eq!(m.functions[0].name, "f");
         assert_eq!(m.functions[1].name, "C.m");
         assert!(matches!(&m.body[2], Stmt::Import(i) if i.module == ".enc"));
+    }
+
+    fn assigned(m: &Module, name: &str) -> bool {
+        fn walk(body: &[Stmt], name: &str) -> bool {
+            body.iter().any(|s| match s {
+                Stmt::Assign { targets, .. } => targets.iter().any(|t| match t {
+                    Target::Name(n) => n == name,
+                    Target::Destructure(v) => v.iter().any(|(_, n)| n == name),
+                    _ => false,
+                }),
+                _ => false,
+            })
+        }
+        walk(&m.body, name) || m.functions.iter().any(|f| walk(&f.body, name))
+    }
+
+    #[test]
+    fn constructs_that_used_to_be_skipped() {
+        let cases = [
+            // `match` as a variable, and as a statement.
+            "import re\nmatch = re.match(r'x', s)\nif match:\n    print(match.group(0))\n",
+            "match cmd:\n    case [a, *rest]:\n        run(a)\n    case _:\n        pass\n",
+            // Comprehensions: dict, nested, with a nested iterable.
+            "d = {k: v for k, v in items.items() if v}\ncells = [[c for c in r] for r in rows]\n",
+            "xs = [x for x in [y for y in ys] if x]\n",
+            // Lambdas with several parameters inside call arguments.
+            "f(lambda *args, **kwargs: g(args), key=lambda a, b: (a, b))\n",
+            // Raw f-strings with escaped braces after a backslash, named escapes.
+            "h = re.search(rf\"\\brule\\s+{re.escape(n)}\\s*\\{{\", t)\nq = f\"\\N{DEGREE SIGN}{t}\"\n",
+            // A parenthesised call result iterated over is no literal tuple.
+            "for f in (root / \"cards\").glob(\"*.md\"):\n    print(f)\n",
+            "def gen():\n    x = yield 1\n    y = yield from other()\n",
+            "raise ValueError(msg) from err\n",
+        ];
+        for src in cases {
+            let m = parse(src);
+            assert_eq!(m.unparsed, vec![], "{src}");
+        }
+        assert!(assigned(&parse(cases[0]), "match"));
+        // A snippet whose first line is indented goes on after the dedent.
+        let m = parse("    x = 1\ny = os.environ\n");
+        assert!(assigned(&m, "y"), "{:?}", m.body);
     }
 
     #[test]

@@ -331,6 +331,12 @@ impl<'a> Sh<'a> {
                 self.skip_arith();
                 continue;
             }
+            if word.as_deref() == Some("[[")
+                && let Some(stmts) = self.test_command()
+            {
+                out.extend(stmts);
+                continue;
+            }
             if b == b'(' {
                 self.c.bump();
                 let inner = self.list(Term::Paren);
@@ -552,27 +558,7 @@ impl<'a> Sh<'a> {
                 && let Some((name, append)) = self.assignment_name()
             {
                 let value = if self.c.peek() == Some(b'(') {
-                    self.c.bump();
-                    let mut items = Vec::new();
-                    loop {
-                        self.blanks();
-                        match self.c.peek() {
-                            None => break,
-                            Some(b')') => {
-                                self.c.bump();
-                                break;
-                            }
-                            Some(b'\n') => self.newline(),
-                            _ => {
-                                let before = self.c.i;
-                                items.push(self.word());
-                                if self.c.i == before {
-                                    self.c.bump();
-                                }
-                            }
-                        }
-                    }
-                    Expr::List(items)
+                    self.array_literal()
                 } else {
                     self.word()
                 };
@@ -581,10 +567,21 @@ impl<'a> Sh<'a> {
             }
             word_pos.push(self.c.pos());
             let before = self.c.i;
-            let w = self.word();
+            let mut w = self.word();
             if self.c.i == before {
                 self.c.bump();
                 continue;
+            }
+            // `declare -a FILES=()` / `local -a xs=(a b)`: an array value.
+            if self.c.peek() == Some(b'(') && ends_with_eq(&w) {
+                let items = self.array_literal();
+                w = match w {
+                    Expr::Concat(mut v) => {
+                        v.push(items);
+                        Expr::Concat(v)
+                    }
+                    other => Expr::Concat(vec![other, items]),
+                };
             }
             words.push(w);
         }
@@ -664,6 +661,110 @@ impl<'a> Sh<'a> {
             )));
         }
         None
+    }
+
+    /// `(a b c)` after `NAME=`, at the `(`.
+    fn array_literal(&mut self) -> Expr {
+        self.c.bump();
+        let mut items = Vec::new();
+        loop {
+            self.blanks();
+            match self.c.peek() {
+                None => break,
+                Some(b')') => {
+                    self.c.bump();
+                    break;
+                }
+                Some(b'\n') => self.newline(),
+                _ => {
+                    let before = self.c.i;
+                    items.push(self.word());
+                    if self.c.i == before {
+                        self.c.bump();
+                    }
+                }
+            }
+        }
+        Expr::List(items)
+    }
+
+    /// `[[ … ]]` at the cursor: its words, with the operators a test may hold unquoted
+    /// (`=~ (a|b)`, `<`, `&&`) blanked so they read as words, not as pipes, subshells
+    /// and redirections. Substitutions inside still run. None when no `]]` closes it on
+    /// its line.
+    fn test_command(&mut self) -> Option<Vec<Stmt>> {
+        let src = self.c.src;
+        let start = self.c.i;
+        let mut k = start + 2;
+        let mut text = Vec::with_capacity(64);
+        // Read as the `[` command, so the nested parse does not come back here.
+        text.extend_from_slice(b"[ ");
+        let mut closed = false;
+        let mut depth = 0u32;
+        let mut quote: Option<u8> = None;
+        while k < src.len() {
+            let b = src[k];
+            if b == b'\n' && quote.is_none() && depth == 0 {
+                return None;
+            }
+            match (quote, b) {
+                (_, b'\\') if quote != Some(b'\'') => {
+                    text.push(b);
+                    k += 1;
+                    if let Some(&n) = src.get(k) {
+                        text.push(n);
+                    }
+                    k += 1;
+                    continue;
+                }
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'\'' | b'"') => quote = Some(b),
+                (None, b'$') if matches!(src.get(k + 1), Some(b'(' | b'{')) => {
+                    depth += 1;
+                    text.extend_from_slice(&src[k..k + 2]);
+                    k += 2;
+                    continue;
+                }
+                (None, b')' | b'}') if depth > 0 => depth -= 1,
+                (None, b']')
+                    if depth == 0
+                        && src.get(k + 1) == Some(&b']')
+                        && src.get(k + 2).is_none_or(|n| is_word_end(*n)) =>
+                {
+                    text.extend_from_slice(b" ]");
+                    k += 2;
+                    closed = true;
+                    break;
+                }
+                (None, b'(' | b')' | b'|' | b'&' | b'<' | b'>' | b';') if depth == 0 => {
+                    text.push(b' ');
+                    k += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            text.push(b);
+            k += 1;
+        }
+        if !closed {
+            return None;
+        }
+        let line = self.c.line;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let m = parse_at(&text, line);
+        let base = self.functions.len();
+        self.functions.extend(m.functions);
+        self.jump(k);
+        Some(
+            m.body
+                .into_iter()
+                .map(|st| match st {
+                    Stmt::Def(i) => Stmt::Def(i + base),
+                    other => other,
+                })
+                .collect(),
+        )
     }
 
     fn redirection(
@@ -1113,6 +1214,15 @@ fn param_expansion(text: &str, pos: Pos) -> Expr {
     }
 }
 
+/// A word that ends in `=` (`NAME=` before an array value).
+fn ends_with_eq(w: &Expr) -> bool {
+    match w {
+        Expr::Str(s) => s.ends_with('='),
+        Expr::Concat(v) => matches!(v.last(), Some(Expr::Str(s)) if s.ends_with('=')),
+        _ => false,
+    }
+}
+
 /// `X=v` / `X+=v` (append is string concatenation).
 fn assignment(name: String, value: Expr, append: bool, weak: bool, pos: Pos) -> Stmt {
     let value = if append {
@@ -1216,6 +1326,18 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains("/dev/null"), "{s}");
+    }
+
+    #[test]
+    fn tests_and_arrays_that_used_to_be_skipped() {
+        let src = "declare -a FILES=()\nlocal -a xs=(a \"$b\")\nif [[ $cmd =~ api\\.github\\.com/([^/]+)/(a|b) ]] && [[ -n \"$(id -u)\" ]]; then\n  curl -s \"$u\"\nfi\n";
+        let m = parse(src);
+        assert_eq!(m.unparsed, vec![]);
+        let s = calls(&m);
+        assert!(s.contains("curl") && s.contains("\"id\""), "{s}");
+        // An unclosed `[[` is read as before.
+        let m = parse("[[ -f x\necho ok\n");
+        assert!(calls(&m).contains("\"ok\""));
     }
 
     #[test]
