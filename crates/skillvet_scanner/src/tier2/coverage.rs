@@ -166,6 +166,28 @@ mod tests {
     }
 
     #[test]
+    fn syntax_errors_the_parsers_recover_from_are_still_reported() {
+        let reason = |m: &Module| {
+            m.unparsed
+                .iter()
+                .map(|u| u.reason.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        assert!(reason(&js::parse("f(a[1);\ng();\n")).contains("mismatched"));
+        assert!(reason(&js::parse("function f() {\n  g();\n")).contains("never closed"));
+        assert!(reason(&python::parse("if x\n    y()\n")).contains("without `:`"));
+        assert!(reason(&python::parse("s = f\"{g(x}\"\n")).contains("never closed"));
+        assert!(reason(&python::parse("s = f\"a}\"\n")).contains("single `}`"));
+        assert!(reason(&shell::parse("[[ -f x ] && echo y\n")).contains("`[[`"));
+        assert!(
+            reason(&shell::parse("case $1 in\n  --out\n    x=1 ;;\nesac\n"))
+                .contains("case pattern")
+        );
+        assert!(reason(&shell::parse("echo \"${HOME\n}\"\n")).contains("another line"));
+    }
+
+    #[test]
     fn nested_parses_report_into_the_outer_script() {
         let m = shell::parse("x=$(echo `cat 'a`)\necho ok\n");
         assert!(!m.unparsed.is_empty());

@@ -64,7 +64,43 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
             c.bump();
         }
     }
-    lex_tokens(&mut c, false).0
+    let toks = lex_tokens(&mut c, false).0;
+    check_brackets(&toks);
+    toks
+}
+
+/// Reports a closing bracket that does not match the open one and brackets never closed:
+/// the parser recovers from both silently, pairing the wrong groups.
+fn check_brackets(toks: &[Token]) {
+    let mut open: Vec<(&str, u32)> = Vec::new();
+    for t in toks {
+        let Tok::Op(o) = t.tok else { continue };
+        let want = match o {
+            "(" | "[" | "{" => {
+                open.push((o, t.pos.line));
+                continue;
+            }
+            ")" => "(",
+            "]" => "[",
+            "}" => "{",
+            _ => continue,
+        };
+        match open.last() {
+            Some((top, _)) if *top == want => {
+                open.pop();
+            }
+            _ => {
+                note_unparsed(t.pos.line, t.pos.line, || format!("mismatched `{o}`"));
+                // Resynchronise on the nearest matching opener, if any.
+                if let Some(k) = open.iter().rposition(|(x, _)| *x == want) {
+                    open.truncate(k);
+                }
+            }
+        }
+    }
+    if let Some((o, line)) = open.first() {
+        note_unparsed(*line, *line, || format!("`{o}` never closed"));
+    }
 }
 
 /// Tokens from the cursor to the end, or (`in_template`) to the `}` that closes a `${`

@@ -248,9 +248,13 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
                 while c.peek().is_some_and(|x| x != b'}' && x != q && x != b'\n') {
                     c.bump();
                 }
+                if c.peek() == Some(b'}') {
+                    c.bump();
+                }
+                continue;
             }
-            // In an f-string `\{{` is a backslash and an escaped brace.
-            if !(fmt && c.peek() == Some(b'{')) {
+            // In an f-string `\{{` / `\}}` is a backslash and an escaped brace.
+            if !(fmt && matches!(c.peek(), Some(b'{' | b'}'))) {
                 c.bump();
             }
             continue;
@@ -270,6 +274,14 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
             flush(c, lit_start, c.i, &mut parts);
             break;
         }
+        if fmt && b == b'}' {
+            if c.peek_at(1) == Some(b'}') {
+                c.bump();
+            } else {
+                let line = c.line;
+                note_unparsed(line, line, || "single `}` in an f-string".into());
+            }
+        }
         if fmt && b == b'{' {
             if c.peek_at(1) == Some(b'{') {
                 flush(c, lit_start, c.i + 1, &mut parts);
@@ -284,6 +296,7 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
             let start = c.i;
             let mut depth = 0i32;
             let mut end = None;
+            let mut closed = false;
             while let Some(x) = c.peek() {
                 match x {
                     b'{' | b'(' | b'[' => depth += 1,
@@ -291,6 +304,7 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
                     b'}' if depth == 0 => {
                         end.get_or_insert(c.i);
                         c.bump();
+                        closed = true;
                         break;
                     }
                     b'}' => depth -= 1,
@@ -306,6 +320,11 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
                     _ => {}
                 }
                 c.bump();
+            }
+            if !closed {
+                note_unparsed(pos.line, pos.line, || {
+                    "f-string replacement field never closed".into()
+                });
             }
             let text = c.slice(start, end.unwrap_or(c.i));
             parts.push(StrPart::Expr(lex_inline(&text, pos)));
@@ -437,6 +456,24 @@ impl Parser {
         } else {
             kw
         };
+        if matches!(
+            kw,
+            "if" | "elif"
+                | "else"
+                | "while"
+                | "for"
+                | "with"
+                | "def"
+                | "class"
+                | "try"
+                | "except"
+                | "finally"
+                | "match"
+                | "case"
+        ) && find_top(toks, ":").is_none()
+        {
+            note_unparsed(pos.line, pos.line, || format!("`{kw}` header without `:`"));
+        }
         match kw {
             "import" => {
                 for item in split_top(&toks[1..], ",") {

@@ -191,12 +191,14 @@ impl<'a> Sh<'a> {
                     if self.c.peek() == Some(b'(') {
                         self.c.bump();
                     }
+                    let line = self.c.line;
                     while let Some(b) = self.c.peek() {
                         if b == b')' {
                             self.c.bump();
                             break;
                         }
                         if b == b'\n' {
+                            note_unparsed(line, line, || "case pattern without `)`".into());
                             self.newline();
                         } else {
                             self.c.bump();
@@ -331,11 +333,13 @@ impl<'a> Sh<'a> {
                 self.skip_arith();
                 continue;
             }
-            if word.as_deref() == Some("[[")
-                && let Some(stmts) = self.test_command()
-            {
-                out.extend(stmts);
-                continue;
+            if word.as_deref() == Some("[[") {
+                if let Some(stmts) = self.test_command() {
+                    out.extend(stmts);
+                    continue;
+                }
+                let line = self.c.line;
+                note_unparsed(line, line, || "`[[` not closed by `]]` on its line".into());
             }
             if b == b'(' {
                 self.c.bump();
@@ -1140,6 +1144,9 @@ impl<'a> Sh<'a> {
                 }
                 if self.c.peek().is_none() {
                     note_unparsed(pos.line, TO_END, || "`${` never closed".into());
+                } else if self.c.line != pos.line {
+                    let end = self.c.line;
+                    note_unparsed(pos.line, end, || "`${` closed on another line".into());
                 }
                 let text = self.c.slice(from, self.c.i);
                 self.c.bump();
