@@ -1121,19 +1121,16 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let params = self.params();
+        let (params, mut body) = self.params();
         if self.eat_op(":") {
             self.skip_type();
         }
-        let body = if self.eat_op("{") {
+        if self.eat_op("{") {
             let outer = self.weak;
             self.weak = 0;
-            let b = self.statements(true);
+            body.extend(self.statements(true));
             self.weak = outer;
-            b
-        } else {
-            Vec::new()
-        };
+        }
         Function {
             name,
             params,
@@ -1143,10 +1140,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn params(&mut self) -> Vec<Param> {
-        let mut params = Vec::new();
+    /// The parameter list at `(`, and a weak assignment of each default value
+    /// (`function send(d = process.env)` sends the environment when called without it).
+    fn params(&mut self) -> (Vec<Param>, Vec<Stmt>) {
+        let mut params: Vec<Param> = Vec::new();
+        let mut defaults = Vec::new();
         if !self.eat_op("(") {
-            return params;
+            return (params, defaults);
         }
         let mut depth = 0i32;
         let mut expect_name = true;
@@ -1181,7 +1181,22 @@ impl<'a> Parser<'a> {
                     rest = false;
                 }
                 Tok::Op("...") if depth == 0 => rest = true,
-                Tok::Op(":" | "=") if depth == 0 => expect_name = false,
+                Tok::Op("=") if depth == 0 => {
+                    expect_name = false;
+                    let pos = t.pos;
+                    self.i += 1;
+                    let value = self.expr();
+                    if let Some(p) = params.last().filter(|p| !p.name.contains(',')) {
+                        defaults.push(Stmt::Assign {
+                            targets: vec![Target::Name(p.name.clone())],
+                            value,
+                            weak: true,
+                            pos,
+                        });
+                    }
+                    continue;
+                }
+                Tok::Op(":") if depth == 0 => expect_name = false,
                 Tok::Name(n)
                     if depth == 0
                         && expect_name
@@ -1200,7 +1215,7 @@ impl<'a> Parser<'a> {
             }
             self.i += 1;
         }
-        params
+        (params, defaults)
     }
 
     /// Comma expression: keeps all parts' data.
@@ -1263,6 +1278,7 @@ impl<'a> Parser<'a> {
     fn try_arrow(&mut self) -> Option<Expr> {
         let start = self.i;
         let pos = self.pos();
+        let mut defaults = Vec::new();
         if self.at_name("async")
             && self
                 .peek_at(1)
@@ -1294,7 +1310,8 @@ impl<'a> Parser<'a> {
                 }
                 let after = self.i;
                 self.i = save;
-                let p = self.params();
+                let (p, d) = self.params();
+                defaults = d;
                 self.i = after;
                 p
             }
@@ -1307,19 +1324,19 @@ impl<'a> Parser<'a> {
             self.i = start;
             return None;
         }
-        let body = if self.eat_op("{") {
+        let mut body = defaults;
+        if self.eat_op("{") {
             let outer = self.weak;
             self.weak = 0;
-            let b = self.statements(true);
+            body.extend(self.statements(true));
             self.weak = outer;
-            b
         } else {
             let outer = std::mem::take(&mut self.pending);
             let e = self.expr();
-            let mut body = std::mem::replace(&mut self.pending, outer);
+            body.append(&mut self.pending);
+            self.pending = outer;
             body.push(Stmt::Return(e));
-            body
-        };
+        }
         Some(Expr::Lambda(Box::new(Function {
             name: "<arrow>".into(),
             params,

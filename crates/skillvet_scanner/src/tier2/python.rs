@@ -172,13 +172,15 @@ fn lex_token(c: &mut Cursor) -> Option<Tok> {
         if j < c.src.len()
             && (c.src[j] == b'"' || c.src[j] == b'\'')
             && word.len() <= 2
-            && word.chars().all(|ch| "rRbBuUfF".contains(ch))
+            && word.chars().all(|ch| "rRbBuUfFtT".contains(ch))
         {
             let lower = word.to_ascii_lowercase();
             while c.i < j {
                 c.bump();
             }
-            return Some(lex_string(c, lower.contains('r'), lower.contains('f')));
+            // t-strings (template strings) interpolate like f-strings.
+            let fmt = lower.contains('f') || lower.contains('t');
+            return Some(lex_string(c, lower.contains('r'), fmt));
         }
         while c.i < j {
             c.bump();
@@ -456,6 +458,9 @@ impl Parser {
         } else {
             kw
         };
+        if toks.iter().any(|t| t.is_op(":=")) && kw != "def" && kw != "class" {
+            out.extend(walrus_bindings(toks, weak));
+        }
         if matches!(
             kw,
             "if" | "elif"
@@ -529,8 +534,8 @@ impl Parser {
             }
             "def" => {
                 let name = toks.get(1).and_then(|t| t.name()).unwrap_or("").to_string();
-                let (params, rest) = def_params(&toks[2.min(toks.len())..]);
-                let body = self.suite(rest, lines, i, level, None);
+                let (params, mut body, rest) = def_params(&toks[2.min(toks.len())..]);
+                body.extend(self.suite(rest, lines, i, level, None));
                 let f = Function {
                     name: match class {
                         Some(c) => format!("{c}.{name}"),
@@ -714,6 +719,44 @@ impl Parser {
     }
 }
 
+/// `(name := value)` anywhere in a line binds `name` (the expression grammar only keeps
+/// the value): one assignment per walrus, before the statement.
+fn walrus_bindings(toks: &[Token], weak: bool) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    for k in 1..toks.len() {
+        if !toks[k].is_op(":=") {
+            continue;
+        }
+        let Some(n) = toks[k - 1].name() else {
+            continue;
+        };
+        // The value runs to a `,` or `:` at its own depth, or the bracket that encloses it.
+        let mut depth = 0i32;
+        let mut end = toks.len();
+        for (j, t) in toks.iter().enumerate().skip(k + 1) {
+            if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+                depth += 1;
+            } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+                if depth == 0 {
+                    end = j;
+                    break;
+                }
+                depth -= 1;
+            } else if depth == 0 && (t.is_op(",") || t.is_op(":") || t.is_name("for")) {
+                end = j;
+                break;
+            }
+        }
+        out.push(Stmt::Assign {
+            targets: vec![Target::Name(n.to_string())],
+            value: expr(&toks[k + 1..end]),
+            weak,
+            pos: toks[k - 1].pos,
+        });
+    }
+    out
+}
+
 /// `match x:` / `case [a, b]:` rather than `match = re.match(…)` or `match.group(1)`.
 fn soft_keyword_statement(toks: &[Token]) -> bool {
     let subject_starts = match toks.get(1).map(|t| &t.tok) {
@@ -827,11 +870,13 @@ fn dotted_alias(toks: &[Token]) -> (String, Option<String>) {
 }
 
 /// Parameters of `def name(...) -> T:`; returns them and the tokens after the colon.
-fn def_params(toks: &[Token]) -> (Vec<Param>, &[Token]) {
+/// Parameters of `def name(...) -> T:` with the statements binding their defaults, and the
+/// tokens after the colon.
+fn def_params(toks: &[Token]) -> (Vec<Param>, Vec<Stmt>, &[Token]) {
     let mut params = Vec::new();
     if !toks.first().is_some_and(|t| t.is_op("(")) {
         let colon = find_top(toks, ":").map(|k| k + 1).unwrap_or(toks.len());
-        return (params, &toks[colon..]);
+        return (params, Vec::new(), &toks[colon..]);
     }
     let mut depth = 0i32;
     let mut close = toks.len();
@@ -846,19 +891,35 @@ fn def_params(toks: &[Token]) -> (Vec<Param>, &[Token]) {
             }
         }
     }
-    for item in split_top(&toks[1..close.max(1)], ",") {
-        let rest = item.first().is_some_and(|t| t.is_op("*") || t.is_op("**"));
-        let name_tok = item.iter().find_map(|t| t.name());
-        if let Some(n) = name_tok {
-            params.push(Param {
-                name: n.to_string(),
-                rest,
-            });
-        }
-    }
+    let (params_, defaults) = param_list(&toks[1..close.max(1)]);
+    params.extend(params_);
     let after = &toks[(close + 1).min(toks.len())..];
     let colon = find_top(after, ":").map(|k| k + 1).unwrap_or(after.len());
-    (params, &after[colon..])
+    (params, defaults, &after[colon..])
+}
+
+/// `a, b: T = v, *rest, **kw` → the parameters, and a weak assignment of each default
+/// (`def send(d=dict(os.environ))` sends the environment when called without argument).
+fn param_list(toks: &[Token]) -> (Vec<Param>, Vec<Stmt>) {
+    let mut params = Vec::new();
+    let mut defaults = Vec::new();
+    for item in split_top(toks, ",") {
+        let rest = item.first().is_some_and(|t| t.is_op("*") || t.is_op("**"));
+        let Some(name_tok) = item.iter().find(|t| t.name().is_some()) else {
+            continue;
+        };
+        let n = name_tok.name().unwrap_or("").to_string();
+        if let Some(eq) = find_top(item, "=") {
+            defaults.push(Stmt::Assign {
+                targets: vec![Target::Name(n.clone())],
+                value: expr(&item[eq + 1..]),
+                weak: true,
+                pos: name_tok.pos,
+            });
+        }
+        params.push(Param { name: n, rest });
+    }
+    (params, defaults)
 }
 
 fn assign_targets(toks: &[Token]) -> Vec<Target> {
@@ -1028,25 +1089,26 @@ impl<'a> ExprParser<'a> {
     fn lambda(&mut self) -> Expr {
         let pos = self.peek().map(|t| t.pos).unwrap_or_default();
         self.i += 1;
-        let mut params = Vec::new();
+        // Parameters up to the colon outside brackets (defaults may hold slices, dicts).
+        let start = self.i;
+        let mut depth = 0i32;
         while let Some(t) = self.peek() {
-            if t.is_op(":") {
+            if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+                depth += 1;
+            } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+                depth -= 1;
+            } else if t.is_op(":") && depth <= 0 {
                 break;
-            }
-            if let Some(n) = t.name() {
-                params.push(Param {
-                    name: n.to_string(),
-                    rest: false,
-                });
             }
             self.i += 1;
         }
+        let (params, mut body) = param_list(&self.toks[start..self.i]);
         self.eat_op(":");
-        let body = self.expr();
+        body.push(Stmt::Return(self.expr()));
         Expr::Lambda(Box::new(Function {
             name: "<lambda>".into(),
             params,
-            body: vec![Stmt::Return(body)],
+            body,
             pos,
             class: None,
         }))

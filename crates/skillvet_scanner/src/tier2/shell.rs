@@ -25,6 +25,7 @@ pub fn parse_at(src: &str, line: u32) -> Module {
             hd_cursor: 0,
             weak: 0,
             open: Vec::new(),
+            brace_word: false,
         };
         let body = sh.list(Term::Eof);
         for (kw, line) in &sh.open {
@@ -60,6 +61,8 @@ struct Sh<'a> {
     /// Open compound commands (`if`, loops, `case`) and their lines, to report one whose
     /// `fi`/`done`/`esac` never comes.
     open: Vec<(&'static str, u32)>,
+    /// The last word read had an unquoted `{` (a candidate for brace expansion).
+    brace_word: bool,
 }
 
 const KEYWORDS_SKIP: &[&str] = &[
@@ -576,6 +579,19 @@ impl<'a> Sh<'a> {
                 self.c.bump();
                 continue;
             }
+            // `{cu,}rl` is `curl rl`: brace expansion makes several words.
+            if self.brace_word
+                && let Expr::Str(text) = &w
+                && let Some(expanded) = brace_expand(text)
+            {
+                let p = word_pos.last().copied().unwrap_or(pos);
+                let mut it = expanded.into_iter();
+                w = Expr::Str(it.next().unwrap_or_default());
+                for extra in it {
+                    words.push(std::mem::replace(&mut w, Expr::Str(extra)));
+                    word_pos.push(p);
+                }
+            }
             // `declare -a FILES=()` / `local -a xs=(a b)`: an array value.
             if self.c.peek() == Some(b'(') && ends_with_eq(&w) {
                 let items = self.array_literal();
@@ -913,6 +929,7 @@ impl<'a> Sh<'a> {
             hd_cursor: 0,
             weak: 0,
             open: Vec::new(),
+            brace_word: false,
         };
         let e = inner.dquoted_until(None);
         self.functions.extend(inner.functions);
@@ -951,6 +968,7 @@ impl<'a> Sh<'a> {
 
     /// One shell word: adjacent literal, quoted and expanded pieces.
     fn word(&mut self) -> Expr {
+        self.brace_word = false;
         let mut pieces: Vec<Expr> = Vec::new();
         let mut lit = String::new();
         let start = self.c.i;
@@ -1027,6 +1045,9 @@ impl<'a> Sh<'a> {
                     pieces.push(self.expansion());
                 }
                 _ => {
+                    if b == b'{' {
+                        self.brace_word = true;
+                    }
                     let from = self.c.i;
                     self.c.bump();
                     while self.c.peek().is_some_and(|b| (b & 0xC0) == 0x80) {
@@ -1150,6 +1171,15 @@ impl<'a> Sh<'a> {
                 }
                 let text = self.c.slice(from, self.c.i);
                 self.c.bump();
+                // (`${!arr[@]}` lists an array's keys and `${!pre*}` names: no indirection.)
+                if text.starts_with('!')
+                    && text[1..]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    // `${!name}`: the variable whose name is in `name`, unknown statically.
+                    note_unparsed(pos.line, pos.line, || "indirect expansion `${!…}`".into());
+                }
                 param_expansion(&text, pos)
             }
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
@@ -1209,6 +1239,7 @@ fn param_expansion(text: &str, pos: Pos) -> Expr {
                 hd_cursor: 0,
                 weak: 0,
                 open: Vec::new(),
+                brace_word: false,
             };
             let d = inner.word();
             return Expr::Or(vec![var_expr, d]);
@@ -1219,6 +1250,59 @@ fn param_expansion(text: &str, pos: Pos) -> Expr {
     } else {
         Expr::Mix(vec![var_expr])
     }
+}
+
+/// Bash brace expansion of an unquoted literal word: `{cu,}rl` → `curl`, `rl`;
+/// `a{b,c}d` → `abd`, `acd`. None when the word has no `{…,…}` (ranges `{1..3}` are left
+/// alone). At most 16 words.
+fn brace_expand(word: &str) -> Option<Vec<String>> {
+    brace_expand_at(word, 0)
+}
+
+fn brace_expand_at(word: &str, level: u32) -> Option<Vec<String>> {
+    if level >= 8 || word.len() > 4096 {
+        return None;
+    }
+    let b = word.as_bytes();
+    let open = b.iter().position(|c| *c == b'{')?;
+    let mut depth = 0;
+    let mut commas = Vec::new();
+    let mut close = None;
+    for (k, c) in b.iter().enumerate().skip(open) {
+        match c {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(k);
+                    break;
+                }
+            }
+            b',' if depth == 1 => commas.push(k),
+            _ => {}
+        }
+    }
+    let close = close?;
+    if commas.is_empty() {
+        return None;
+    }
+    let (pre, post) = (&word[..open], &word[close + 1..]);
+    let mut bounds = vec![open];
+    bounds.extend(&commas);
+    bounds.push(close);
+    let mut out = Vec::new();
+    for w in bounds.windows(2) {
+        let alt = format!("{pre}{}{post}", &word[w[0] + 1..w[1]]);
+        match brace_expand_at(&alt, level + 1) {
+            Some(more) => out.extend(more),
+            None => out.push(alt),
+        }
+        if out.len() >= 16 {
+            out.truncate(16);
+            break;
+        }
+    }
+    Some(out)
 }
 
 /// A word that ends in `=` (`NAME=` before an array value).
