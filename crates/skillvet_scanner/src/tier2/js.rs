@@ -1026,6 +1026,10 @@ impl<'a> Parser<'a> {
             return;
         }
         let outer = self.class.replace(name.clone());
+        // Field initialisers run in each new instance: they go into the constructor (made
+        // when there is none), not into the enclosing scope.
+        let class_pos = self.pos();
+        let mut fields: Vec<Stmt> = Vec::new();
         while let Some(t) = self.peek() {
             if t.is_op("}") {
                 self.i += 1;
@@ -1090,8 +1094,11 @@ impl<'a> Parser<'a> {
                     self.skip_type();
                 }
                 if self.eat_op("=") {
+                    let outer_pending = std::mem::take(&mut self.pending);
                     let value = self.expr();
-                    out.push(Stmt::Assign {
+                    fields.append(&mut self.pending);
+                    self.pending = outer_pending;
+                    fields.push(Stmt::Assign {
                         targets: vec![Target::Attr(Expr::Name("this".into(), pos), mname)],
                         value,
                         weak: true,
@@ -1099,6 +1106,25 @@ impl<'a> Parser<'a> {
                     });
                 }
                 self.eat_op(";");
+            }
+        }
+        if !fields.is_empty() {
+            let ctor = format!("{name}.constructor");
+            match self.functions.iter_mut().rev().find(|f| f.name == ctor) {
+                Some(f) => {
+                    fields.append(&mut f.body);
+                    f.body = fields;
+                }
+                None => {
+                    self.functions.push(Function {
+                        name: ctor,
+                        params: Vec::new(),
+                        body: fields,
+                        pos: class_pos,
+                        class: Some(name.clone()),
+                    });
+                    out.push(Stmt::Def(self.functions.len() - 1));
+                }
             }
         }
         self.class = outer;
@@ -1870,9 +1896,10 @@ mod tests {
         let src = "import * as fs from 'fs';\ninterface A { x: string }\ntype B = { y: number };\nexport class C {\n  private k: string = 'a';\n  async send(data: string): Promise<void> {\n    await fetch(this.k, { body: data });\n  }\n}\nfunction f(a: number, ...rest: string[]): void { return; }\nconst g = async (x) => { return x; };\n";
         let m = parse(src);
         let names: Vec<&str> = m.functions.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, vec!["C.send", "f", "g"]);
+        // The field initialiser `k = 'a'` runs in the (made-up) constructor.
+        assert_eq!(names, vec!["C.send", "C.constructor", "f", "g"]);
         assert_eq!(m.functions[0].params.len(), 1);
-        assert!(m.functions[1].params[1].rest);
+        assert!(m.functions[2].params[1].rest);
     }
 
     #[test]

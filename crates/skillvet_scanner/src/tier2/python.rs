@@ -26,6 +26,7 @@ pub fn parse(src: &str) -> Module {
         let lines = lex_lines(src);
         let mut p = Parser {
             module: Module::new(Lang::Python),
+            match_subject: None,
         };
         let mut i = 0;
         // A script whose first line is indented (a snippet) goes on after the dedent.
@@ -364,6 +365,8 @@ fn lex_inline(text: &str, pos: Pos) -> Vec<Token> {
 
 struct Parser {
     module: Module,
+    /// Subject of the innermost `match`, which its `case` patterns bind from.
+    match_subject: Option<Expr>,
 }
 
 impl Parser {
@@ -561,8 +564,30 @@ impl Parser {
                 if matches!(kw, "if" | "elif" | "while" | "match") && colon > 1 {
                     out.push(Stmt::Expr(expr(&toks[1..colon])));
                 }
+                if kw == "case"
+                    && let Some(subject) = &self.match_subject
+                {
+                    // Capture patterns (`case {**rest}:`, `case [cmd, *args]:`) bind parts
+                    // of the subject.
+                    let pattern = &toks[1..colon.max(1)];
+                    let guard = pattern.iter().position(|t| t.is_name("if"));
+                    for n in capture_names(&pattern[..guard.unwrap_or(pattern.len())]) {
+                        out.push(Stmt::Assign {
+                            targets: vec![Target::Name(n)],
+                            value: subject.clone(),
+                            weak: true,
+                            pos,
+                        });
+                    }
+                }
                 let rest = toks.get(colon + 1..).unwrap_or(&[]);
+                let outer = if kw == "match" && colon > 1 {
+                    self.match_subject.replace(expr(&toks[1..colon]))
+                } else {
+                    self.match_subject.clone()
+                };
                 out.extend(self.suite(rest, lines, i, level, class));
+                self.match_subject = outer;
             }
             "for" => {
                 let in_at = toks
@@ -717,6 +742,25 @@ impl Parser {
             pos,
         });
     }
+}
+
+/// Names a `case` pattern binds: bare names that are not classes or constants (`Point(`,
+/// `Color.RED`), keywords of class patterns (`x=`), `_` or literals.
+fn capture_names(pattern: &[Token]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, t) in pattern.iter().enumerate() {
+        let Some(n) = t.name() else { continue };
+        let next = pattern.get(k + 1);
+        let prev = k.checked_sub(1).map(|p| &pattern[p]);
+        if matches!(n, "_" | "None" | "True" | "False" | "as" | "if")
+            || next.is_some_and(|x| x.is_op("(") || x.is_op(".") || x.is_op("="))
+            || prev.is_some_and(|x| x.is_op("."))
+        {
+            continue;
+        }
+        out.push(n.to_string());
+    }
+    out
 }
 
 /// `(name := value)` anywhere in a line binds `name` (the expression grammar only keeps
