@@ -655,6 +655,10 @@ impl Parser {
                 out.push(Stmt::Return(expr(rest)));
             }
             "pass" | "break" | "continue" | "global" | "nonlocal" | "del" => {}
+            // `type Alias[T] = …` (3.12): a type, no data.
+            "type"
+                if toks.get(1).is_some_and(|t| t.name().is_some())
+                    && toks.get(2).is_some_and(|t| t.is_op("=") || t.is_op("[")) => {}
             "raise" | "assert" | "await" if toks.len() > 1 => {
                 // `raise E from cause`: both parts run.
                 let rest = &toks[1..];
@@ -1612,6 +1616,7 @@ mod tests {
             "for f in (root / \"cards\").glob(\"*.md\"):\n    print(f)\n",
             "def gen():\n    x = yield 1\n    y = yield from other()\n",
             "raise ValueError(msg) from err\n",
+            "type Env = dict[str, str]\ntype Pair[T] = tuple[T, T]\ntype = 3\n",
         ];
         for src in cases {
             let m = parse(src);
