@@ -185,6 +185,12 @@ mod tests {
                 .contains("case pattern")
         );
         assert!(reason(&shell::parse("echo \"${HOME\n}\"\n")).contains("another line"));
+        assert!(
+            reason(&shell::parse("if [ -f x ] then\n  echo y\nfi\n")).contains("without `then`")
+        );
+        assert!(reason(&shell::parse("for f in a b do\n  echo $f\ndone\n")).contains("`do`"));
+        let ok = "if a; then b; elif c\nthen d; fi\nwhile x\ndo y; done\nuntil z; do w; done\n";
+        assert_eq!(shell::parse(ok).unparsed, vec![]);
     }
 
     #[test]

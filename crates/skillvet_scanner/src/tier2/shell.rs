@@ -28,7 +28,7 @@ pub fn parse_at(src: &str, line: u32) -> Module {
             brace_word: false,
         };
         let body = sh.list(Term::Eof);
-        for (kw, line) in &sh.open {
+        for (kw, line, _) in &sh.open {
             note_unparsed(*line, *line, || format!("`{kw}` never closed"));
         }
         let mut m = Module::new(Lang::Shell);
@@ -60,7 +60,8 @@ struct Sh<'a> {
     weak: u32,
     /// Open compound commands (`if`, loops, `case`) and their lines, to report one whose
     /// `fi`/`done`/`esac` never comes.
-    open: Vec<(&'static str, u32)>,
+    /// With whether the body keyword (`then`, `do`) was seen yet.
+    open: Vec<(&'static str, u32, bool)>,
     /// The last word read had an unquoted `{` (a candidate for brace expansion).
     brace_word: bool,
 }
@@ -220,8 +221,17 @@ impl<'a> Sh<'a> {
             match word.as_deref() {
                 Some(k) if KEYWORDS_SKIP.contains(&k) => {
                     match k {
-                        "if" => self.open.push(("if", self.c.line)),
-                        "while" | "until" => self.open.push(("while", self.c.line)),
+                        "if" => self.open.push(("if", self.c.line, false)),
+                        "while" | "until" => self.open.push(("while", self.c.line, false)),
+                        "then" | "do" | "elif" => {
+                            let opener = if k == "do" { "while" } else { "if" };
+                            if let Some(top) = self.open.last_mut()
+                                && top.0 == opener
+                            {
+                                // `elif` needs a `then` of its own.
+                                top.2 = k != "elif";
+                            }
+                        }
                         _ => {}
                     }
                     self.jump(self.c.i + k.len());
@@ -236,8 +246,15 @@ impl<'a> Sh<'a> {
                         "esac" => "case",
                         _ => "while",
                     };
-                    if self.open.last().is_some_and(|(o, _)| *o == opener) {
-                        self.open.pop();
+                    if self.open.last().is_some_and(|(o, _, _)| *o == opener) {
+                        if let Some((_, line, false)) = self.open.pop()
+                            && opener != "case"
+                        {
+                            let body = if opener == "if" { "then" } else { "do" };
+                            note_unparsed(line, line, || {
+                                format!("`{opener}` without `{body}` at a command's start")
+                            });
+                        }
                     } else {
                         let line = self.c.line;
                         note_unparsed(line, line, || format!("`{k}` without its opening keyword"));
@@ -257,7 +274,7 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some("case") => {
-                    self.open.push(("case", self.c.line));
+                    self.open.push(("case", self.c.line, true));
                     self.jump(self.c.i + 4);
                     self.blanks();
                     let subject = self.word();
@@ -272,7 +289,7 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some("for") | Some("select") => {
-                    self.open.push(("while", self.c.line));
+                    self.open.push(("while", self.c.line, false));
                     let kw_len = word.as_deref().map(str::len).unwrap_or(3);
                     self.jump(self.c.i + kw_len);
                     self.weak += 1;
@@ -295,6 +312,9 @@ impl<'a> Sh<'a> {
                                 _ => {}
                             }
                             if self.peek_word_is("do") {
+                                // Without `;` or a newline, bash reads `do` as a list item.
+                                let line = self.c.line;
+                                note_unparsed(line, line, || "`do` needs `;` before it".into());
                                 break;
                             }
                             let before = self.c.i;
