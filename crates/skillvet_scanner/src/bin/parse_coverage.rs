@@ -14,6 +14,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// `println!` into the report string.
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 use clap::Parser;
 use serde::Serialize;
 use skillvet_scanner::tier2::coverage::{self, Status};
@@ -219,14 +227,17 @@ fn main() -> ExitCode {
             })
             .collect(),
     };
+    let mut out = String::new();
     if args.json {
-        println!(
+        outln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&report).expect("serialisable")
         );
-        return ExitCode::SUCCESS;
+        return emit(&out);
     }
-    println!(
+    outln!(
+        out,
         "{:<11} {:>5} {:>8} {:>7} {:>6} {:>9} {:>9}{}",
         "language",
         "files",
@@ -237,8 +248,9 @@ fn main() -> ExitCode {
         "unparsed",
         if args.repeat > 0 { "     MB/s" } else { "" }
     );
-    let row = |name: &str, t: &Tally| {
-        println!(
+    let row = |out: &mut String, name: &str, t: &Tally| {
+        outln!(
+            out,
             "{:<11} {:>5} {:>8} {:>7} {:>6} {:>9} {:>9}{}",
             name,
             t.files,
@@ -251,17 +263,32 @@ fn main() -> ExitCode {
         );
     };
     for (l, t) in &report.languages {
-        row(l, t);
+        row(&mut out, l, t);
     }
-    row("total", &report.total);
+    row(&mut out, "total", &report.total);
     for (l, r) in &report.reasons {
-        println!("\n{l}: what stopped the parser (files that may be read)");
+        outln!(
+            out,
+            "\n{l}: what stopped the parser (files that may be read)"
+        );
         for (why, n) in r {
-            println!("  {n:>4}  {why}");
+            outln!(out, "  {n:>4}  {why}");
         }
     }
     for e in explained {
-        println!("\n{e}");
+        outln!(out, "\n{e}");
     }
-    ExitCode::SUCCESS
+    emit(&out)
+}
+
+/// Writes the report; a closed pipe (`| head`) is not an error.
+fn emit(out: &str) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("parse-coverage: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }
