@@ -1457,5 +1457,13 @@ mod tests {
         let _ = parse(&src);
         let src = "`".repeat(10000);
         let _ = parse(&src);
+        // Brace expansion and `[[` tests stay bounded.
+        let _ = parse(&format!("echo {}\n", "{a,b,c}".repeat(500)));
+        let _ = parse(&format!(
+            "echo {}x{}\n",
+            "{a,".repeat(2000),
+            "}".repeat(2000)
+        ));
+        let _ = parse(&format!("{} ]]\n", "[[ $(".repeat(500)));
     }
 }
