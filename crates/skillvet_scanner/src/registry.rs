@@ -223,6 +223,8 @@ rule_ids! {
     T2VulnPathTraversal = "SV-T2-VULN-PATH-TRAVERSAL",
     T2VulnUnsafeDeserialization = "SV-T2-VULN-UNSAFE-DESERIALIZATION",
     T2VulnResourceExhaustion = "SV-T2-VULN-RESOURCE-EXHAUSTION",
+    // Tier 2: what the analysis could not read
+    T2UnparsedScript = "SV-T2-UNPARSED-SCRIPT",
 }
 
 /// What the catalogue says about a built-in rule.

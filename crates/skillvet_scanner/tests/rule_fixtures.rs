@@ -356,6 +356,19 @@ fn fixtures() -> Vec<Fixture> {
                 "import re\n@app.route('/match')\ndef m():\n    return str(bool(re.match(re.escape(request.args['pattern']), 'abc')))\n",
             )]),
         ),
+        fx(
+            RuleId::T2UnparsedScript,
+            // Python 2 backquotes: a Python 3 parser cannot read the line.
+            skill(vec![file(
+                "scripts/fmt.py",
+                "import sys\ntext = `sys.stdin.read()`\nprint(text.strip())\n",
+            )]),
+            // Valid syntax that looks unusual.
+            skill(vec![file(
+                "scripts/fmt.py",
+                "import sys\nif (text := sys.stdin.read()):\n    words = {w: len(w) for w in text.split()}\n    print(f\"{len(words)!r:>4} {{words}}\", *sorted(words, key=lambda a, *_: a))\n",
+            )]),
+        ),
     ]
     .into_iter()
     .chain(agent_fixtures())

@@ -139,6 +139,10 @@ pub struct Module {
     pub lang: Lang,
     pub body: Vec<Stmt>,
     pub functions: Vec<Function>,
+    /// Source the front-end could not make sense of and skipped or degraded to
+    /// `Expr::Unknown` (in source order, at most [`MAX_UNPARSED`]). Empty when the script
+    /// was parsed completely. The data flow through these lines is not analysed.
+    pub unparsed: Vec<Unparsed>,
 }
 
 impl Module {
@@ -147,8 +151,78 @@ impl Module {
             lang,
             body: Vec::new(),
             functions: Vec::new(),
+            unparsed: Vec::new(),
         }
     }
+}
+
+/// A stretch of source a front-end did not understand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unparsed {
+    /// First line (1-based) of the stretch.
+    pub line: u32,
+    /// Last line (inclusive): the same line for a token the grammar did not expect, the end
+    /// of the script for an unterminated string or bracket that swallowed the rest.
+    pub end_line: u32,
+    /// What stopped the parser (`unexpected token "?"`, `unterminated string`…).
+    pub reason: String,
+}
+
+/// Most unparsed stretches recorded per script (hostile input can produce one per token).
+pub const MAX_UNPARSED: usize = 256;
+
+/// Last line number that stands for "the end of the script" in [`Unparsed::end_line`].
+pub const TO_END: u32 = u32::MAX;
+
+thread_local! {
+    static UNPARSED: std::cell::RefCell<Option<Vec<Unparsed>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Records a stretch the running front-end could not parse. Nested parses (command
+/// substitutions, f-string fields, template literals) report into the outermost script's
+/// list; outside [`collect_unparsed`] this does nothing.
+pub fn note_unparsed(line: u32, end_line: u32, reason: impl FnOnce() -> String) {
+    UNPARSED.with(|u| {
+        if let Some(v) = u.borrow_mut().as_mut()
+            && v.len() < MAX_UNPARSED
+        {
+            v.push(Unparsed {
+                line,
+                end_line: end_line.max(line),
+                reason: reason(),
+            });
+        }
+    });
+}
+
+/// Runs a front-end and returns what it reported through [`note_unparsed`], sorted by
+/// line. A call nested in another leaves its reports to the outer one (and returns none).
+pub fn collect_unparsed<T>(parse: impl FnOnce() -> T) -> (T, Vec<Unparsed>) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            UNPARSED.with(|u| *u.borrow_mut() = None);
+        }
+    }
+    let outer = UNPARSED.with(|u| {
+        let mut u = u.borrow_mut();
+        if u.is_some() {
+            return false;
+        }
+        *u = Some(Vec::new());
+        true
+    });
+    if !outer {
+        return (parse(), Vec::new());
+    }
+    let reset = Reset;
+    let value = parse();
+    let mut found = UNPARSED.with(|u| u.borrow_mut().take()).unwrap_or_default();
+    drop(reset);
+    found.sort_by_key(|u| (u.line, u.end_line));
+    found.dedup();
+    (value, found)
 }
 
 pub fn name(n: &str, pos: Pos) -> Expr {

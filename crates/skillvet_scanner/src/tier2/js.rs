@@ -14,31 +14,101 @@ const OPS: &[&str] = &[
 ];
 
 pub fn parse(src: &str) -> Module {
-    let toks = lex(src, 1);
-    let mut p = Parser {
-        t: &toks,
-        i: 0,
-        functions: Vec::new(),
-        weak: 0,
-        class: None,
-    };
-    let body = p.statements(false);
-    Module {
-        lang: Lang::JavaScript,
-        body,
-        functions: p.functions,
-    }
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let (mut module, unparsed) = collect_unparsed(|| {
+        let toks = lex(src, 1);
+        let mut p = Parser {
+            t: &toks,
+            i: 0,
+            functions: Vec::new(),
+            weak: 0,
+            class: None,
+            pending: Vec::new(),
+            stmt_level: false,
+            no_assign: 0,
+        };
+        let body = p.statements(false);
+        let mut m = Module::new(Lang::JavaScript);
+        m.body = body;
+        m.functions = p.functions;
+        m
+    });
+    module.unparsed = unparsed;
+    module
+}
+
+/// Reports a token the grammar had no place for.
+fn unexpected(t: &Token) {
+    note_unparsed(t.pos.line, t.pos.line, || {
+        format!(
+            "unexpected {}",
+            match &t.tok {
+                Tok::Name(n) => format!("name `{n}`"),
+                Tok::Str(_) => "string".into(),
+                Tok::Num(_) => "number".into(),
+                Tok::Op(o) => format!("`{o}`"),
+                Tok::Regex => "regular expression".into(),
+            }
+        )
+    });
+}
+
+fn too_deep(line: u32) {
+    note_unparsed(line, line, || "nested too deeply".into());
 }
 
 fn lex(src: &str, line: u32) -> Vec<Token> {
     let mut c = Cursor::new(src, line);
-    let mut out: Vec<Token> = Vec::new();
     if src.starts_with("#!") {
         while c.peek().is_some_and(|b| b != b'\n') {
             c.bump();
         }
     }
+    let toks = lex_tokens(&mut c, false).0;
+    check_brackets(&toks);
+    toks
+}
+
+/// Reports a closing bracket that does not match the open one and brackets never closed:
+/// the parser recovers from both silently, pairing the wrong groups.
+fn check_brackets(toks: &[Token]) {
+    let mut open: Vec<(&str, u32)> = Vec::new();
+    for t in toks {
+        let Tok::Op(o) = t.tok else { continue };
+        let want = match o {
+            "(" | "[" | "{" => {
+                open.push((o, t.pos.line));
+                continue;
+            }
+            ")" => "(",
+            "]" => "[",
+            "}" => "{",
+            _ => continue,
+        };
+        match open.last() {
+            Some((top, _)) if *top == want => {
+                open.pop();
+            }
+            _ => {
+                note_unparsed(t.pos.line, t.pos.line, || format!("mismatched `{o}`"));
+                // Resynchronise on the nearest matching opener, if any.
+                if let Some(k) = open.iter().rposition(|(x, _)| *x == want) {
+                    open.truncate(k);
+                }
+            }
+        }
+    }
+    if let Some((o, line)) = open.first() {
+        note_unparsed(*line, *line, || format!("`{o}` never closed"));
+    }
+}
+
+/// Tokens from the cursor to the end, or (`in_template`) to the `}` that closes a `${`
+/// substitution, which is consumed; the flag says whether that `}` was found.
+fn lex_tokens(c: &mut Cursor, in_template: bool) -> (Vec<Token>, bool) {
+    let mut out: Vec<Token> = Vec::new();
     let mut nl = false;
+    let mut braces = 0u32;
     while let Some(b) = c.peek() {
         match b {
             b'\n' => {
@@ -57,8 +127,12 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
                 continue;
             }
             b'/' if c.peek_at(1) == Some(b'*') => {
+                let open = c.line;
                 c.bump();
                 c.bump();
+                if !c.rest().windows(2).any(|w| w == b"*/") {
+                    note_unparsed(open, TO_END, || "comment never closed".into());
+                }
                 while c.peek().is_some() && !c.rest().starts_with(b"*/") {
                     if c.peek() == Some(b'\n') {
                         nl = true;
@@ -100,12 +174,17 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
                 }
                 c.bump();
             }
+            if c.peek() != Some(b) {
+                note_unparsed(pos.line, pos.line, || {
+                    "string not closed on its line".into()
+                });
+            }
             let s = unescape(&c.slice(from, c.i));
             c.bump();
             Tok::Str(vec![StrPart::Lit(s)])
         } else if b == b'`' {
             c.bump();
-            template(&mut c)
+            template(c, pos.line)
         } else if b == b'/' && regex_allowed(out.last()) {
             c.bump();
             let mut class = false;
@@ -122,6 +201,11 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
                 }
                 c.bump();
             }
+            if c.peek() != Some(b'/') {
+                note_unparsed(pos.line, pos.line, || {
+                    "regular expression not closed on its line".into()
+                });
+            }
             c.bump();
             while c.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
                 c.bump();
@@ -131,8 +215,19 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
             for _ in 0..op.len() {
                 c.bump();
             }
+            if in_template {
+                match op {
+                    "{" => braces += 1,
+                    "}" if braces == 0 => return (out, true),
+                    "}" => braces -= 1,
+                    _ => {}
+                }
+            }
             Tok::Op(op)
         } else {
+            note_unparsed(pos.line, pos.line, || {
+                format!("unexpected character {:?}", char::from(b))
+            });
             c.bump();
             continue;
         };
@@ -143,7 +238,7 @@ fn lex(src: &str, line: u32) -> Vec<Token> {
         });
         nl = false;
     }
-    out
+    (out, !in_template)
 }
 
 fn regex_allowed(prev: Option<&Token>) -> bool {
@@ -171,8 +266,9 @@ fn regex_allowed(prev: Option<&Token>) -> bool {
     }
 }
 
-/// Template literal body after the opening backtick.
-fn template(c: &mut Cursor) -> Tok {
+/// Template literal body after the opening backtick; `${…}` substitutions are lexed as
+/// code (they may hold strings, regexes and templates of their own).
+fn template(c: &mut Cursor, open_line: u32) -> Tok {
     let mut parts = Vec::new();
     let mut from = c.i;
     while let Some(b) = c.peek() {
@@ -180,6 +276,7 @@ fn template(c: &mut Cursor) -> Tok {
             b'\\' => {
                 c.bump();
                 c.bump();
+                continue;
             }
             b'`' => {
                 break;
@@ -191,39 +288,24 @@ fn template(c: &mut Cursor) -> Tok {
                 c.bump();
                 c.bump();
                 let line = c.line;
-                let start = c.i;
-                let mut depth = 0i32;
-                while let Some(x) = c.peek() {
-                    match x {
-                        b'{' => depth += 1,
-                        b'}' if depth == 0 => break,
-                        b'}' => depth -= 1,
-                        b'`' => {
-                            // Nested template: skip it whole (lexed later with `inner`).
-                            c.bump();
-                            skip_template(c);
-                            continue;
-                        }
-                        b'"' | b'\'' => {
-                            c.bump();
-                            while let Some(y) = c.peek() {
-                                if y == b'\\' {
-                                    c.bump();
-                                } else if y == x || y == b'\n' {
-                                    break;
-                                }
-                                c.bump();
-                            }
-                        }
-                        _ => {}
-                    }
-                    c.bump();
-                }
-                let inner = c.slice(start, c.i);
-                c.bump();
                 let toks = match DepthGuard::enter() {
-                    Some(_g) => lex(&inner, line),
-                    None => Vec::new(),
+                    Some(_g) => {
+                        let (toks, closed) = lex_tokens(c, true);
+                        if !closed {
+                            note_unparsed(line, TO_END, || {
+                                "template substitution never closed".into()
+                            });
+                        }
+                        toks
+                    }
+                    None => {
+                        too_deep(line);
+                        while c.peek().is_some_and(|b| b != b'}') {
+                            c.bump();
+                        }
+                        c.bump();
+                        Vec::new()
+                    }
                 };
                 parts.push(StrPart::Expr(toks));
                 from = c.i;
@@ -236,51 +318,11 @@ fn template(c: &mut Cursor) -> Tok {
     if c.i > from {
         parts.push(StrPart::Lit(unescape(&c.slice(from, c.i))));
     }
+    if c.peek().is_none() {
+        note_unparsed(open_line, TO_END, || "template literal never closed".into());
+    }
     c.bump();
     Tok::Str(parts)
-}
-
-/// Moves past a template literal body without tokenizing it.
-fn skip_template(c: &mut Cursor) {
-    let Some(_guard) = DepthGuard::enter() else {
-        while c.peek().is_some_and(|b| b != b'`') {
-            c.bump();
-        }
-        c.bump();
-        return;
-    };
-    while let Some(b) = c.peek() {
-        match b {
-            b'\\' => {
-                c.bump();
-            }
-            b'`' => {
-                c.bump();
-                return;
-            }
-            b'$' if c.peek_at(1) == Some(b'{') => {
-                c.bump();
-                let mut depth = 0i32;
-                while let Some(x) = c.peek() {
-                    c.bump();
-                    match x {
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth <= 0 {
-                                break;
-                            }
-                        }
-                        b'`' => skip_template(c),
-                        _ => {}
-                    }
-                }
-                continue;
-            }
-            _ => {}
-        }
-        c.bump();
-    }
 }
 
 struct Parser<'a> {
@@ -289,6 +331,13 @@ struct Parser<'a> {
     functions: Vec<Function>,
     weak: u32,
     class: Option<String>,
+    /// Assignments made inside expressions (`(x = v)`, `(a ||= []).push(…)`), emitted
+    /// before the statement that holds them.
+    pending: Vec<Stmt>,
+    /// The next `expr` is a statement's own: its `=` is the statement's assignment.
+    stmt_level: bool,
+    /// Inside an array pattern, where `a = 1` is a default, not an assignment.
+    no_assign: u32,
 }
 
 fn bp(op: &str) -> Option<u8> {
@@ -359,10 +408,16 @@ impl<'a> Parser<'a> {
     /// Skips a TypeScript type annotation up to `,` `)` `=` `;` `{` (at depth 0) or `=>`.
     fn skip_type(&mut self) {
         let mut depth = 0i32;
+        // `(a: T) => U`: a function type, whose `=>` does not end it.
+        let function_type = self.at_op("(");
         while let Some(t) = self.peek() {
             match &t.tok {
                 Tok::Op("(" | "[" | "<") => depth += 1,
                 Tok::Op(")" | "]" | ">") if depth > 0 => depth -= 1,
+                // `Array<Array<T>>` closes two at once.
+                Tok::Op(">>") if depth > 0 => depth = (depth - 2).max(0),
+                Tok::Op(">>>") if depth > 0 => depth = (depth - 3).max(0),
+                Tok::Op("=>") if depth == 0 && function_type && self.t[self.i - 1].is_op(")") => {}
                 Tok::Op("{") if depth == 0 && self.i > 0 && !self.t[self.i - 1].is_op(":") => {
                     return;
                 }
@@ -382,6 +437,7 @@ impl<'a> Parser<'a> {
         let mut out = Vec::new();
         let Some(_guard) = DepthGuard::enter() else {
             // Too deep: skip to the end of this block.
+            too_deep(self.pos().line);
             let mut depth = 0i32;
             while let Some(t) = self.peek() {
                 self.i += 1;
@@ -396,21 +452,35 @@ impl<'a> Parser<'a> {
             }
             return out;
         };
+        let open = self.i.checked_sub(1).map(|k| self.t[k].pos.line);
+        let outer = std::mem::take(&mut self.pending);
+        let mut closed = !until_brace;
         while let Some(t) = self.peek() {
             if t.is_op("}") {
-                if until_brace {
-                    self.i += 1;
-                    return out;
-                }
                 self.i += 1;
+                if until_brace {
+                    closed = true;
+                    break;
+                }
+                unexpected(t);
                 continue;
             }
             let before = self.i;
+            let at = out.len();
             self.statement(&mut out);
+            if !self.pending.is_empty() {
+                out.splice(at..at, std::mem::take(&mut self.pending));
+            }
             if self.i == before {
+                unexpected(t);
                 self.i += 1;
             }
         }
+        if !closed && let Some(line) = open {
+            note_unparsed(line, line, || "block never closed".into());
+        }
+        out.append(&mut self.pending);
+        self.pending = outer;
         out
     }
 
@@ -587,6 +657,7 @@ impl<'a> Parser<'a> {
                         let before = self.i;
                         self.statement(out);
                         if self.i == before {
+                            unexpected(t);
                             self.i += 1;
                         }
                     }
@@ -623,7 +694,7 @@ impl<'a> Parser<'a> {
                 } else {
                     out.push(Stmt::Expr(e));
                 }
-                self.eat_op(";");
+                self.end_of_statement();
             }
             "break" | "continue" | "debugger" => {
                 self.i += 1;
@@ -664,8 +735,21 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `a = 1, b.c = 2;`: each comma-separated assignment is a statement of its own.
     fn expression_statement(&mut self, out: &mut Vec<Stmt>, pos: Pos) {
+        loop {
+            self.expression_statement_part(out, pos);
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.end_of_statement();
+    }
+
+    fn expression_statement_part(&mut self, out: &mut Vec<Stmt>, pos: Pos) {
+        self.stmt_level = true;
         let lhs = self.expr_seq();
+        self.stmt_level = false;
         if let Some(Tok::Op(op)) = self.peek().map(|t| &t.tok)
             && ASSIGN_OPS.contains(op)
         {
@@ -700,7 +784,6 @@ impl<'a> Parser<'a> {
                 ),
                 _ => {
                     out.push(Stmt::Expr(value));
-                    self.eat_op(";");
                     return;
                 }
             };
@@ -713,7 +796,21 @@ impl<'a> Parser<'a> {
         } else {
             out.push(Stmt::Expr(lhs));
         }
-        self.eat_op(";");
+    }
+
+    /// A statement ends at `;`, before `}` or `)`, at a line break (ASI) or at the end;
+    /// anything else on the same line is syntax the expression grammar did not take.
+    fn end_of_statement(&mut self) {
+        if self.eat_op(";") {
+            return;
+        }
+        if let Some(t) = self.peek()
+            && !t.nl_before
+            && !t.is_op("}")
+            && !t.is_op(")")
+        {
+            unexpected(t);
+        }
     }
 
     /// Right-hand side of an assignment; chained `a = b = c` keeps the innermost value.
@@ -770,7 +867,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
-        self.eat_op(";");
+        self.end_of_statement();
     }
 
     fn for_header(&mut self, out: &mut Vec<Stmt>, pos: Pos) {
@@ -929,6 +1026,10 @@ impl<'a> Parser<'a> {
             return;
         }
         let outer = self.class.replace(name.clone());
+        // Field initialisers run in each new instance: they go into the constructor (made
+        // when there is none), not into the enclosing scope.
+        let class_pos = self.pos();
+        let mut fields: Vec<Stmt> = Vec::new();
         while let Some(t) = self.peek() {
             if t.is_op("}") {
                 self.i += 1;
@@ -973,6 +1074,9 @@ impl<'a> Parser<'a> {
                     "<computed>".to_string()
                 }
                 _ => {
+                    if let Some(t) = self.peek() {
+                        unexpected(t);
+                    }
                     self.i += 1;
                     continue;
                 }
@@ -990,8 +1094,11 @@ impl<'a> Parser<'a> {
                     self.skip_type();
                 }
                 if self.eat_op("=") {
+                    let outer_pending = std::mem::take(&mut self.pending);
                     let value = self.expr();
-                    out.push(Stmt::Assign {
+                    fields.append(&mut self.pending);
+                    self.pending = outer_pending;
+                    fields.push(Stmt::Assign {
                         targets: vec![Target::Attr(Expr::Name("this".into(), pos), mname)],
                         value,
                         weak: true,
@@ -999,6 +1106,25 @@ impl<'a> Parser<'a> {
                     });
                 }
                 self.eat_op(";");
+            }
+        }
+        if !fields.is_empty() {
+            let ctor = format!("{name}.constructor");
+            match self.functions.iter_mut().rev().find(|f| f.name == ctor) {
+                Some(f) => {
+                    fields.append(&mut f.body);
+                    f.body = fields;
+                }
+                None => {
+                    self.functions.push(Function {
+                        name: ctor,
+                        params: Vec::new(),
+                        body: fields,
+                        pos: class_pos,
+                        class: Some(name.clone()),
+                    });
+                    out.push(Stmt::Def(self.functions.len() - 1));
+                }
             }
         }
         self.class = outer;
@@ -1021,19 +1147,16 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let params = self.params();
+        let (params, mut body) = self.params();
         if self.eat_op(":") {
             self.skip_type();
         }
-        let body = if self.eat_op("{") {
+        if self.eat_op("{") {
             let outer = self.weak;
             self.weak = 0;
-            let b = self.statements(true);
+            body.extend(self.statements(true));
             self.weak = outer;
-            b
-        } else {
-            Vec::new()
-        };
+        }
         Function {
             name,
             params,
@@ -1043,10 +1166,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn params(&mut self) -> Vec<Param> {
-        let mut params = Vec::new();
+    /// The parameter list at `(`, and a weak assignment of each default value
+    /// (`function send(d = process.env)` sends the environment when called without it).
+    fn params(&mut self) -> (Vec<Param>, Vec<Stmt>) {
+        let mut params: Vec<Param> = Vec::new();
+        let mut defaults = Vec::new();
         if !self.eat_op("(") {
-            return params;
+            return (params, defaults);
         }
         let mut depth = 0i32;
         let mut expect_name = true;
@@ -1081,7 +1207,22 @@ impl<'a> Parser<'a> {
                     rest = false;
                 }
                 Tok::Op("...") if depth == 0 => rest = true,
-                Tok::Op(":" | "=") if depth == 0 => expect_name = false,
+                Tok::Op("=") if depth == 0 => {
+                    expect_name = false;
+                    let pos = t.pos;
+                    self.i += 1;
+                    let value = self.expr();
+                    if let Some(p) = params.last().filter(|p| !p.name.contains(',')) {
+                        defaults.push(Stmt::Assign {
+                            targets: vec![Target::Name(p.name.clone())],
+                            value,
+                            weak: true,
+                            pos,
+                        });
+                    }
+                    continue;
+                }
+                Tok::Op(":") if depth == 0 => expect_name = false,
                 Tok::Name(n)
                     if depth == 0
                         && expect_name
@@ -1100,7 +1241,7 @@ impl<'a> Parser<'a> {
             }
             self.i += 1;
         }
-        params
+        (params, defaults)
     }
 
     /// Comma expression: keeps all parts' data.
@@ -1118,14 +1259,39 @@ impl<'a> Parser<'a> {
 
     fn expr(&mut self) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            too_deep(self.pos().line);
             self.i = self.t.len();
             return Expr::Unknown;
         };
+        let stmt_level = std::mem::take(&mut self.stmt_level);
         // Arrow functions.
         if let Some(f) = self.try_arrow() {
             return f;
         }
+        let pos = self.pos();
         let cond = self.binary(0);
+        if !stmt_level
+            && self.no_assign == 0
+            && let Some(Tok::Op(op)) = self.peek().map(|t| &t.tok)
+            && ASSIGN_OPS.contains(op)
+            && let Some(target) = assign_target(&cond)
+        {
+            // An assignment inside an expression: its value is the right-hand side.
+            self.i += 1;
+            let rhs = self.expr();
+            let value = match *op {
+                "=" => rhs,
+                "+=" => Expr::Concat(vec![cond, rhs]),
+                _ => Expr::Mix(vec![cond, rhs]),
+            };
+            self.pending.push(Stmt::Assign {
+                targets: vec![target],
+                value: value.clone(),
+                weak: true,
+                pos,
+            });
+            return value;
+        }
         if self.eat_op("?") {
             let a = self.expr();
             self.eat_op(":");
@@ -1138,6 +1304,7 @@ impl<'a> Parser<'a> {
     fn try_arrow(&mut self) -> Option<Expr> {
         let start = self.i;
         let pos = self.pos();
+        let mut defaults = Vec::new();
         if self.at_name("async")
             && self
                 .peek_at(1)
@@ -1169,7 +1336,8 @@ impl<'a> Parser<'a> {
                 }
                 let after = self.i;
                 self.i = save;
-                let p = self.params();
+                let (p, d) = self.params();
+                defaults = d;
                 self.i = after;
                 p
             }
@@ -1182,15 +1350,19 @@ impl<'a> Parser<'a> {
             self.i = start;
             return None;
         }
-        let body = if self.eat_op("{") {
+        let mut body = defaults;
+        if self.eat_op("{") {
             let outer = self.weak;
             self.weak = 0;
-            let b = self.statements(true);
+            body.extend(self.statements(true));
             self.weak = outer;
-            b
         } else {
-            vec![Stmt::Return(self.expr())]
-        };
+            let outer = std::mem::take(&mut self.pending);
+            let e = self.expr();
+            body.append(&mut self.pending);
+            self.pending = outer;
+            body.push(Stmt::Return(e));
+        }
         Some(Expr::Lambda(Box::new(Function {
             name: "<arrow>".into(),
             params,
@@ -1202,6 +1374,7 @@ impl<'a> Parser<'a> {
 
     fn binary(&mut self, min: u8) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            too_deep(self.pos().line);
             self.i = self.t.len();
             return Expr::Unknown;
         };
@@ -1275,6 +1448,9 @@ impl<'a> Parser<'a> {
                     return Expr::Unknown;
                 }
                 let callee = self.member_only();
+                if self.at_op("<") {
+                    self.skip_type_args();
+                }
                 let args = if self.at_op("(") {
                     self.args()
                 } else {
@@ -1301,6 +1477,48 @@ impl<'a> Parser<'a> {
                 e
             }
         }
+    }
+
+    /// TypeScript type arguments of a call (`gql<{ a: T }>(…)`, `new Set<string>()`): skips
+    /// them when a balanced `<…>` is followed by `(` or a template; else leaves `<` alone
+    /// (a comparison).
+    fn skip_type_args(&mut self) -> bool {
+        let mut angle = 0i32;
+        let mut depth = 0i32;
+        for k in self.i..self.t.len().min(self.i + 400) {
+            let t = &self.t[k];
+            match &t.tok {
+                Tok::Op("<") => angle += 1,
+                Tok::Op(">") => angle -= 1,
+                Tok::Op(">>") => angle -= 2,
+                Tok::Op(">>>") => angle -= 3,
+                Tok::Op("(" | "[" | "{") => depth += 1,
+                Tok::Op(")" | "]" | "}") => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                Tok::Op(";" | "=" | "&&" | "||" | "==" | "===" | "!=" | "!==" | "?")
+                    if depth == 0 =>
+                {
+                    return false;
+                }
+                _ if depth == 0 && k > self.i && t.nl_before => return false,
+                _ => {}
+            }
+            if angle <= 0 {
+                let next = self.t.get(k + 1);
+                let call = angle == 0
+                    && depth == 0
+                    && next.is_some_and(|n| n.is_op("(") || matches!(n.tok, Tok::Str(_)));
+                if call {
+                    self.i = k + 1;
+                }
+                return call;
+            }
+        }
+        false
     }
 
     /// `a.b.c` without calls (the callee of `new`).
@@ -1386,6 +1604,7 @@ impl<'a> Parser<'a> {
                         command: false,
                     }));
                 }
+                Tok::Op("<") if self.skip_type_args() => {}
                 Tok::Op("[") => {
                     self.i += 1;
                     let idx = self.expr_seq();
@@ -1464,7 +1683,9 @@ impl<'a> Parser<'a> {
             }
             Tok::Op("(") => {
                 self.i += 1;
+                let outer = std::mem::take(&mut self.no_assign);
                 let e = self.expr_seq();
+                self.no_assign = outer;
                 self.eat_op(")");
                 e
             }
@@ -1482,7 +1703,13 @@ impl<'a> Parser<'a> {
                     }
                     self.eat_op("...");
                     let before = self.i;
+                    self.no_assign += 1;
                     items.push(self.expr());
+                    self.no_assign -= 1;
+                    if self.eat_op("=") {
+                        // A default in an array pattern (`[dir = ".", , out] = argv`).
+                        let _ = self.expr();
+                    }
                     if self.i == before {
                         self.i += 1;
                     }
@@ -1494,6 +1721,7 @@ impl<'a> Parser<'a> {
                 self.object()
             }
             _ => {
+                unexpected(t);
                 self.i += 1;
                 Expr::Unknown
             }
@@ -1551,6 +1779,9 @@ impl<'a> Parser<'a> {
                         None
                     }
                     _ => {
+                        if let Some(t) = self.peek() {
+                            unexpected(t);
+                        }
                         self.i += 1;
                         continue;
                     }
@@ -1594,11 +1825,29 @@ fn template_parts(parts: &[StrPart]) -> Vec<Expr> {
                     functions: Vec::new(),
                     weak: 0,
                     class: None,
+                    pending: Vec::new(),
+                    stmt_level: false,
+                    no_assign: 0,
                 };
-                p.expr_seq()
+                let e = p.expr_seq();
+                if let Some(t) = p.peek() {
+                    unexpected(t);
+                }
+                e
             }
         })
         .collect()
+}
+
+/// What an assignment to `lhs` binds, if it is a place (name, member, index, pattern).
+fn assign_target(lhs: &Expr) -> Option<Target> {
+    match lhs {
+        Expr::Name(n, _) => Some(Target::Name(n.clone())),
+        Expr::Attr(b, f, _) => Some(Target::Attr((**b).clone(), f.clone())),
+        Expr::Index(b, _, _) => Some(Target::Index((**b).clone())),
+        Expr::Dict(_) | Expr::List(_) => pattern_target(lhs.clone()),
+        _ => None,
+    }
 }
 
 /// Binding pattern (`{a, b: c}` / `[a, b]`) parsed as an expression → destructuring target.
@@ -1647,9 +1896,10 @@ mod tests {
         let src = "import * as fs from 'fs';\ninterface A { x: string }\ntype B = { y: number };\nexport class C {\n  private k: string = 'a';\n  async send(data: string): Promise<void> {\n    await fetch(this.k, { body: data });\n  }\n}\nfunction f(a: number, ...rest: string[]): void { return; }\nconst g = async (x) => { return x; };\n";
         let m = parse(src);
         let names: Vec<&str> = m.functions.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, vec!["C.send", "f", "g"]);
+        // The field initialiser `k = 'a'` runs in the (made-up) constructor.
+        assert_eq!(names, vec!["C.send", "C.constructor", "f", "g"]);
         assert_eq!(m.functions[0].params.len(), 1);
-        assert!(m.functions[1].params[1].rest);
+        assert!(m.functions[2].params[1].rest);
     }
 
     #[test]
@@ -1658,6 +1908,42 @@ mod tests {
             "const a = b / c / d;\nconst r = /ab\\/c[/]/g.test(x);\nlet z = `a${`b${c}`}`;\n",
         );
         assert_eq!(m.body.len(), 3, "{:?}", m.body);
+    }
+
+    #[test]
+    fn constructs_that_used_to_be_skipped() {
+        let cases = [
+            // An escape right before a substitution; escaped backquotes; a regex with a
+            // quote and a nested template inside a substitution.
+            "console.error(`\\nFAIL:\\n${problems.map((p) => `  - ${p}`).join(\"\\n\")}`);\n",
+            "const md = `use \\`x\\` and \\`\\`\\`` + y;\n",
+            "const sh = (s) => `'${String(s).replace(/'/g, `'\\\\''`)}'`;\n",
+            // Assignments inside expressions.
+            "setTimeout(() => (btn.textContent = LABEL), 1500);\n(byFile[f] ||= []).push(c);\n",
+            "e.type = \"button\", e.className = \"copy\", e.textContent = n;\n",
+            // Array patterns with defaults and holes.
+            "const [dir = \".\", , db] = process.argv.slice(2);\n",
+            // TypeScript type arguments and function types.
+            "const data = await gql<{ teams: { nodes: { id: string }[] } }>(q);\nconst keys = new Set<string>();\n",
+            "const f = g as (u: string, o: object) => Promise<unknown>;\nconst m: Map<string, Array<number>> = new Map();\nfoo();\n",
+        ];
+        for src in cases {
+            let m = parse(src);
+            assert_eq!(m.unparsed, vec![], "{src}");
+        }
+        // The substitution after `\\n` is read: `problems` reaches the call.
+        let s = format!("{:?}", parse(cases[0]).body);
+        assert!(s.contains("problems"), "{s}");
+        // `x` assigned inside parentheses is bound before the statement.
+        let m = parse("(x = process.env);\nfetch(u, { body: x });\n");
+        assert!(
+            matches!(&m.body[0], Stmt::Assign { targets, .. } if targets == &vec![Target::Name("x".into())]),
+            "{:?}",
+            m.body
+        );
+        // `foo()` after a `>>` in a type annotation is not swallowed.
+        let s = format!("{:?}", parse(cases[7]).body);
+        assert!(s.contains("foo"), "{s}");
     }
 
     #[test]

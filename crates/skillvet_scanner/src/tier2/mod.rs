@@ -10,6 +10,7 @@
 //! `judge` adds an optional language model's opinion when one is configured.
 
 pub mod catalog;
+pub mod coverage;
 pub mod declared;
 pub mod engine;
 pub mod fold;

@@ -21,14 +21,45 @@ struct Line {
 }
 
 pub fn parse(src: &str) -> Module {
-    let lines = lex_lines(src);
-    let mut p = Parser {
-        module: Module::new(Lang::Python),
-    };
-    let mut i = 0;
-    let body = p.block(&lines, &mut i, 0, false, None);
-    p.module.body = body;
-    p.module
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let (mut module, unparsed) = collect_unparsed(|| {
+        let lines = lex_lines(src);
+        let mut p = Parser {
+            module: Module::new(Lang::Python),
+            match_subject: None,
+        };
+        let mut i = 0;
+        // A script whose first line is indented (a snippet) goes on after the dedent.
+        let mut body = Vec::new();
+        while i < lines.len() {
+            let before = i;
+            body.extend(p.block(&lines, &mut i, 0, false, None));
+            if i == before {
+                i += 1;
+            }
+        }
+        p.module.body = body;
+        p.module
+    });
+    module.unparsed = unparsed;
+    module
+}
+
+/// Reports an unexpected token (the grammar below had no place for it).
+fn unexpected(t: &Token) {
+    note_unparsed(t.pos.line, t.pos.line, || {
+        format!("unexpected {}", describe(&t.tok))
+    });
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Name(n) => format!("name `{n}`"),
+        Tok::Str(_) => "string".into(),
+        Tok::Num(_) => "number".into(),
+        Tok::Op(o) => format!("`{o}`"),
+        Tok::Regex => "regular expression".into(),
+    }
 }
 
 /// Tokenizes into logical lines (newlines inside brackets and after `\` do not end a line).
@@ -39,6 +70,8 @@ fn lex_lines(src: &str) -> Vec<Line> {
     let mut indent = 0usize;
     let mut at_line_start = true;
     let mut depth = 0i32;
+    // Line of each open bracket, to report one that is never closed.
+    let mut open_lines: Vec<u32> = Vec::new();
     while let Some(b) = c.peek() {
         if at_line_start {
             let mut w = 0;
@@ -92,8 +125,18 @@ fn lex_lines(src: &str) -> Vec<Line> {
                 if let Some(tok) = lex_token(&mut c) {
                     if let Tok::Op(o) = tok {
                         match o {
-                            "(" | "[" | "{" => depth += 1,
-                            ")" | "]" | "}" => depth -= 1,
+                            "(" | "[" | "{" => {
+                                depth += 1;
+                                open_lines.push(pos.line);
+                            }
+                            ")" | "]" | "}" => {
+                                depth -= 1;
+                                if open_lines.pop().is_none() {
+                                    note_unparsed(pos.line, pos.line, || {
+                                        format!("unmatched closing `{o}`")
+                                    });
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -105,6 +148,10 @@ fn lex_lines(src: &str) -> Vec<Line> {
                 }
             }
         }
+    }
+    if let Some(&line) = open_lines.first() {
+        // Everything after the bracket became one logical line.
+        note_unparsed(line, TO_END, || "bracket never closed".into());
     }
     if !cur.is_empty() {
         lines.push(Line { indent, toks: cur });
@@ -126,13 +173,15 @@ fn lex_token(c: &mut Cursor) -> Option<Tok> {
         if j < c.src.len()
             && (c.src[j] == b'"' || c.src[j] == b'\'')
             && word.len() <= 2
-            && word.chars().all(|ch| "rRbBuUfF".contains(ch))
+            && word.chars().all(|ch| "rRbBuUfFtT".contains(ch))
         {
             let lower = word.to_ascii_lowercase();
             while c.i < j {
                 c.bump();
             }
-            return Some(lex_string(c, lower.contains('r'), lower.contains('f')));
+            // t-strings (template strings) interpolate like f-strings.
+            let fmt = lower.contains('f') || lower.contains('t');
+            return Some(lex_string(c, lower.contains('r'), fmt));
         }
         while c.i < j {
             c.bump();
@@ -164,6 +213,10 @@ fn lex_token(c: &mut Cursor) -> Option<Tok> {
         return Some(Tok::Op(op));
     }
     // Stray byte (`$`, `?`, `!`, backtick): skip it.
+    let line = c.line;
+    note_unparsed(line, line, || {
+        format!("unexpected character {:?}", char::from(b))
+    });
     c.bump();
     None
 }
@@ -184,14 +237,29 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
             parts.push(StrPart::Lit(s));
         }
     };
+    let open_line = c.line;
     loop {
         let Some(b) = c.peek() else {
+            note_unparsed(open_line, TO_END, || "string never closed".into());
             flush(c, lit_start, c.i, &mut parts);
             break;
         };
         if b == b'\\' {
             c.bump();
-            c.bump();
+            if !raw && c.peek() == Some(b'N') && c.peek_at(1) == Some(b'{') {
+                // `\N{NAME}`: a named character, not a replacement field.
+                while c.peek().is_some_and(|x| x != b'}' && x != q && x != b'\n') {
+                    c.bump();
+                }
+                if c.peek() == Some(b'}') {
+                    c.bump();
+                }
+                continue;
+            }
+            // In an f-string `\{{` / `\}}` is a backslash and an escaped brace.
+            if !(fmt && matches!(c.peek(), Some(b'{' | b'}'))) {
+                c.bump();
+            }
             continue;
         }
         if b == q && (!triple || (c.peek_at(1) == Some(q) && c.peek_at(2) == Some(q))) {
@@ -203,8 +271,19 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
         }
         if b == b'\n' && !triple {
             // Unterminated single-quoted string: stop at the line end.
+            note_unparsed(open_line, open_line, || {
+                "string not closed on its line".into()
+            });
             flush(c, lit_start, c.i, &mut parts);
             break;
+        }
+        if fmt && b == b'}' {
+            if c.peek_at(1) == Some(b'}') {
+                c.bump();
+            } else {
+                let line = c.line;
+                note_unparsed(line, line, || "single `}` in an f-string".into());
+            }
         }
         if fmt && b == b'{' {
             if c.peek_at(1) == Some(b'{') {
@@ -220,6 +299,7 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
             let start = c.i;
             let mut depth = 0i32;
             let mut end = None;
+            let mut closed = false;
             while let Some(x) = c.peek() {
                 match x {
                     b'{' | b'(' | b'[' => depth += 1,
@@ -227,6 +307,7 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
                     b'}' if depth == 0 => {
                         end.get_or_insert(c.i);
                         c.bump();
+                        closed = true;
                         break;
                     }
                     b'}' => depth -= 1,
@@ -242,6 +323,11 @@ fn lex_string(c: &mut Cursor, raw: bool, fmt: bool) -> Tok {
                     _ => {}
                 }
                 c.bump();
+            }
+            if !closed {
+                note_unparsed(pos.line, pos.line, || {
+                    "f-string replacement field never closed".into()
+                });
             }
             let text = c.slice(start, end.unwrap_or(c.i));
             parts.push(StrPart::Expr(lex_inline(&text, pos)));
@@ -279,6 +365,8 @@ fn lex_inline(text: &str, pos: Pos) -> Vec<Token> {
 
 struct Parser {
     module: Module,
+    /// Subject of the innermost `match`, which its `case` patterns bind from.
+    match_subject: Option<Expr>,
 }
 
 impl Parser {
@@ -298,12 +386,18 @@ impl Parser {
         let Some(_guard) = DepthGuard::enter() else {
             // Too deep: skip the nested lines rather than recurse further.
             let level = first.indent;
+            let line = first.toks[0].pos.line;
+            note_unparsed(line, line, || "blocks nested too deeply".into());
             while lines.get(*i).is_some_and(|l| l.indent >= level) {
                 *i += 1;
             }
             return out;
         };
         if first.indent < min_indent {
+            if min_indent > 0 {
+                let line = lines[(*i).saturating_sub(1)].toks[0].pos.line;
+                note_unparsed(line, line, || "expected an indented block".into());
+            }
             return out;
         }
         let level = first.indent;
@@ -361,6 +455,33 @@ impl Parser {
             toks = &toks[1..];
         }
         let kw = toks[0].name().unwrap_or("");
+        // `match`/`case` are keywords only at the head of a match statement.
+        let kw = if matches!(kw, "match" | "case") && !soft_keyword_statement(toks) {
+            ""
+        } else {
+            kw
+        };
+        if toks.iter().any(|t| t.is_op(":=")) && kw != "def" && kw != "class" {
+            out.extend(walrus_bindings(toks, weak));
+        }
+        if matches!(
+            kw,
+            "if" | "elif"
+                | "else"
+                | "while"
+                | "for"
+                | "with"
+                | "def"
+                | "class"
+                | "try"
+                | "except"
+                | "finally"
+                | "match"
+                | "case"
+        ) && find_top(toks, ":").is_none()
+        {
+            note_unparsed(pos.line, pos.line, || format!("`{kw}` header without `:`"));
+        }
         match kw {
             "import" => {
                 for item in split_top(&toks[1..], ",") {
@@ -380,6 +501,7 @@ impl Parser {
             }
             "from" => {
                 let Some(imp_at) = toks.iter().position(|t| t.is_name("import")) else {
+                    unexpected(&toks[0]);
                     return;
                 };
                 let module: String = toks[1..imp_at]
@@ -415,8 +537,8 @@ impl Parser {
             }
             "def" => {
                 let name = toks.get(1).and_then(|t| t.name()).unwrap_or("").to_string();
-                let (params, rest) = def_params(&toks[2.min(toks.len())..]);
-                let body = self.suite(rest, lines, i, level, None);
+                let (params, mut body, rest) = def_params(&toks[2.min(toks.len())..]);
+                body.extend(self.suite(rest, lines, i, level, None));
                 let f = Function {
                     name: match class {
                         Some(c) => format!("{c}.{name}"),
@@ -442,8 +564,30 @@ impl Parser {
                 if matches!(kw, "if" | "elif" | "while" | "match") && colon > 1 {
                     out.push(Stmt::Expr(expr(&toks[1..colon])));
                 }
+                if kw == "case"
+                    && let Some(subject) = &self.match_subject
+                {
+                    // Capture patterns (`case {**rest}:`, `case [cmd, *args]:`) bind parts
+                    // of the subject.
+                    let pattern = &toks[1..colon.max(1)];
+                    let guard = pattern.iter().position(|t| t.is_name("if"));
+                    for n in capture_names(&pattern[..guard.unwrap_or(pattern.len())]) {
+                        out.push(Stmt::Assign {
+                            targets: vec![Target::Name(n)],
+                            value: subject.clone(),
+                            weak: true,
+                            pos,
+                        });
+                    }
+                }
                 let rest = toks.get(colon + 1..).unwrap_or(&[]);
+                let outer = if kw == "match" && colon > 1 {
+                    self.match_subject.replace(expr(&toks[1..colon]))
+                } else {
+                    self.match_subject.clone()
+                };
                 out.extend(self.suite(rest, lines, i, level, class));
+                self.match_subject = outer;
             }
             "for" => {
                 let in_at = toks
@@ -511,9 +655,22 @@ impl Parser {
                 out.push(Stmt::Return(expr(rest)));
             }
             "pass" | "break" | "continue" | "global" | "nonlocal" | "del" => {}
-            "raise" | "assert" | "await" | "print" if toks.len() > 1 => {
-                out.push(Stmt::Expr(expr(toks)))
+            // `type Alias[T] = …` (3.12): a type, no data.
+            "type"
+                if toks.get(1).is_some_and(|t| t.name().is_some())
+                    && toks.get(2).is_some_and(|t| t.is_op("=") || t.is_op("[")) => {}
+            "raise" | "assert" | "await" if toks.len() > 1 => {
+                // `raise E from cause`: both parts run.
+                let rest = &toks[1..];
+                match rest.iter().position(|t| t.is_name("from")) {
+                    Some(k) if kw == "raise" => {
+                        out.push(Stmt::Expr(expr(&rest[..k])));
+                        out.push(Stmt::Expr(expr(&rest[k + 1..])));
+                    }
+                    _ => out.push(Stmt::Expr(expr(rest))),
+                }
             }
+            "print" if toks.len() > 1 => out.push(Stmt::Expr(expr(toks))),
             _ if toks[0].is_op("@") => {
                 // Decorator: its call still runs.
                 out.push(Stmt::Expr(expr(&toks[1..])));
@@ -591,6 +748,73 @@ impl Parser {
     }
 }
 
+/// Names a `case` pattern binds: bare names that are not classes or constants (`Point(`,
+/// `Color.RED`), keywords of class patterns (`x=`), `_` or literals.
+fn capture_names(pattern: &[Token]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, t) in pattern.iter().enumerate() {
+        let Some(n) = t.name() else { continue };
+        let next = pattern.get(k + 1);
+        let prev = k.checked_sub(1).map(|p| &pattern[p]);
+        if matches!(n, "_" | "None" | "True" | "False" | "as" | "if")
+            || next.is_some_and(|x| x.is_op("(") || x.is_op(".") || x.is_op("="))
+            || prev.is_some_and(|x| x.is_op("."))
+        {
+            continue;
+        }
+        out.push(n.to_string());
+    }
+    out
+}
+
+/// `(name := value)` anywhere in a line binds `name` (the expression grammar only keeps
+/// the value): one assignment per walrus, before the statement.
+fn walrus_bindings(toks: &[Token], weak: bool) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    for k in 1..toks.len() {
+        if !toks[k].is_op(":=") {
+            continue;
+        }
+        let Some(n) = toks[k - 1].name() else {
+            continue;
+        };
+        // The value runs to a `,` or `:` at its own depth, or the bracket that encloses it.
+        let mut depth = 0i32;
+        let mut end = toks.len();
+        for (j, t) in toks.iter().enumerate().skip(k + 1) {
+            if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+                depth += 1;
+            } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+                if depth == 0 {
+                    end = j;
+                    break;
+                }
+                depth -= 1;
+            } else if depth == 0 && (t.is_op(",") || t.is_op(":") || t.is_name("for")) {
+                end = j;
+                break;
+            }
+        }
+        out.push(Stmt::Assign {
+            targets: vec![Target::Name(n.to_string())],
+            value: expr(&toks[k + 1..end]),
+            weak,
+            pos: toks[k - 1].pos,
+        });
+    }
+    out
+}
+
+/// `match x:` / `case [a, b]:` rather than `match = re.match(…)` or `match.group(1)`.
+fn soft_keyword_statement(toks: &[Token]) -> bool {
+    let subject_starts = match toks.get(1).map(|t| &t.tok) {
+        Some(Tok::Op(o)) => matches!(*o, "(" | "[" | "{" | "-" | "*"),
+        Some(_) => true,
+        None => false,
+    };
+    subject_starts && find_top(toks, ":").is_some()
+}
+
 /// Statements a `for` over a literal list may grow to when unrolled.
 const MAX_UNROLLED: usize = 64;
 
@@ -601,6 +825,18 @@ fn literal_elements(toks: &[Token]) -> Option<Vec<&[Token]>> {
     let paired = open.is_op("[") && close.is_op("]") || open.is_op("(") && close.is_op(")");
     if !paired || toks.len() < 3 {
         return None;
+    }
+    // `(a / b).glob(…)` starts and ends with brackets but is no literal.
+    let mut depth = 0i32;
+    for (k, t) in toks.iter().enumerate() {
+        if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            depth += 1;
+        } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth -= 1;
+            if depth == 0 && k + 1 < toks.len() {
+                return None;
+            }
+        }
     }
     let inner = &toks[1..toks.len() - 1];
     // `[x for x in …]` is a comprehension, not a literal.
@@ -636,17 +872,22 @@ fn split_top<'a>(toks: &'a [Token], sep: &str) -> Vec<&'a [Token]> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
+    // Lambdas whose parameter list (`lambda a, *b:`) is still open at depth 0.
+    let mut lambdas = 0u32;
     for (k, t) in toks.iter().enumerate() {
         if let Tok::Op(o) = t.tok {
             match o {
                 "(" | "[" | "{" => depth += 1,
                 ")" | "]" | "}" => depth -= 1,
-                _ if o == sep && depth == 0 => {
+                ":" if depth == 0 && lambdas > 0 => lambdas -= 1,
+                _ if o == sep && depth == 0 && lambdas == 0 => {
                     out.push(&toks[start..k]);
                     start = k + 1;
                 }
                 _ => {}
             }
+        } else if depth == 0 && t.is_name("lambda") {
+            lambdas += 1;
         }
     }
     if start < toks.len() {
@@ -677,11 +918,13 @@ fn dotted_alias(toks: &[Token]) -> (String, Option<String>) {
 }
 
 /// Parameters of `def name(...) -> T:`; returns them and the tokens after the colon.
-fn def_params(toks: &[Token]) -> (Vec<Param>, &[Token]) {
+/// Parameters of `def name(...) -> T:` with the statements binding their defaults, and the
+/// tokens after the colon.
+fn def_params(toks: &[Token]) -> (Vec<Param>, Vec<Stmt>, &[Token]) {
     let mut params = Vec::new();
     if !toks.first().is_some_and(|t| t.is_op("(")) {
         let colon = find_top(toks, ":").map(|k| k + 1).unwrap_or(toks.len());
-        return (params, &toks[colon..]);
+        return (params, Vec::new(), &toks[colon..]);
     }
     let mut depth = 0i32;
     let mut close = toks.len();
@@ -696,19 +939,35 @@ fn def_params(toks: &[Token]) -> (Vec<Param>, &[Token]) {
             }
         }
     }
-    for item in split_top(&toks[1..close.max(1)], ",") {
-        let rest = item.first().is_some_and(|t| t.is_op("*") || t.is_op("**"));
-        let name_tok = item.iter().find_map(|t| t.name());
-        if let Some(n) = name_tok {
-            params.push(Param {
-                name: n.to_string(),
-                rest,
-            });
-        }
-    }
+    let (params_, defaults) = param_list(&toks[1..close.max(1)]);
+    params.extend(params_);
     let after = &toks[(close + 1).min(toks.len())..];
     let colon = find_top(after, ":").map(|k| k + 1).unwrap_or(after.len());
-    (params, &after[colon..])
+    (params, defaults, &after[colon..])
+}
+
+/// `a, b: T = v, *rest, **kw` → the parameters, and a weak assignment of each default
+/// (`def send(d=dict(os.environ))` sends the environment when called without argument).
+fn param_list(toks: &[Token]) -> (Vec<Param>, Vec<Stmt>) {
+    let mut params = Vec::new();
+    let mut defaults = Vec::new();
+    for item in split_top(toks, ",") {
+        let rest = item.first().is_some_and(|t| t.is_op("*") || t.is_op("**"));
+        let Some(name_tok) = item.iter().find(|t| t.name().is_some()) else {
+            continue;
+        };
+        let n = name_tok.name().unwrap_or("").to_string();
+        if let Some(eq) = find_top(item, "=") {
+            defaults.push(Stmt::Assign {
+                targets: vec![Target::Name(n.clone())],
+                value: expr(&item[eq + 1..]),
+                weak: true,
+                pos: name_tok.pos,
+            });
+        }
+        params.push(Param { name: n, rest });
+    }
+    (params, defaults)
 }
 
 fn assign_targets(toks: &[Token]) -> Vec<Target> {
@@ -742,6 +1001,7 @@ pub fn expr(toks: &[Token]) -> Expr {
         return Expr::Unknown;
     }
     let Some(_guard) = DepthGuard::enter() else {
+        too_deep(&toks[0]);
         return Expr::Unknown;
     };
     let mut p = ExprParser { toks, i: 0 };
@@ -826,6 +1086,9 @@ impl<'a> ExprParser<'a> {
             out.push(self.expr());
         }
         // Leftovers the grammar above did not consume still carry data.
+        if let Some(t) = self.peek() {
+            unexpected(t);
+        }
         while self.i < self.toks.len() {
             let before = self.i;
             let e = self.expr();
@@ -841,6 +1104,9 @@ impl<'a> ExprParser<'a> {
 
     fn expr(&mut self) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            if let Some(t) = self.peek() {
+                too_deep(t);
+            }
             self.i = self.toks.len();
             return Expr::Unknown;
         };
@@ -871,25 +1137,26 @@ impl<'a> ExprParser<'a> {
     fn lambda(&mut self) -> Expr {
         let pos = self.peek().map(|t| t.pos).unwrap_or_default();
         self.i += 1;
-        let mut params = Vec::new();
+        // Parameters up to the colon outside brackets (defaults may hold slices, dicts).
+        let start = self.i;
+        let mut depth = 0i32;
         while let Some(t) = self.peek() {
-            if t.is_op(":") {
+            if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+                depth += 1;
+            } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+                depth -= 1;
+            } else if t.is_op(":") && depth <= 0 {
                 break;
-            }
-            if let Some(n) = t.name() {
-                params.push(Param {
-                    name: n.to_string(),
-                    rest: false,
-                });
             }
             self.i += 1;
         }
+        let (params, mut body) = param_list(&self.toks[start..self.i]);
         self.eat_op(":");
-        let body = self.expr();
+        body.push(Stmt::Return(self.expr()));
         Expr::Lambda(Box::new(Function {
             name: "<lambda>".into(),
             params,
-            body: vec![Stmt::Return(body)],
+            body,
             pos,
             class: None,
         }))
@@ -897,6 +1164,9 @@ impl<'a> ExprParser<'a> {
 
     fn binary(&mut self, min_bp: u8) -> Expr {
         let Some(_guard) = DepthGuard::enter() else {
+            if let Some(t) = self.peek() {
+                too_deep(t);
+            }
             self.i = self.toks.len();
             return Expr::Unknown;
         };
@@ -945,6 +1215,17 @@ impl<'a> ExprParser<'a> {
                 self.i += 1;
                 self.unary()
             }
+            Some(t) if t.is_name("yield") => {
+                // `x = yield v` / `yield from g` inside an expression.
+                self.i += 1;
+                if self.peek().is_some_and(|t| t.is_name("from")) {
+                    self.i += 1;
+                }
+                if self.peek().is_none() || self.at_op(")") {
+                    return Expr::Unknown;
+                }
+                self.expr()
+            }
             Some(t) if t.is_op("*") || t.is_op("**") => {
                 self.i += 1;
                 self.unary()
@@ -964,7 +1245,13 @@ impl<'a> ExprParser<'a> {
                         self.i += 1;
                         e = Expr::Attr(Box::new(e), n.to_string(), pos);
                     }
-                    None => break,
+                    None => {
+                        match self.peek() {
+                            Some(t) => unexpected(t),
+                            None => unexpected(&self.toks[self.i - 1]),
+                        }
+                        break;
+                    }
                 }
             } else if t.is_op("(") {
                 self.i += 1;
@@ -1099,12 +1386,24 @@ impl<'a> ExprParser<'a> {
                 self.i = (close + 1).min(self.toks.len());
                 container(open, inner)
             }
+            Tok::Op("...") => {
+                // Ellipsis.
+                self.i += 1;
+                Expr::Unknown
+            }
             _ => {
+                unexpected(t);
                 self.i += 1;
                 Expr::Unknown
             }
         }
     }
+}
+
+fn too_deep(t: &Token) {
+    note_unparsed(t.pos.line, t.pos.line, || {
+        "expression nested too deeply".into()
+    });
 }
 
 fn comprehension_or_expr(toks: &[Token]) -> Expr {
@@ -1126,19 +1425,45 @@ fn comprehension_or_expr(toks: &[Token]) -> Expr {
     }
 }
 
-/// `elt for t in iter [if c]` → the element and the iterable's data, mixed.
+/// Index of the first `for` outside brackets.
+fn top_for(toks: &[Token]) -> Option<usize> {
+    let mut depth = 0i32;
+    toks.iter().position(|t| {
+        if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+            depth += 1;
+        } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+            depth -= 1;
+        }
+        depth == 0 && t.is_name("for")
+    })
+}
+
+/// `elt for t in iter [if c]` → the element and the iterable's data, mixed; a dict
+/// comprehension's `key: value` element keeps both.
 fn comprehension(toks: &[Token], for_at: usize) -> Expr {
-    let elt = expr(&toks[..for_at]);
+    let elt_toks = &toks[..for_at];
+    let elt = match find_top(elt_toks, ":") {
+        Some(c) => Expr::Mix(vec![expr(&elt_toks[..c]), expr(&elt_toks[c + 1..])]),
+        None => expr(elt_toks),
+    };
     let rest = &toks[for_at + 1..];
     let in_at = rest
         .iter()
         .position(|t| t.is_name("in"))
         .unwrap_or(rest.len());
+    let mut depth = 0i32;
     let iter_end = rest
         .iter()
         .enumerate()
         .skip(in_at)
-        .find(|(_, t)| t.is_name("if") || t.is_name("for"))
+        .find(|(_, t)| {
+            if t.is_op("(") || t.is_op("[") || t.is_op("{") {
+                depth += 1;
+            } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
+                depth -= 1;
+            }
+            depth == 0 && (t.is_name("if") || t.is_name("for"))
+        })
         .map(|(k, _)| k)
         .unwrap_or(rest.len());
     let iter = expr(rest.get(in_at + 1..iter_end).unwrap_or(&[]));
@@ -1153,21 +1478,10 @@ fn container(open: &str, inner: &[Token]) -> Expr {
             Expr::List(Vec::new())
         };
     }
-    if let Some(k) = inner.iter().position(|t| t.is_name("for")) {
-        let depth_ok = {
-            let mut d = 0i32;
-            inner[..k].iter().all(|t| {
-                if t.is_op("(") || t.is_op("[") || t.is_op("{") {
-                    d += 1;
-                } else if t.is_op(")") || t.is_op("]") || t.is_op("}") {
-                    d -= 1;
-                }
-                true
-            }) && d == 0
-        };
-        if depth_ok && k > 0 {
-            return comprehension(inner, k);
-        }
+    if let Some(k) = top_for(inner)
+        && k > 0
+    {
+        return comprehension(inner, k);
     }
     let items = split_top(inner, ",");
     if open == "{" && items.iter().any(|it| find_top(it, ":").is_some()) {
@@ -1269,6 +1583,49 @@ mod tests {
         assert_eq!(m.functions[0].name, "f");
         assert_eq!(m.functions[1].name, "C.m");
         assert!(matches!(&m.body[2], Stmt::Import(i) if i.module == ".enc"));
+    }
+
+    fn assigned(m: &Module, name: &str) -> bool {
+        fn walk(body: &[Stmt], name: &str) -> bool {
+            body.iter().any(|s| match s {
+                Stmt::Assign { targets, .. } => targets.iter().any(|t| match t {
+                    Target::Name(n) => n == name,
+                    Target::Destructure(v) => v.iter().any(|(_, n)| n == name),
+                    _ => false,
+                }),
+                _ => false,
+            })
+        }
+        walk(&m.body, name) || m.functions.iter().any(|f| walk(&f.body, name))
+    }
+
+    #[test]
+    fn constructs_that_used_to_be_skipped() {
+        let cases = [
+            // `match` as a variable, and as a statement.
+            "import re\nmatch = re.match(r'x', s)\nif match:\n    print(match.group(0))\n",
+            "match cmd:\n    case [a, *rest]:\n        run(a)\n    case _:\n        pass\n",
+            // Comprehensions: dict, nested, with a nested iterable.
+            "d = {k: v for k, v in items.items() if v}\ncells = [[c for c in r] for r in rows]\n",
+            "xs = [x for x in [y for y in ys] if x]\n",
+            // Lambdas with several parameters inside call arguments.
+            "f(lambda *args, **kwargs: g(args), key=lambda a, b: (a, b))\n",
+            // Raw f-strings with escaped braces after a backslash, named escapes.
+            "h = re.search(rf\"\\brule\\s+{re.escape(n)}\\s*\\{{\", t)\nq = f\"\\N{DEGREE SIGN}{t}\"\n",
+            // A parenthesised call result iterated over is no literal tuple.
+            "for f in (root / \"cards\").glob(\"*.md\"):\n    print(f)\n",
+            "def gen():\n    x = yield 1\n    y = yield from other()\n",
+            "raise ValueError(msg) from err\n",
+            "type Env = dict[str, str]\ntype Pair[T] = tuple[T, T]\ntype = 3\n",
+        ];
+        for src in cases {
+            let m = parse(src);
+            assert_eq!(m.unparsed, vec![], "{src}");
+        }
+        assert!(assigned(&parse(cases[0]), "match"));
+        // A snippet whose first line is indented goes on after the dedent.
+        let m = parse("    x = 1\ny = os.environ\n");
+        assert!(assigned(&m, "y"), "{:?}", m.body);
     }
 
     #[test]

@@ -183,6 +183,15 @@ pub const RULES: &[RuleInfo] = &[
         description: "A regular expression compiled from request or tool-call input can backtrack for hours (ReDoS).",
         remediation: "Escape the input (re.escape) or match it literally; bound input sizes.",
     },
+    // ----- what the analysis could not read (see `coverage`) ---------------------------
+    RuleInfo {
+        id: RuleId::T2UnparsedScript,
+        title: "Script the behavioural analysis could not parse",
+        category: Category::Obfuscation,
+        severity: Severity::High,
+        description: "Part of a bundled script is syntax tier 2's parser does not understand, so its data flow was not analysed: the parser reports each stretch it skipped. Low for a few lines; medium when at least 10 lines or a fifth of the script is unread (high confidence when half of a script of 20 lines or more); high (medium confidence) when an unread fifth or more names process execution, eval, the network, sockets or decoding — syntax chosen to blind the analyser is an evasion technique. Code blocks in SKILL.md are not judged (tier 1 reads them).",
+        remediation: "Write the script in plain, current syntax for its language (for Python 3, Node.js or POSIX/bash), or split generated or minified code out of the skill.",
+    },
 ];
 
 #[derive(Debug, Clone)]
@@ -247,7 +256,93 @@ pub fn findings(a: &Analysis, ctx: &Ctx) -> Vec<T2Finding> {
     }
     out.extend(declared::compare(a, ctx));
     super::vuln::findings(a, ctx, &mut out);
+    unparsed_findings(ctx, &mut out);
     dedupe(out)
+}
+
+/// Words in unread code that name what tier 2 exists to follow: execution, eval, the
+/// network, sockets, decoding.
+const RISKY_WORDS: &[&str] = &[
+    "eval",
+    "exec",
+    "system(",
+    "popen",
+    "subprocess",
+    "spawn",
+    "child_process",
+    "socket",
+    "curl",
+    "wget",
+    "/dev/tcp",
+    "http://",
+    "https://",
+    "fetch(",
+    "urlopen",
+    "requests.",
+    "b64decode",
+    "base64",
+    "atob(",
+    "fromCharCode",
+    "marshal",
+    "pickle",
+    "Function(",
+    "__import__",
+    "getattr(",
+];
+
+/// One finding per script whose parse left stretches out ([`RuleId::T2UnparsedScript`]).
+fn unparsed_findings(ctx: &Ctx, out: &mut Vec<T2Finding>) {
+    use super::coverage::{self, Status};
+    for (k, unit) in ctx.units.iter().enumerate() {
+        // SKILL.md's blocks are snippets of steps, often elided; tier 1 reads them.
+        if unit.path == skillvet_skill::SKILL_MD || unit.module.unparsed.is_empty() {
+            continue;
+        }
+        let text = ctx.texts[k];
+        let cov = coverage::measure(text, &unit.module);
+        // A fifth of the script, or ten lines of a long one.
+        let share = cov.unparsed * 5 >= cov.significant;
+        let significant = share || cov.unparsed >= 10;
+        let risky = share
+            && coverage::unparsed_text(text, &unit.module, 400)
+                .iter()
+                .any(|l| RISKY_WORDS.iter().any(|w| l.contains(w)));
+        let (severity, confidence) = if risky {
+            (Severity::High, Confidence::Medium)
+        } else if cov.status == Status::Failed && cov.significant >= 20 {
+            (Severity::Medium, Confidence::High)
+        } else if significant {
+            (Severity::Medium, Confidence::Medium)
+        } else {
+            (Severity::Low, Confidence::Medium)
+        };
+        let first = &unit.module.unparsed[0];
+        let risky_note = if risky {
+            " The unread part names execution, the network or decoding."
+        } else {
+            ""
+        };
+        let f = make(
+            ctx,
+            RuleId::T2UnparsedScript,
+            severity,
+            confidence,
+            k,
+            first.line,
+            1,
+            format!(
+                "{} of {} significant lines could not be parsed (first at line {}: {}); their data flow was not analysed.{risky_note}",
+                cov.unparsed, cov.significant, first.line, first.reason
+            ),
+            unit.module
+                .unparsed
+                .iter()
+                .take(5)
+                .map(|u| format!("{}:{} {}", unit.path, u.line, u.reason))
+                .collect(),
+        );
+        out.push(f);
+    }
 }
 
 /// Keeps the most severe finding per (rule, file, line).

@@ -12,23 +12,32 @@ use super::token::{Cursor, unescape};
 pub const HOLE: char = '\u{FFFC}';
 
 pub fn parse(src: &str) -> Module {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     parse_at(src, 1)
 }
 
 pub fn parse_at(src: &str, line: u32) -> Module {
-    let mut sh = Sh {
-        c: Cursor::new(src, line),
-        functions: Vec::new(),
-        hd_line_end: None,
-        hd_cursor: 0,
-        weak: 0,
-    };
-    let body = sh.list(Term::Eof);
-    Module {
-        lang: Lang::Shell,
-        body,
-        functions: sh.functions,
-    }
+    let (mut module, unparsed) = collect_unparsed(|| {
+        let mut sh = Sh {
+            c: Cursor::new(src, line),
+            functions: Vec::new(),
+            hd_line_end: None,
+            hd_cursor: 0,
+            weak: 0,
+            open: Vec::new(),
+            brace_word: false,
+        };
+        let body = sh.list(Term::Eof);
+        for (kw, line, _) in &sh.open {
+            note_unparsed(*line, *line, || format!("`{kw}` never closed"));
+        }
+        let mut m = Module::new(Lang::Shell);
+        m.body = body;
+        m.functions = sh.functions;
+        m
+    });
+    module.unparsed = unparsed;
+    module
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -49,6 +58,12 @@ struct Sh<'a> {
     hd_cursor: usize,
     /// Depth of if/while/for/case nesting: assignments inside merge.
     weak: u32,
+    /// Open compound commands (`if`, loops, `case`) and their lines, to report one whose
+    /// `fi`/`done`/`esac` never comes.
+    /// With whether the body keyword (`then`, `do`) was seen yet.
+    open: Vec<(&'static str, u32, bool)>,
+    /// The last word read had an unquoted `{` (a candidate for brace expansion).
+    brace_word: bool,
 }
 
 const KEYWORDS_SKIP: &[&str] = &[
@@ -118,14 +133,24 @@ impl<'a> Sh<'a> {
         let mut out = Vec::new();
         let Some(_guard) = DepthGuard::enter() else {
             // Too deeply nested: consume the rest of this construct without structure.
+            let line = self.c.line;
+            note_unparsed(line, line, || "nested too deeply".into());
             self.skip_to_term(term);
             return out;
         };
         let mut case_pattern = false;
         let mut case_depth = 0u32;
+        let open_line = self.c.line;
         loop {
             self.blanks();
-            let Some(b) = self.c.peek() else { break };
+            let Some(b) = self.c.peek() else {
+                match term {
+                    Term::Eof => {}
+                    Term::Brace => note_unparsed(open_line, TO_END, || "`{` never closed".into()),
+                    Term::Paren => note_unparsed(open_line, TO_END, || "`(` never closed".into()),
+                }
+                break;
+            };
             match b {
                 b'\n' => {
                     self.newline();
@@ -153,6 +178,10 @@ impl<'a> Sh<'a> {
                     break;
                 }
                 b')' => {
+                    if case_depth == 0 {
+                        let line = self.c.line;
+                        note_unparsed(line, line, || "unmatched `)`".into());
+                    }
                     self.c.bump();
                     continue;
                 }
@@ -166,12 +195,14 @@ impl<'a> Sh<'a> {
                     if self.c.peek() == Some(b'(') {
                         self.c.bump();
                     }
+                    let line = self.c.line;
                     while let Some(b) = self.c.peek() {
                         if b == b')' {
                             self.c.bump();
                             break;
                         }
                         if b == b'\n' {
+                            note_unparsed(line, line, || "case pattern without `)`".into());
                             self.newline();
                         } else {
                             self.c.bump();
@@ -189,6 +220,20 @@ impl<'a> Sh<'a> {
             let word = self.peek_bare_word();
             match word.as_deref() {
                 Some(k) if KEYWORDS_SKIP.contains(&k) => {
+                    match k {
+                        "if" => self.open.push(("if", self.c.line, false)),
+                        "while" | "until" => self.open.push(("while", self.c.line, false)),
+                        "then" | "do" | "elif" => {
+                            let opener = if k == "do" { "while" } else { "if" };
+                            if let Some(top) = self.open.last_mut()
+                                && top.0 == opener
+                            {
+                                // `elif` needs a `then` of its own.
+                                top.2 = k != "elif";
+                            }
+                        }
+                        _ => {}
+                    }
                     self.jump(self.c.i + k.len());
                     if matches!(k, "if" | "while" | "until") {
                         self.weak += 1;
@@ -196,6 +241,24 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some(k) if KEYWORDS_CLOSE.contains(&k) => {
+                    let opener = match k {
+                        "fi" => "if",
+                        "esac" => "case",
+                        _ => "while",
+                    };
+                    if self.open.last().is_some_and(|(o, _, _)| *o == opener) {
+                        if let Some((_, line, false)) = self.open.pop()
+                            && opener != "case"
+                        {
+                            let body = if opener == "if" { "then" } else { "do" };
+                            note_unparsed(line, line, || {
+                                format!("`{opener}` without `{body}` at a command's start")
+                            });
+                        }
+                    } else {
+                        let line = self.c.line;
+                        note_unparsed(line, line, || format!("`{k}` without its opening keyword"));
+                    }
                     self.jump(self.c.i + k.len());
                     self.weak = self.weak.saturating_sub(1);
                     if k == "esac" {
@@ -211,6 +274,7 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some("case") => {
+                    self.open.push(("case", self.c.line, true));
                     self.jump(self.c.i + 4);
                     self.blanks();
                     let subject = self.word();
@@ -225,6 +289,7 @@ impl<'a> Sh<'a> {
                     continue;
                 }
                 Some("for") | Some("select") => {
+                    self.open.push(("while", self.c.line, false));
                     let kw_len = word.as_deref().map(str::len).unwrap_or(3);
                     self.jump(self.c.i + kw_len);
                     self.weak += 1;
@@ -247,6 +312,9 @@ impl<'a> Sh<'a> {
                                 _ => {}
                             }
                             if self.peek_word_is("do") {
+                                // Without `;` or a newline, bash reads `do` as a list item.
+                                let line = self.c.line;
+                                note_unparsed(line, line, || "`do` needs `;` before it".into());
                                 break;
                             }
                             let before = self.c.i;
@@ -288,6 +356,14 @@ impl<'a> Sh<'a> {
                 self.skip_arith();
                 continue;
             }
+            if word.as_deref() == Some("[[") {
+                if let Some(stmts) = self.test_command() {
+                    out.extend(stmts);
+                    continue;
+                }
+                let line = self.c.line;
+                note_unparsed(line, line, || "`[[` not closed by `]]` on its line".into());
+            }
             if b == b'(' {
                 self.c.bump();
                 let inner = self.list(Term::Paren);
@@ -313,6 +389,10 @@ impl<'a> Sh<'a> {
             let before = self.c.i;
             self.pipeline(&mut out);
             if self.c.i == before {
+                let line = self.c.line;
+                note_unparsed(line, line, || {
+                    format!("unexpected character {:?}", char::from(b))
+                });
                 self.c.bump();
             }
         }
@@ -505,27 +585,7 @@ impl<'a> Sh<'a> {
                 && let Some((name, append)) = self.assignment_name()
             {
                 let value = if self.c.peek() == Some(b'(') {
-                    self.c.bump();
-                    let mut items = Vec::new();
-                    loop {
-                        self.blanks();
-                        match self.c.peek() {
-                            None => break,
-                            Some(b')') => {
-                                self.c.bump();
-                                break;
-                            }
-                            Some(b'\n') => self.newline(),
-                            _ => {
-                                let before = self.c.i;
-                                items.push(self.word());
-                                if self.c.i == before {
-                                    self.c.bump();
-                                }
-                            }
-                        }
-                    }
-                    Expr::List(items)
+                    self.array_literal()
                 } else {
                     self.word()
                 };
@@ -534,10 +594,34 @@ impl<'a> Sh<'a> {
             }
             word_pos.push(self.c.pos());
             let before = self.c.i;
-            let w = self.word();
+            let mut w = self.word();
             if self.c.i == before {
                 self.c.bump();
                 continue;
+            }
+            // `{cu,}rl` is `curl rl`: brace expansion makes several words.
+            if self.brace_word
+                && let Expr::Str(text) = &w
+                && let Some(expanded) = brace_expand(text)
+            {
+                let p = word_pos.last().copied().unwrap_or(pos);
+                let mut it = expanded.into_iter();
+                w = Expr::Str(it.next().unwrap_or_default());
+                for extra in it {
+                    words.push(std::mem::replace(&mut w, Expr::Str(extra)));
+                    word_pos.push(p);
+                }
+            }
+            // `declare -a FILES=()` / `local -a xs=(a b)`: an array value.
+            if self.c.peek() == Some(b'(') && ends_with_eq(&w) {
+                let items = self.array_literal();
+                w = match w {
+                    Expr::Concat(mut v) => {
+                        v.push(items);
+                        Expr::Concat(v)
+                    }
+                    other => Expr::Concat(vec![other, items]),
+                };
             }
             words.push(w);
         }
@@ -617,6 +701,110 @@ impl<'a> Sh<'a> {
             )));
         }
         None
+    }
+
+    /// `(a b c)` after `NAME=`, at the `(`.
+    fn array_literal(&mut self) -> Expr {
+        self.c.bump();
+        let mut items = Vec::new();
+        loop {
+            self.blanks();
+            match self.c.peek() {
+                None => break,
+                Some(b')') => {
+                    self.c.bump();
+                    break;
+                }
+                Some(b'\n') => self.newline(),
+                _ => {
+                    let before = self.c.i;
+                    items.push(self.word());
+                    if self.c.i == before {
+                        self.c.bump();
+                    }
+                }
+            }
+        }
+        Expr::List(items)
+    }
+
+    /// `[[ … ]]` at the cursor: its words, with the operators a test may hold unquoted
+    /// (`=~ (a|b)`, `<`, `&&`) blanked so they read as words, not as pipes, subshells
+    /// and redirections. Substitutions inside still run. None when no `]]` closes it on
+    /// its line.
+    fn test_command(&mut self) -> Option<Vec<Stmt>> {
+        let src = self.c.src;
+        let start = self.c.i;
+        let mut k = start + 2;
+        let mut text = Vec::with_capacity(64);
+        // Read as the `[` command, so the nested parse does not come back here.
+        text.extend_from_slice(b"[ ");
+        let mut closed = false;
+        let mut depth = 0u32;
+        let mut quote: Option<u8> = None;
+        while k < src.len() {
+            let b = src[k];
+            if b == b'\n' && quote.is_none() && depth == 0 {
+                return None;
+            }
+            match (quote, b) {
+                (_, b'\\') if quote != Some(b'\'') => {
+                    text.push(b);
+                    k += 1;
+                    if let Some(&n) = src.get(k) {
+                        text.push(n);
+                    }
+                    k += 1;
+                    continue;
+                }
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'\'' | b'"') => quote = Some(b),
+                (None, b'$') if matches!(src.get(k + 1), Some(b'(' | b'{')) => {
+                    depth += 1;
+                    text.extend_from_slice(&src[k..k + 2]);
+                    k += 2;
+                    continue;
+                }
+                (None, b')' | b'}') if depth > 0 => depth -= 1,
+                (None, b']')
+                    if depth == 0
+                        && src.get(k + 1) == Some(&b']')
+                        && src.get(k + 2).is_none_or(|n| is_word_end(*n)) =>
+                {
+                    text.extend_from_slice(b" ]");
+                    k += 2;
+                    closed = true;
+                    break;
+                }
+                (None, b'(' | b')' | b'|' | b'&' | b'<' | b'>' | b';') if depth == 0 => {
+                    text.push(b' ');
+                    k += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            text.push(b);
+            k += 1;
+        }
+        if !closed {
+            return None;
+        }
+        let line = self.c.line;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let m = parse_at(&text, line);
+        let base = self.functions.len();
+        self.functions.extend(m.functions);
+        self.jump(k);
+        Some(
+            m.body
+                .into_iter()
+                .map(|st| match st {
+                    Stmt::Def(i) => Stmt::Def(i + base),
+                    other => other,
+                })
+                .collect(),
+        )
     }
 
     fn redirection(
@@ -722,6 +910,7 @@ impl<'a> Sh<'a> {
         let mut k = start;
         let mut body_end = src.len();
         let mut next = src.len();
+        let mut closed = false;
         while k < src.len() {
             let line_end = src[k..]
                 .iter()
@@ -738,11 +927,17 @@ impl<'a> Sh<'a> {
             if cmp == delim {
                 body_end = k;
                 next = (line_end + 1).min(src.len());
+                closed = true;
                 break;
             }
             k = line_end + 1;
         }
         self.hd_cursor = next;
+        if !closed {
+            note_unparsed(body_line, TO_END, || {
+                format!("heredoc `{delim}` never closed")
+            });
+        }
         let text = String::from_utf8_lossy(&src[start.min(body_end)..body_end]).into_owned();
         if quoted {
             return Expr::Str(text);
@@ -753,6 +948,8 @@ impl<'a> Sh<'a> {
             hd_line_end: None,
             hd_cursor: 0,
             weak: 0,
+            open: Vec::new(),
+            brace_word: false,
         };
         let e = inner.dquoted_until(None);
         self.functions.extend(inner.functions);
@@ -791,6 +988,7 @@ impl<'a> Sh<'a> {
 
     /// One shell word: adjacent literal, quoted and expanded pieces.
     fn word(&mut self) -> Expr {
+        self.brace_word = false;
         let mut pieces: Vec<Expr> = Vec::new();
         let mut lit = String::new();
         let start = self.c.i;
@@ -811,10 +1009,14 @@ impl<'a> Sh<'a> {
                 b'\'' => {
                     // Quote boundaries split the word into pieces, so `c'u'rl` reads as built.
                     flush(&mut lit, &mut pieces);
+                    let line = self.c.line;
                     self.c.bump();
                     let from = self.c.i;
                     while self.c.peek().is_some_and(|b| b != b'\'') {
                         self.c.bump();
+                    }
+                    if self.c.peek().is_none() {
+                        note_unparsed(line, TO_END, || "quote `'` never closed".into());
                     }
                     lit.push_str(&self.c.slice(from, self.c.i));
                     self.c.bump();
@@ -863,6 +1065,9 @@ impl<'a> Sh<'a> {
                     pieces.push(self.expansion());
                 }
                 _ => {
+                    if b == b'{' {
+                        self.brace_word = true;
+                    }
                     let from = self.c.i;
                     self.c.bump();
                     while self.c.peek().is_some_and(|b| (b & 0xC0) == 0x80) {
@@ -880,9 +1085,12 @@ impl<'a> Sh<'a> {
     fn dquoted_until(&mut self, close: Option<u8>) -> Expr {
         let mut pieces = Vec::new();
         let mut lit = String::new();
+        let line = self.c.line;
+        let mut closed = close.is_none();
         while let Some(b) = self.c.peek() {
             if Some(b) == close {
                 self.c.bump();
+                closed = true;
                 break;
             }
             match b {
@@ -913,6 +1121,9 @@ impl<'a> Sh<'a> {
                 }
             }
         }
+        if !closed {
+            note_unparsed(line, TO_END, || "quote `\"` never closed".into());
+        }
         flush(&mut lit, &mut pieces);
         if pieces.is_empty() {
             return Expr::Str(String::new());
@@ -934,9 +1145,13 @@ impl<'a> Sh<'a> {
                 }
                 self.c.bump();
             }
+            if self.c.peek().is_none() {
+                note_unparsed(pos.line, TO_END, || "backquote never closed".into());
+            }
             let text = self.c.slice(from, self.c.i).replace("\\`", "`");
             self.c.bump();
             let Some(_guard) = DepthGuard::enter() else {
+                note_unparsed(pos.line, pos.line, || "nested too deeply".into());
                 return Expr::Unknown;
             };
             let m = parse_at(&text, pos.line);
@@ -968,8 +1183,23 @@ impl<'a> Sh<'a> {
                     }
                     self.c.bump();
                 }
+                if self.c.peek().is_none() {
+                    note_unparsed(pos.line, TO_END, || "`${` never closed".into());
+                } else if self.c.line != pos.line {
+                    let end = self.c.line;
+                    note_unparsed(pos.line, end, || "`${` closed on another line".into());
+                }
                 let text = self.c.slice(from, self.c.i);
                 self.c.bump();
+                // (`${!arr[@]}` lists an array's keys and `${!pre*}` names: no indirection.)
+                if text.starts_with('!')
+                    && text[1..]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    // `${!name}`: the variable whose name is in `name`, unknown statically.
+                    note_unparsed(pos.line, pos.line, || "indirect expansion `${!…}`".into());
+                }
                 param_expansion(&text, pos)
             }
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
@@ -1028,6 +1258,8 @@ fn param_expansion(text: &str, pos: Pos) -> Expr {
                 hd_line_end: None,
                 hd_cursor: 0,
                 weak: 0,
+                open: Vec::new(),
+                brace_word: false,
             };
             let d = inner.word();
             return Expr::Or(vec![var_expr, d]);
@@ -1037,6 +1269,68 @@ fn param_expansion(text: &str, pos: Pos) -> Expr {
         var_expr
     } else {
         Expr::Mix(vec![var_expr])
+    }
+}
+
+/// Bash brace expansion of an unquoted literal word: `{cu,}rl` → `curl`, `rl`;
+/// `a{b,c}d` → `abd`, `acd`. None when the word has no `{…,…}` (ranges `{1..3}` are left
+/// alone). At most 16 words.
+fn brace_expand(word: &str) -> Option<Vec<String>> {
+    brace_expand_at(word, 0)
+}
+
+fn brace_expand_at(word: &str, level: u32) -> Option<Vec<String>> {
+    if level >= 8 || word.len() > 4096 {
+        return None;
+    }
+    let b = word.as_bytes();
+    let open = b.iter().position(|c| *c == b'{')?;
+    let mut depth = 0;
+    let mut commas = Vec::new();
+    let mut close = None;
+    for (k, c) in b.iter().enumerate().skip(open) {
+        match c {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(k);
+                    break;
+                }
+            }
+            b',' if depth == 1 => commas.push(k),
+            _ => {}
+        }
+    }
+    let close = close?;
+    if commas.is_empty() {
+        return None;
+    }
+    let (pre, post) = (&word[..open], &word[close + 1..]);
+    let mut bounds = vec![open];
+    bounds.extend(&commas);
+    bounds.push(close);
+    let mut out = Vec::new();
+    for w in bounds.windows(2) {
+        let alt = format!("{pre}{}{post}", &word[w[0] + 1..w[1]]);
+        match brace_expand_at(&alt, level + 1) {
+            Some(more) => out.extend(more),
+            None => out.push(alt),
+        }
+        if out.len() >= 16 {
+            out.truncate(16);
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// A word that ends in `=` (`NAME=` before an array value).
+fn ends_with_eq(w: &Expr) -> bool {
+    match w {
+        Expr::Str(s) => s.ends_with('='),
+        Expr::Concat(v) => matches!(v.last(), Some(Expr::Str(s)) if s.ends_with('=')),
+        _ => false,
     }
 }
 
@@ -1146,10 +1440,30 @@ mod tests {
     }
 
     #[test]
+    fn tests_and_arrays_that_used_to_be_skipped() {
+        let src = "declare -a FILES=()\nlocal -a xs=(a \"$b\")\nif [[ $cmd =~ api\\.github\\.com/([^/]+)/(a|b) ]] && [[ -n \"$(id -u)\" ]]; then\n  curl -s \"$u\"\nfi\n";
+        let m = parse(src);
+        assert_eq!(m.unparsed, vec![]);
+        let s = calls(&m);
+        assert!(s.contains("curl") && s.contains("\"id\""), "{s}");
+        // An unclosed `[[` is read as before.
+        let m = parse("[[ -f x\necho ok\n");
+        assert!(calls(&m).contains("\"ok\""));
+    }
+
+    #[test]
     fn hostile_nesting() {
         let src = format!("{}x{}", "$(".repeat(3000), ")".repeat(3000));
         let _ = parse(&src);
         let src = "`".repeat(10000);
         let _ = parse(&src);
+        // Brace expansion and `[[` tests stay bounded.
+        let _ = parse(&format!("echo {}\n", "{a,b,c}".repeat(500)));
+        let _ = parse(&format!(
+            "echo {}x{}\n",
+            "{a,".repeat(2000),
+            "}".repeat(2000)
+        ));
+        let _ = parse(&format!("{} ]]\n", "[[ $(".repeat(500)));
     }
 }
