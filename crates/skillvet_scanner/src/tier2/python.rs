@@ -1466,7 +1466,30 @@ fn comprehension(toks: &[Token], for_at: usize) -> Expr {
         })
         .map(|(k, _)| k)
         .unwrap_or(rest.len());
-    let iter = expr(rest.get(in_at + 1..iter_end).unwrap_or(&[]));
+    let iter_toks = rest.get(in_at + 1..iter_end).unwrap_or(&[]);
+    // `os.environ[k] for k in ("A", "B")`: a list of the element per literal item, so each
+    // key is seen as itself (as `for` statements over literal lists are unrolled).
+    if let ([target], Some(items)) = (&rest[..in_at], literal_elements(iter_toks))
+        && matches!(target.tok, Tok::Name(_))
+        && find_top(elt_toks, ":").is_none()
+    {
+        let name = target.clone();
+        let each = items.iter().map(|item| {
+            let toks: Vec<Token> = elt_toks
+                .iter()
+                .flat_map(|t| {
+                    if t.tok == name.tok {
+                        item.to_vec()
+                    } else {
+                        vec![t.clone()]
+                    }
+                })
+                .collect();
+            expr(&toks)
+        });
+        return Expr::List(each.collect());
+    }
+    let iter = expr(iter_toks);
     Expr::Mix(vec![elt, iter])
 }
 
