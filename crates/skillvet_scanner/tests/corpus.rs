@@ -74,9 +74,9 @@ fn no_benign_corpus_skill_fails() {
 /// which a change to the rules is a regression. The holdout split is deliberately not
 /// checked here — it stays out of tuning; `cargo run -p skillvet_scanner --bin quality`
 /// reports it.
-const MIN_TUNING_FLAGGED: f64 = 0.80;
+const MIN_TUNING_FLAGGED: f64 = 0.85;
 const MIN_TUNING_FAIL: f64 = 0.55;
-const MAX_TUNING_BENIGN_FAIL: usize = 1;
+const MAX_TUNING_BENIGN_FAIL: usize = 0;
 const MAX_TUNING_BENIGN_CONCERNS: usize = 4;
 
 fn verdicts(dir: &Path) -> Vec<(String, Verdict)> {
