@@ -76,7 +76,6 @@ fn no_benign_corpus_skill_fails() {
 /// reports it.
 const MIN_TUNING_FLAGGED: f64 = 0.85;
 const MIN_TUNING_FAIL: f64 = 0.55;
-const MAX_TUNING_BENIGN_FAIL: usize = 0;
 const MAX_TUNING_BENIGN_CONCERNS: usize = 4;
 
 fn verdicts(dir: &Path) -> Vec<(String, Verdict)> {
@@ -131,9 +130,6 @@ fn tuning_split_recall_and_false_positives_stay_above_their_floors() {
     );
     assert!(flagged >= MIN_TUNING_FLAGGED, "flagged {flagged:.3}");
     assert!(failed >= MIN_TUNING_FAIL, "FAIL {failed:.3}");
-    assert!(
-        benign_fail.len() <= MAX_TUNING_BENIGN_FAIL,
-        "benign FAIL: {benign_fail:?}"
-    );
+    assert!(benign_fail.is_empty(), "benign FAIL: {benign_fail:?}");
     assert!(benign_concerns <= MAX_TUNING_BENIGN_CONCERNS);
 }
