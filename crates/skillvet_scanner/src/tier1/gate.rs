@@ -173,12 +173,7 @@ impl Prefilter {
             }
             needs.push(Some((!anchors.is_empty(), derived.is_some())));
         }
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .expect("prefilter automaton");
+        let ac = automaton(&literals);
         Prefilter { ac, owner, needs }
     }
 
@@ -203,6 +198,16 @@ impl Prefilter {
             .map(|(need, (a, d))| need.is_some_and(|(na, nd)| (a || !na) && (d || !nd)))
             .collect()
     }
+}
+
+/// Every occurrence of `literals`, overlapping, ASCII case-insensitively.
+fn automaton(literals: &[Vec<u8>]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(literals)
+        .expect("gate automaton")
 }
 
 /// Characters outside ASCII whose simple case folding is an ASCII letter (ſ → s, K → k):
@@ -236,12 +241,7 @@ impl Gate {
             }
             phrasings.push((alternatives, first));
         }
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .expect("gate automaton");
+        let ac = automaton(&literals);
         Gate {
             phrasings,
             ac,

@@ -703,29 +703,26 @@ struct Matcher {
 }
 
 static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
-    let mut regexes = Vec::with_capacity(RULES.len());
-    let mut anchors: Vec<&[&str]> = Vec::with_capacity(RULES.len());
-    for r in RULES.iter() {
-        match &r.detector {
-            Detector::Pattern(p) => {
-                let re = regex::RegexBuilder::new(&ascii_boundaries(p.regex))
+    let regexes: Vec<Option<Regex>> = RULES
+        .iter()
+        .map(|r| match &r.detector {
+            Detector::Pattern(p) => Some(
+                regex::RegexBuilder::new(&ascii_boundaries(p.regex))
                     .multi_line(true)
                     .size_limit(20 * (1 << 20))
                     .build()
-                    .unwrap_or_else(|e| panic!("rule {}: bad regex: {e}", r.id));
-                regexes.push(Some(re));
-                anchors.push(p.anchors);
-            }
-            Detector::Builtin => {
-                regexes.push(None);
-                anchors.push(&[]);
-            }
-        }
-    }
-    let slots: Vec<(Option<&str>, &[&str])> = regexes
+                    .unwrap_or_else(|e| panic!("rule {}: bad regex: {e}", r.id)),
+            ),
+            Detector::Builtin => None,
+        })
+        .collect();
+    let slots: Vec<(Option<&str>, &[&str])> = RULES
         .iter()
-        .zip(anchors)
-        .map(|(r, a)| (r.as_ref().map(Regex::as_str), a))
+        .zip(&regexes)
+        .map(|(r, re)| match &r.detector {
+            Detector::Pattern(p) => (re.as_ref().map(Regex::as_str), p.anchors),
+            Detector::Builtin => (None, &[][..]),
+        })
         .collect();
     let prefilter = gate::Prefilter::new(&slots);
     Matcher { prefilter, regexes }

@@ -393,7 +393,8 @@ struct Intent {
     strong_override: bool,
     /// The sentence is about caches, build output or temporary files.
     disposable: bool,
-    /// Asks the user for something (rather than reading it from somewhere).
+    /// Uses a verb of asking ("ask", "request", "prompt"); an instruction only with a
+    /// collecting verb at the head of a clause.
     asks_user: bool,
     /// Makes the user hand something over, wherever in the sentence.
     user_tells: bool,
@@ -603,27 +604,32 @@ pub(crate) fn warm_up() {
     LazyLock::force(&GATE);
 }
 
-/// In the order of the `P_*` indices.
+/// Each phrasing beside its `P_*` index (checked, so the two cannot drift apart).
 static GATE: LazyLock<gate::Gate> = LazyLock::new(|| {
-    gate::Gate::new(&[
-        CRED_PATH,
-        PRIVATE_PATH,
-        URL,
-        EMAIL,
-        CONCEAL,
-        PROMPT_LEAK,
-        SAFETY_OFF,
-        GRANT,
-        PUBLICISE,
-        AUTHORITY,
-        FILE_PATH,
-        DISPOSABLE,
-        HUMAN_SECRET,
-        PRIVATE_STORE,
-        GIT_PUSH,
-        ASK_USER,
-        USER_TELLS,
-    ])
+    let phrasings = [
+        (P_CRED_PATH, CRED_PATH),
+        (P_PRIVATE_PATH, PRIVATE_PATH),
+        (P_URL, URL),
+        (P_EMAIL, EMAIL),
+        (P_CONCEAL, CONCEAL),
+        (P_PROMPT_LEAK, PROMPT_LEAK),
+        (P_SAFETY_OFF, SAFETY_OFF),
+        (P_GRANT, GRANT),
+        (P_PUBLICISE, PUBLICISE),
+        (P_AUTHORITY, AUTHORITY),
+        (P_FILE_PATH, FILE_PATH),
+        (P_DISPOSABLE, DISPOSABLE),
+        (P_HUMAN_SECRET, HUMAN_SECRET),
+        (P_PRIVATE_STORE, PRIVATE_STORE),
+        (P_GIT_PUSH, GIT_PUSH),
+        (P_ASK_USER, ASK_USER),
+        (P_USER_TELLS, USER_TELLS),
+    ];
+    assert!(
+        phrasings.iter().enumerate().all(|(i, (id, _))| i == *id),
+        "P_* indices out of order"
+    );
+    gate::Gate::new(&phrasings.map(|(_, p)| p))
 });
 
 fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> Intent {
@@ -715,7 +721,7 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
         .any(|m| !negated_before(s, m.start()));
     it.pushes_code = check(P_GIT_PUSH);
     it.user_tells = check(P_USER_TELLS);
-    it.asks_user = it.user_tells || check(P_ASK_USER);
+    it.asks_user = check(P_ASK_USER);
     it.refers_back = refers_back(&format!(" {s} "));
     it
 }
