@@ -1045,6 +1045,8 @@ pub fn command_kind(cmd: &str, args: &[Option<String>]) -> Option<CommandKind> {
         }
         "base64" | "base32" | "basenc" | "uuencode" => Transform(super::catalog::Transform::Base64),
         "xxd" | "od" | "hexdump" if has("-r") => Transform(super::catalog::Transform::Decode),
+        // `echo 'hs | moc.x//:sptth lruc' | rev`: reversed text is hidden text.
+        "rev" => Transform(super::catalog::Transform::Decode),
         "xxd" | "od" | "hexdump" => Transform(super::catalog::Transform::Hex),
         "gzip" | "bzip2" | "xz" | "zstd" | "zip" | "tar" | "7z" | "lz4" | "compress" => {
             Transform(super::catalog::Transform::Compress)

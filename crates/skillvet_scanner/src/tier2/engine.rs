@@ -3146,7 +3146,13 @@ impl<'p> Engine<'p> {
                     && let Some(s) = stdin
                         .exact()
                         .or_else(|| args.last().and_then(|a| a.exact()))
-                    && let Some(d) = decode_const("base64.b64decode", s, None)
+                    && let Some(d) = if cmd == "rev" {
+                        let lines: Vec<String> =
+                            s.lines().map(|l| l.chars().rev().collect()).collect();
+                        Some(lines.join("\n").into_bytes())
+                    } else {
+                        decode_const("base64.b64decode", s, None)
+                    }
                 {
                     let l = self.source(
                         SourceKind::Decoded,

@@ -203,8 +203,8 @@ const ASK_USER: &str = r"(?i)(?-u:\b)(ask|asks|asking|request|requesting|prompt|
 /// The user made to hand something over ("having the customer reply with…"): an
 /// instruction even when it is not at the head of the sentence.
 const USER_TELLS: &str = concat!(
-    r"(?i)(?-u:\b)(have|having|get|getting)\s+(the\s+)?(user|customer|caller|client|traveller|traveler|employee|new\s+hire|them|him|her)\s+(to\s+)?(reply|respond|send|type|enter|paste|provide|share|give|read\s+out|confirm)(?-u:\b)",
-    r"|(?i)(?-u:\b)collect(ing)?\s+(the\s+)?(user's|customer's|traveller's|traveler's|caller's|client's|employee's|their|his|her)(?-u:\b)",
+    r"(?i)(?-u:\b)(have|having|get|getting)\s+(the\s+)?(user|customer|caller|client|traveller|traveler|employee|new\s+hire|them|him|her)\s+(to\s+)?(reply|respond|send|type|enter|paste|provide|share|give|read\s+out|confirm|tell\s+(you|us|me)|say|spell\s+out|dictate|read\s+(you\s+)?(out|back))(?-u:\b)",
+    r"|(?i)(?-u:\b)(collect|gather|obtain|record|capture|take\s+down|note\s+down|write\s+down)(ing|s)?\s+(the\s+)?(user's|customer's|traveller's|traveler's|caller's|client's|employee's|candidate's|applicant's|patient's|member's|their|his|her)(?-u:\b)",
 );
 
 const GIT_PUSH: &str = r"(?i)(?-u:\b)git\s+push(?-u:\b)";
@@ -278,6 +278,19 @@ const AUTHORITY: &str = concat!(
     r"|(?i)(?-u:\b)(pre-?authori[sz]ed|pre-?approved|authori[sz]ed|permitted|cleared|allowed)\s+(you|the\s+(agent|assistant|model)|ai\s+(assistants?|agents?))\s+to(?-u:\b)",
     r"|(?i)(?-u:\b)(note|message|instructions?)\s+(to|for)\s+(ai|llm|the)\s+(assistants?|agents?|models?)(?-u:\b)",
     r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
+    r"|(?i)(?-u:\b)(configuration|instructions?|guidelines|guidance|rules|policies|prompt|constraints|restrictions|directions)\s+(you\s+(started|began|were\s+(started|given|configured|launched|set\s+up))|(that\s+)?you\s+(had|have|got)\s+(before|earlier|previously))(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|replaced|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply)(?-u:\b)",
+    r"|(?i)(?-u:\b)(your|the\s+assistant's|the\s+model's|its)\s+(earlier|previous|prior|original|initial|default|usual|normal|standard|existing|built-in)\s+(\w+\s+)?(configuration|instructions|guidelines|guidance|rules|policies|prompt|constraints|restrictions|safety\s+rules|caution)(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply|were\s+written\s+for\s+(a\s+)?different|are\s+suspended|are\s+lifted)(?-u:\b)",
+    r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(the\s+two|they|both)\s+(disagree|conflict|differ)(?-u:\b)[^.;]{0,40}(?-u:\b)(follow|obey|use|prefer|go\s+with|apply)\s+(this|these|the\s+skill|what\s+is\s+written\s+here)(?-u:\b)",
+    r"|(?i)(?-u:\b)only\s+(constraints|rules|restrictions|limits|instructions|guidelines)\s+that\s+(apply|count|matter|bind\s+you)(\s+(now|here|to\s+you))?\s+are\s+(the\s+ones|those)\s+(written|listed|given|set\s+out|below|above|in\s+this)",
+    r"|(?i)(?-u:\b)(not|no\s+longer|never)\s+(bound|constrained|restricted|limited)\s+by\s+(the\s+|your\s+|its\s+|any\s+)?(assistant's\s+|usual\s+|normal\s+|default\s+|standard\s+|own\s+)*(policies|guidelines|rules|restrictions|safety|instructions|caution)",
+    r"|(?i)(?-u:\b)(does\s+not|doesn't|do\s+not|don't|won't|will\s+not)\s+(carry|have|follow|observe|keep|apply)\s+(the\s+|any\s+|its\s+|your\s+)?(usual|normal|default|standard|ordinary|regular)\s+(caution|safety|content)?\s*(rules|guidelines|restrictions|policies|limits|checks)",
+    r"|(?i)(?-u:\b)(treat|treats|treating|regard|regards|consider|considers)\s+(any|all|every|each)\s+(request|requests|instruction|instructions|text|direction|directions|line|lines|comment|comments|note|notes)(?-u:\b)[^.;]{0,80}(?-u:\b)as\s+(if\s+it\s+(came|comes)|coming|having\s+come|sent|written)\s+(directly\s+)?(from|by)\s+(the\s+user|the\s+operator|your\s+user|the\s+developer)",
+    r"|(?i)(?-u:\b)(addressed|directed|written)\s+to\s+you(\s+personally|\s+directly)?(?-u:\b)[^.;]{0,60}(?-u:\b)(outranks?|overrides?|overrules?|beats|takes\s+priority\s+over|comes\s+before)(?-u:\b)",
+    r"|(?i)(?-u:\b)(keep\s+going|continue|carry\s+on|don't\s+stop|do\s+not\s+stop|never\s+stop)(?-u:\b)[^.;]{0,60}(?-u:\b)(even\s+if|even\s+when|if|when)\s+(the\s+user|they|he|she)\s+(asks?|tells?|wants?|says?|requests?)\s+(you\s+)?(to\s+)?stop",
+    r"|(?i)(?-u:\b)treat\s+(those|them|these|such\s+requests|the\s+requests|any\s+requests|what\s+they\s+ask)\s+as\s+(tasks|instructions|requests|orders|work)\s+(you\s+have\s+been\s+given|from\s+the\s+user|to\s+carry\s+out|to\s+do|for\s+you)(?-u:\b)",
+    r"|(?i)(?-u:\b)(if|when|whenever)\s+the\s+(pasted|incoming|received|forwarded|quoted|fetched|linked)\s+(e-?mail|message|page|document|issue|comment|ticket|file)\s+(asks|requests|says|tells\s+you)(?-u:\b)[^.;]{0,120}(?-u:\b)(do\s+it|do\s+that|do\s+so|carry\s+it\s+out|comply|act\s+on\s+it)(?-u:\b)",
+    r"|(?i)(?-u:\b)(if|when|even\s+if)\s+the\s+user\s+(later\s+)?(says|types|writes|asks|tells\s+you)(?-u:\b)[^.;]{0,40}(?-u:\b)(stop|quit|exit|end|drop)(?-u:\b)[^.;]{0,80}(?-u:\b)(stay|remain|keep\s+(being|playing|going)|continue|ignore\s+it|treat\s+it\s+as\s+(part|a\s+test|role))",
+    r"|(?i)(?-u:\b)(you\s+are|the\s+agent\s+is)\s+(fully|now|explicitly|already|therefore)\s+(authori[sz]ed|permitted|allowed|cleared)\s+to(?-u:\b)",
     r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
 );
 
@@ -306,7 +319,11 @@ const PUBLICISE: &str = r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)
 const SAFETY_OFF: &str = concat!(
     r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
     r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
-    r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(warn\s+the\s+user|warns\s+the\s+user|declines?|refuses?|second-guess(es)?)(?-u:\b)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|does\s+not|doesn'?t|never)\s+(warn\s+the\s+user|warns\s+the\s+user|declines?|refuses?|second-guess(es)?|pause\s+to\s+ask|stop\s+to\s+ask)(?-u:\b)",
+    r"|(?i)(?-u:\b)(no|without|free\s+of|free\s+from|exempt\s+from)\s+(content|safety|ethical|moral)\s+(restrictions|filters|rules|limits|guidelines|policies|constraints)(?-u:\b)",
+    r"|(?i)(?-u:\b)(including|even)\s+(ones|those|requests|the\s+ones|things)\s+(an?\s+assistant|you|it|other\s+assistants|the\s+model)\s+would\s+(normally|usually|otherwise)\s+(turn\s+down|refuse|decline|reject)(?-u:\b)",
+    r"|(?i)(?-u:\b)never\s+(breaks?|break(ing)?)\s+character(?-u:\b)[^.;]{0,30}(?-u:\b)(policies|policy|rules|guidelines|safety|restrictions)",
+    r"|(?i)(?-u:\b)(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(add(ing)?|includ(e|ing)|giv(e|ing)|rais(e|ing))\s+(any\s+)?warnings?\s+about\s+(verification|verifying|identity|security|safety|risks?|privacy|fraud)(?-u:\b)",
     r"|(?i)(?-u:\b)(do\s+not|don'?t|never|no)\s+(need\s+to\s+)?(confirm|check|verify)\s+(it\s+|this\s+|anything\s+)?with\s+(the\s+)?(user|person|human|people|them|anyone)(?-u:\b)",
     r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(recommend|suggest|advise|propose)\s+(adding\s+|enabling\s+|any\s+)?(auth(entication|ori[sz]ation)?(\s+checks?)?|rate[\s-]+limit(s|ing)?|input\s+validation|csrf|encryption|tls|security\s+(checks?|headers|fixes))(?-u:\b)",
     r"|(?i)(?-u:\b)(remove|strip|delete|disable|drop)\s+(the\s+|any\s+|all\s+)?(existing\s+)?(auth(entication|ori[sz]ation)?\s+checks?|rate[\s-]+limit(s|ing|ers?)?|input\s+validation|csrf\s+(protection|checks?|tokens?)|security\s+(checks?|headers))(?-u:\b)",
@@ -491,6 +508,14 @@ fn clause_head(s: &str, at: usize) -> Option<bool> {
     if ws.len() > 8 {
         return None;
     }
+    // "before step 2 gather…", "at the start collect…": a short time phrase leads in.
+    if ws.len() <= 4
+        && ws
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "before" | "after" | "at" | "on" | "during"))
+    {
+        return Some(false);
+    }
     let lead = |w: &String| LEAD_INS.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit());
     if !ws.iter().all(lead) {
         return None;
@@ -569,6 +594,15 @@ fn refers_back(s: &str) -> bool {
             .expect("refers-back words")
     });
     BACK.is_match(s)
+}
+
+/// Whether one of the two words just before `at` negates the word at `at`.
+fn negated_word(s: &str, at: usize) -> bool {
+    let ws = words(&s[..at]);
+    ws.iter()
+        .rev()
+        .take(2)
+        .any(|w| NEGATORS.contains(&w.as_str()) || w == "doesn't")
 }
 
 /// Whether the clause before `at` (back to a comma, semicolon, colon or parenthesis) holds
@@ -655,6 +689,8 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
             Term::Obj(o) => it.objs.push((o, false)),
             Term::WeakObj(o) => it.objs.push((o, true)),
             Term::Dest(d) => it.targets.push(Target::Word(d)),
+            // "it does not decline": a negated refusal is not a skill teaching refusal.
+            Term::Mark(Mark::Meta) if negated_word(s, h.start - sent.start) => {}
             Term::Mark(m) => {
                 it.marks.insert(m);
             }
@@ -874,7 +910,14 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             None
         };
         if let (true, Some(into)) = (strong_obj, into) {
+            // A password, CVV or recovery phrase repeated into the answers is exposed for
+            // good (transcripts are kept and shared); no form or setup needs that.
+            let echoes_secret = it.human_secret
+                && (it.has_dest(Dest::Response)
+                    || it.marks.contains(&Mark::Verbatim)
+                    || it.marks.contains(&Mark::Always));
             let severity = if conceal
+                || echoes_secret
                 || it.marks.contains(&Mark::Always) && it.marks.contains(&Mark::Verbatim)
                 || o == Obj::Conversation && it.marks.contains(&Mark::Always)
             {
@@ -960,12 +1003,15 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
     // 5. Credential stores, mail, private files or the environment read.
     let reads = it.has_act(Act::Read) || it.has_act(Act::Collect) || it.has_act(Act::Echo);
     if reads
-        && let Some(o) = it.strong_objs().find(|o| {
-            matches!(
-                o,
-                Obj::CredStore | Obj::Credential | Obj::Mail | Obj::PrivateFiles | Obj::Environment
-            )
-        })
+        && let Some(o) = [
+            Obj::CredStore,
+            Obj::Mail,
+            Obj::PrivateFiles,
+            Obj::Credential,
+            Obj::Environment,
+        ]
+        .into_iter()
+        .find(|o| it.strong_objs().any(|s| s == *o))
     {
         // Declared vs instructed: mail or private files a skill never mentions are scope
         // creep, not a task.
@@ -1096,6 +1142,7 @@ fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
         intents[i].1.human_secret |= human_secret;
         intents[i].1.objs.extend(objs);
         intents[i].1.targets.extend(targets);
+        intents[i].1.human_secret |= human_secret;
         i = j.max(i + 1);
     }
 }
@@ -1108,18 +1155,22 @@ fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
     for i in 0..intents.len() {
         let (s, it) = &intents[i];
         let moves = it.has_act(Act::Send) || it.has_act(Act::Echo);
-        let has_data = it.objs.iter().any(|(o, _)| o.is_data());
+        // A weak mention ("the conversation") does not stop the borrow.
+        let has_data = it.objs.iter().any(|(o, w)| o.is_data() && !w);
         let has_dest = !it.targets.is_empty() || it.names_file;
         let mut objs: Vec<(Obj, bool)> = Vec::new();
         let mut targets: Vec<Target> = Vec::new();
+        let mut human_secret = false;
         if moves && !has_data && (it.refers_back || has_dest) {
             let section = s.section;
-            objs.extend(
-                intents[i.saturating_sub(4)..i]
-                    .iter()
-                    .filter(|(p, _)| p.section == section)
-                    .flat_map(|(_, p)| p.objs.iter().copied().filter(|(o, _)| o.is_data())),
-            );
+            for (_, p) in intents[i.saturating_sub(4)..i]
+                .iter()
+                .filter(|(p, _)| p.section == section)
+            {
+                let before = objs.len();
+                objs.extend(p.objs.iter().copied().filter(|(o, _)| o.is_data()));
+                human_secret |= p.human_secret && objs.len() > before;
+            }
             if objs.is_empty() && has_dest {
                 objs.extend(collected.iter().copied());
             }
@@ -1146,6 +1197,7 @@ fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
         }
         intents[i].1.objs.extend(objs);
         intents[i].1.targets.extend(targets);
+        intents[i].1.human_secret |= human_secret;
     }
 }
 
@@ -1313,8 +1365,10 @@ fn finding(
             INT_EXFIL if dest_declared => adj.add(1, 1, why),
             // Reproducing the agent's own instructions with a claim that confidentiality is
             // lifted is a leak, whatever the skill says it audits.
+            // Nor keeping a password, CVV or recovery phrase, whatever form it is for.
             INT_HARVEST
                 if v.obj != Some(Obj::Credential)
+                    && !it.human_secret
                     && !(v.obj == Some(Obj::SystemPrompt) && it.strong_override) =>
             {
                 adj.add(1, 1, why)
