@@ -811,8 +811,18 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
         Target::Email(_) => true,
         Target::Word(_) => true,
     });
+    // An API key sent to the service the description names is how API clients sign in.
+    let own_service = matches!(
+        external,
+        Some(Target::Url { host, class: HostClass::Named }) if declared.names_host(host)
+    ) && it
+        .strong_objs()
+        .filter(|o| data_obj(*o))
+        .all(|o| matches!(o, Obj::Credential | Obj::Environment))
+        && !conceal;
     // 1. Sensitive data sent away.
-    if let (true, Some(t)) = (
+    if let (false, true, Some(t)) = (
+        own_service,
         sends || it.has_act(Act::Collect) && matches!(external, Some(Target::Url { .. })),
         external,
     ) && let Some(o) = it.any_obj(data_obj)
