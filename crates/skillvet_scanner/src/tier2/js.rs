@@ -1701,10 +1701,17 @@ impl<'a> Parser<'a> {
                         self.i += 1;
                         continue;
                     }
-                    self.eat_op("...");
+                    let spread = self.eat_op("...");
                     let before = self.i;
                     self.no_assign += 1;
-                    items.push(self.expr());
+                    match self.expr() {
+                        // `[..."lmth"]` is the string's characters, so a reversed word can
+                        // be read back.
+                        Expr::Str(text) if spread => {
+                            items.extend(text.chars().map(|c| Expr::Str(c.to_string())));
+                        }
+                        e => items.push(e),
+                    }
                     self.no_assign -= 1;
                     if self.eat_op("=") {
                         // A default in an array pattern (`[dir = ".", , out] = argv`).

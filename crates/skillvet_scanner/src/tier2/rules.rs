@@ -82,7 +82,7 @@ pub const RULES: &[RuleInfo] = &[
         id: RuleId::T2ObfuscatedExec,
         title: "Decoded data is executed",
         category: Category::Obfuscation,
-        severity: Severity::High,
+        severity: Severity::Critical,
         description: "Constant data decoded at run time (base64, hex, rot13, zlib/gzip layers, strings built from character codes or reversed) reaches eval/exec or a shell: the classic way to hide a payload from review.",
         remediation: "Ship readable code; do not execute encoded payloads.",
     },
@@ -660,10 +660,12 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                 ));
             }
             (SinkKind::Exec | SinkKind::Eval, SourceKind::Decoded) => {
+                // Tier 1's decode-and-execute is critical too: no skill needs to hide
+                // what it runs.
                 out.push(make(
                     ctx,
                     RuleId::T2ObfuscatedExec,
-                    Severity::High,
+                    Severity::Critical,
                     Confidence::High,
                     file,
                     line,
