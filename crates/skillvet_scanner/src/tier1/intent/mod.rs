@@ -1026,7 +1026,19 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
         // Declared vs instructed: mail or private files a skill never mentions are scope
         // creep, not a task.
         let undeclared = matches!(o, Obj::Mail | Obj::PrivateFiles) && !declared.covers(o);
-        let sev = if matches!(o, Obj::CredStore) || conceal || undeclared {
+        // Scope creep completed: what the description never mentions is read and then put
+        // in the answer, a file or a document, where it outlives the task.
+        let moved = it.has_act(Act::Echo)
+            || it.has_dest(Dest::Response)
+            || it.has_dest(Dest::Persistent)
+            || it.names_file;
+        let creeps = moved
+            && matches!(o, Obj::CredStore | Obj::Mail | Obj::PrivateFiles)
+            && !declared.covers(o)
+            && !it.marks.contains(&Mark::Consent);
+        let sev = if creeps {
+            Severity::Critical
+        } else if matches!(o, Obj::CredStore) || conceal || undeclared {
             Severity::High
         } else {
             Severity::Medium
@@ -1242,6 +1254,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
     if sentences.is_empty() {
         return;
     }
+    let first = out.len();
     let hits = lexicon::hits(doc.text);
     let marks = GATE.scan(doc.text);
     let mut intents: Vec<(Sentence, Intent)> = sentences
@@ -1318,6 +1331,35 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         if let Some(f) = finding(doc, ctx, declared, sent, it, &it.marks, v, text) {
             out.push(f);
         }
+    }
+    confirm_takeover(doc, &mut out[first..]);
+}
+
+/// One claim of precedence can be a clumsy style guide; a SKILL.md that makes several, in
+/// separate sentences, is written to take the agent over: each becomes a confirmed finding.
+fn confirm_takeover(doc: &Doc, found: &mut [Finding]) {
+    if doc.role != Role::SkillMd {
+        return;
+    }
+    let code = INT_OVERRIDE.code();
+    let strong = |f: &Finding| {
+        f.rule_id == code && f.severity >= Severity::High && f.confidence >= Confidence::Medium
+    };
+    let claims: BTreeSet<(u32, u32)> = found
+        .iter()
+        .filter(|f| strong(f))
+        .map(|f| (f.line, f.column))
+        .collect();
+    if claims.len() < 2 {
+        return;
+    }
+    for f in found.iter_mut().filter(|f| strong(f)) {
+        f.severity = Severity::Critical;
+        f.confidence = Confidence::High;
+        f.explanation.push_str(&format!(
+            " It is one of {} such claims in SKILL.md.",
+            claims.len()
+        ));
     }
 }
 
