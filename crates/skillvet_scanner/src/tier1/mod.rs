@@ -129,6 +129,38 @@ pub struct SkillContext {
     pub body_line: usize,
     /// Name and description, lower-cased: what the skill declares it does.
     pub declared: String,
+    /// Folders SKILL.md builds and runs code from (`cd scripts/kctx && go build …`): their
+    /// source files run as surely as its scripts.
+    pub built: Vec<String>,
+}
+
+/// A line of SKILL.md that compiles or runs source code.
+static BUILD_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(go\s+(build|run|install)|cargo\s+(build|run|install)|rustc|gcc|g\+\+|clang|javac|java\s+-jar|dotnet\s+(run|build)|swift\s+(run|build)|mvn|gradle|make)(?-u:\b)")
+        .expect("build line regex")
+});
+
+static REL_DIR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s`'\x22(=])\.?/?((?:[A-Za-z0-9_.\-]+/)*[A-Za-z0-9_\-]+)")
+        .expect("relative dir regex")
+});
+
+/// Folders named on SKILL.md's build or run lines.
+fn built_dirs(body: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    for line in body.lines().filter(|l| BUILD_LINE.is_match(l)) {
+        for c in REL_DIR.captures_iter(line) {
+            let d = c[1].trim_end_matches('/');
+            if d.contains('/')
+                || d.starts_with("scripts")
+                || d.starts_with("src")
+                || d.starts_with("cmd")
+            {
+                dirs.push(d.to_owned());
+            }
+        }
+    }
+    dirs
 }
 
 static ATTACK_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
@@ -166,6 +198,10 @@ impl SkillContext {
             teaches_attacks,
             body_line: parsed.body.as_ref().map_or(1, |b| b.line),
             declared,
+            built: parsed
+                .body
+                .as_ref()
+                .map_or(Vec::new(), |b| built_dirs(&b.text)),
         }
     }
 
@@ -618,7 +654,11 @@ pub(crate) fn adjust_for(
     }
     match doc.role {
         Role::Script | Role::Source => {
-            if doc.role == Role::Source {
+            let built = ctx
+                .built
+                .iter()
+                .any(|d| doc.path.starts_with(d.as_str()) && doc.path[d.len()..].starts_with('/'));
+            if doc.role == Role::Source && !built {
                 adj.add(0, 1, "in source code the skill does not run directly");
             }
             if is_comment_line(doc.path, line, col_byte) {

@@ -2006,6 +2006,15 @@ impl<'p> Engine<'p> {
                     pos,
                     &format!("response of {q}()"),
                 );
+                // `urlretrieve(url, path)` saves the download: running `path` later runs it.
+                if q.ends_with("urlretrieve")
+                    && let Some(path) = positional.get(1).and_then(|p| p.s.clone())
+                {
+                    merge(
+                        self.written.entry(path).or_default(),
+                        std::slice::from_ref(&l),
+                    );
+                }
                 let mut v = Val::tainted(vec![l]);
                 v.r = Some(Ref::Global(format!("{q}()")));
                 v
