@@ -133,8 +133,13 @@ fn recommendations(structures: &[StructureCheck]) -> Vec<String> {
                 s.name, s.source
             ));
         } else if s.drift_count > 0 {
+            let verb = if s.drift_count == 1 {
+                "differs"
+            } else {
+                "differ"
+            };
             out.push(format!(
-                "{}: {} of its entries differ from {} (expected {} entries, found {}). Run \
+                "{}: {} of its entries {verb} from {} (expected {} entries, found {}). Run \
                  `skillvet admin rebuild-index` (or POST /api/v1/admin/rebuild-index) to \
                  rebuild it from {} in one transaction; search results and counts are wrong \
                  until then.",
