@@ -2,58 +2,48 @@
 //! on loopback, on SQLite and PostgreSQL: who may call them (administrators; services with an
 //! internal key may read health only), and a drift made by hand found, repaired and audited.
 
-use std::net::SocketAddr;
+mod support;
+
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use skillvet_core::model::Role;
-use skillvet_core::store::Store;
 use skillvet_core::{Clock, SystemClock};
-use skillvet_registry::{Registry, RegistryConfig};
+use skillvet_server::ServerConfig;
 use skillvet_server::auth::InternalKeys;
-use skillvet_server::rate_limit::MemoryLimiter;
-use skillvet_server::{AppState, ServerConfig};
 use skillvet_test_db::{Backend, TestDb, backend_tests};
 use sqlx::SqlSafeStr;
+use support::Server;
 
 const CURRENT_KEY: &str = "internal-key-current-0123456789abcdef";
 const NEXT_KEY: &str = "internal-key-next-0123456789abcdef0123";
 
 struct App {
-    base: String,
-    http: reqwest::Client,
-    store: Arc<dyn Store>,
-    db: TestDb,
+    server: Server,
+    backend: Backend,
+    url: String,
 }
 
 impl App {
     async fn start(db: TestDb) -> Self {
-        let store = db.store().await;
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let registry = Registry::new(store.clone(), clock, RegistryConfig::default());
+        let (backend, url) = (db.backend(), db.url().to_owned());
         let config = ServerConfig {
             internal_keys: InternalKeys::new(&[CURRENT_KEY.into(), NEXT_KEY.into()]).unwrap(),
             ..ServerConfig::default()
         };
-        let state = AppState::new(registry, Arc::new(MemoryLimiter::default()), config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app =
-            skillvet_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let server = Server::start_with(db, config, Arc::new(SystemClock)).await;
         Self {
-            base: format!("http://{addr}/api/v1"),
-            http: skillvet_client::http_client(),
-            store,
-            db,
+            server,
+            backend,
+            url,
         }
     }
 
     async fn token(&self, login: &str, role: Role, scopes: &[&str]) -> String {
         let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
         skillvet_server::auth::issue_token_with_scopes(
-            self.store.as_ref(),
+            self.server.store.as_ref(),
             SystemClock.now(),
             login,
             role,
@@ -74,10 +64,11 @@ impl App {
         token: Option<&str>,
         key: Option<&str>,
     ) -> (StatusCode, Value) {
-        let url = format!("{}{path}", self.base);
+        let url = format!("{}/api/v1{path}", self.server.base);
+        let http = &self.server.http;
         let mut request = match &post {
-            Some(body) => self.http.post(&url).json(body),
-            None => self.http.get(&url),
+            Some(body) => http.post(&url).json(body),
+            None => http.get(&url),
         };
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -92,7 +83,7 @@ impl App {
 
     /// Corrupts a derived structure by hand: an index document, or a counter, for nothing.
     async fn corrupt(&self) -> Value {
-        let (sql, drift) = match self.db.backend() {
+        let (sql, drift) = match self.backend {
             Backend::Sqlite => (
                 "INSERT INTO skill_search (rowid, name, description, tags, repo) \
                  VALUES (77, 'ghost', 'not a skill', '', 'no where')",
@@ -106,13 +97,13 @@ impl App {
             ),
         };
         let sql = sqlx::AssertSqlSafe(sql).into_sql_str();
-        match self.db.backend() {
+        match self.backend {
             Backend::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(self.db.url()).await.unwrap();
+                let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
                 sqlx::query(sql).execute(&pool).await.unwrap();
             }
             Backend::Postgres => {
-                let pool = sqlx::PgPool::connect(self.db.url()).await.unwrap();
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
                 sqlx::query(sql).execute(&pool).await.unwrap();
             }
         }
@@ -147,7 +138,7 @@ async fn health_is_for_administrators_and_internal_keys(db: TestDb) {
     let (status, body) = app.call(None, health, Some(&admin), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["drift_detected"], false);
-    assert_eq!(body["backend"], app.store.backend());
+    assert_eq!(body["backend"], app.server.store.backend());
     assert!(!body["structures"].as_array().unwrap().is_empty());
 
     // Either key of a rotation is accepted; a wrong key is refused, token or not.

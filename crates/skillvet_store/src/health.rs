@@ -207,3 +207,35 @@ pub async fn rebuild_all<T: DerivedOps + TxOps + ?Sized>(
     .await?;
     Ok(report)
 }
+
+/// `HealthStore` for `$store`: checks in a transaction opened by `$check_in` (rolled back),
+/// rebuilds in a write transaction.
+macro_rules! health_store {
+    ($store:ident, $tx:ident, check_in = $check_in:ident) => {
+        #[::async_trait::async_trait]
+        impl ::skillvet_core::health::HealthStore for $store {
+            async fn check_derived(
+                &self,
+            ) -> ::skillvet_core::store::StoreResult<Vec<::skillvet_core::health::StructureCheck>>
+            {
+                let mut tx = $tx(self.$check_in().await?);
+                let checks = $crate::health::check_all(&mut tx).await?;
+                tx.0.rollback().await.map_err($crate::tx::db_error)?;
+                Ok(checks)
+            }
+
+            async fn rebuild_derived(
+                &self,
+                by: &::skillvet_core::moderation::Moderator,
+                now: ::chrono::DateTime<::chrono::Utc>,
+            ) -> ::skillvet_core::store::StoreResult<::skillvet_core::health::RebuildReport> {
+                let mut tx = $tx(self.begin().await?);
+                let report = $crate::health::rebuild_all(&mut tx, by, now).await?;
+                tx.0.commit().await.map_err($crate::tx::db_error)?;
+                Ok(report)
+            }
+        }
+    };
+}
+
+pub(crate) use health_store;

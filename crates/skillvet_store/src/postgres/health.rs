@@ -8,20 +8,14 @@
 //! A counter row at 0 is the same as no row (the triggers leave such rows behind).
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use skillvet_core::health::{
-    HealthStore, INDEXED, MAX_LISTED_DRIFTS, MISSING, RebuildReport, STALE, StructureCheck,
-};
-use skillvet_core::moderation::Moderator;
-use skillvet_core::store::StoreResult;
+use skillvet_core::health::{INDEXED, MAX_LISTED_DRIFTS, MISSING, STALE, StructureCheck};
 use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 
 use super::PgStore;
 use super::ops::PgTx;
-use crate::health::{Compared, Derived, DerivedOps, check_all, rebuild_all};
-use crate::tx::db_error;
+use crate::health::{Compared, Derived, DerivedOps};
 
 const SEARCH: &str = "skills.search";
 const WORDS: &str = "skill_word_counts";
@@ -188,23 +182,5 @@ impl DerivedOps for PgTx {
     }
 }
 
-#[async_trait]
-impl HealthStore for PgStore {
-    async fn check_derived(&self) -> StoreResult<Vec<StructureCheck>> {
-        let mut tx = PgTx(self.begin_read().await?);
-        let checks = check_all(&mut tx).await?;
-        tx.0.rollback().await.map_err(db_error)?;
-        Ok(checks)
-    }
-
-    async fn rebuild_derived(
-        &self,
-        by: &Moderator,
-        now: DateTime<Utc>,
-    ) -> StoreResult<RebuildReport> {
-        let mut tx = PgTx(self.begin().await?);
-        let report = rebuild_all(&mut tx, by, now).await?;
-        tx.0.commit().await.map_err(db_error)?;
-        Ok(report)
-    }
-}
+// A REPEATABLE READ, READ ONLY snapshot: writers are not blocked.
+crate::health::health_store!(PgStore, PgTx, check_in = begin_read);

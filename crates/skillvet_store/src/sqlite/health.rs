@@ -9,19 +9,13 @@
 //! transaction that is rolled back.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use skillvet_core::health::{
-    ABSENT, HealthStore, INDEXED, MAX_LISTED_DRIFTS, MISSING, RebuildReport, STALE, StructureCheck,
-};
-use skillvet_core::moderation::Moderator;
-use skillvet_core::store::StoreResult;
+use skillvet_core::health::{ABSENT, INDEXED, MAX_LISTED_DRIFTS, MISSING, STALE, StructureCheck};
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 
 use super::SqliteStore;
 use super::ops::SqliteTx;
-use crate::health::{Compared, Derived, DerivedOps, check_all, rebuild_all};
-use crate::tx::db_error;
+use crate::health::{Compared, Derived, DerivedOps};
 
 const DERIVED: &[Derived] = &[
     Derived {
@@ -151,23 +145,5 @@ impl DerivedOps for SqliteTx {
     }
 }
 
-#[async_trait]
-impl HealthStore for SqliteStore {
-    async fn check_derived(&self) -> StoreResult<Vec<StructureCheck>> {
-        let mut tx = SqliteTx(self.begin().await?);
-        let checks = check_all(&mut tx).await?;
-        tx.0.rollback().await.map_err(db_error)?;
-        Ok(checks)
-    }
-
-    async fn rebuild_derived(
-        &self,
-        by: &Moderator,
-        now: DateTime<Utc>,
-    ) -> StoreResult<RebuildReport> {
-        let mut tx = SqliteTx(self.begin().await?);
-        let report = rebuild_all(&mut tx, by, now).await?;
-        tx.0.commit().await.map_err(db_error)?;
-        Ok(report)
-    }
-}
+// On the writer: FTS5's integrity check is a write statement (nothing is written).
+crate::health::health_store!(SqliteStore, SqliteTx, check_in = begin);
