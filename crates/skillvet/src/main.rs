@@ -1,6 +1,7 @@
 //! `skillvet`: one binary for the registry service and its tools.
 
 mod client;
+mod health;
 mod scan_agent;
 mod serve;
 mod work;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use ipnet::IpNet;
+use skillvet_core::health::HealthReport;
 use skillvet_core::model::Role;
 use skillvet_core::{Clock, SystemClock};
 use skillvet_registry::{Registry, RegistryConfig};
@@ -83,6 +84,15 @@ pub struct ServeArgs {
     /// limited per IP). Without it, submitting needs sign-in or a `submit` token.
     #[arg(long, env = "SKILLVET_ALLOW_ANONYMOUS_SUBMIT")]
     pub allow_anonymous_submit: bool,
+    /// A key services (monitoring) send in `X-Internal-Key` to read /api/v1/admin/health;
+    /// at most two, so one can be rotated (at least 32 characters each).
+    #[arg(
+        long = "internal-key",
+        env = "SKILLVET_INTERNAL_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub internal_keys: Vec<String>,
 }
 
 /// Sign-in with GitHub and sessions.
@@ -195,6 +205,27 @@ pub enum AdminCommand {
         #[arg(long, default_value = "granted from the server's shell")]
         reason: String,
     },
+    /// Compare the derived structures (search indexes, counters) with their source tables
+    /// (exit 1 when any differs or cannot be checked).
+    Health {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Print the report as JSON (as `GET /api/v1/admin/health` answers).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild from their source tables the derived structures that differ, in one
+    /// transaction, recorded in the audit log (exit 1 when one could not be rebuilt).
+    RebuildIndex {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Why, for the audit log.
+        #[arg(long, default_value = "rebuilt from the server's shell")]
+        reason: String,
+        /// Print the outcome as JSON (as `POST /api/v1/admin/rebuild-index` answers).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Who acts from the server's shell, for the audit log: the operating-system user.
@@ -289,6 +320,41 @@ pub async fn admin(command: AdminCommand) -> anyhow::Result<ExitCode> {
             println!("{login}: {} -> {}", role_name(user.role), role_name(role));
             Ok(ExitCode::SUCCESS)
         }
+        AdminCommand::Health { db, json } => {
+            let store = skillvet_store::connect(&db.database_url)
+                .await
+                .context("opening the database")?;
+            let checks = store.check_derived().await?;
+            let report = HealthReport::new(store.backend(), checks, SystemClock.now());
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", crate::health::health_text(&report));
+            }
+            Ok(if report.drift_detected {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        AdminCommand::RebuildIndex { db, reason, json } => {
+            let store = skillvet_store::connect(&db.database_url)
+                .await
+                .context("opening the database")?;
+            let report = store
+                .rebuild_derived(&shell_operator(&reason), SystemClock.now())
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", crate::health::rebuild_text(&report));
+            }
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
     }
 }
 
@@ -300,6 +366,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(crate::work::scanners(&args.work)?)
     };
     let accounts = args.accounts.settings(args.listen)?;
+    let internal_keys = skillvet_server::auth::InternalKeys::new(&args.internal_keys)
+        .map_err(|e| anyhow::anyhow!("--internal-key: {e}"))?;
     let store = skillvet_store::connect(&args.db.database_url)
         .await
         .context("opening the database")?;
@@ -328,6 +396,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
         accounts,
         anonymous_submit: args.allow_anonymous_submit,
+        internal_keys,
     };
     if args.work.external_scans && config.agents.webhook_secret.is_none() {
         tracing::warn!(

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod health;
 pub mod model;
 pub mod moderation;
 pub mod pipeline;

@@ -69,6 +69,7 @@ actions! {
     RoleGrant = "user.role": "A user's role changed.",
     ReportResolve = "report.resolve": "A user's report accepted or dismissed.",
     AppealResolve = "appeal.resolve": "An author's appeal accepted (reviewed or rescanned) or dismissed.",
+    IndexRebuild = "index.rebuild": "The derived structures (search indexes, counters) checked and rebuilt from their source tables.",
 }
 
 impl fmt::Display for AuditAction {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::accounts::AccountStore;
+use crate::health::HealthStore;
 use crate::model::{
     ApiToken, Id, NewScanResult, NewSubmission, Page, PageRequest, Publication, Published, Role,
     ScanResult, Skill, SkillVersion, Submission, SubmissionDetail, SubmissionFilter, SubmitOutcome,
@@ -193,6 +194,7 @@ pub trait Store:
     + PipelineStore
     + ServingStore
     + ModerationStore
+    + HealthStore
     + Send
     + Sync
     + 'static

@@ -21,6 +21,60 @@ use crate::state::AppState;
 
 pub const TOKEN_PREFIX: &str = "svt_";
 
+/// The header services (monitoring, schedulers) send the internal key in.
+pub const INTERNAL_KEY_HEADER: &str = "x-internal-key";
+
+/// Keys accepted in [`INTERNAL_KEY_HEADER`] by the routes open to services: at most two, so
+/// that a key can be rotated (the new one added, clients moved, the old one removed). Only
+/// their SHA-256s are kept; a presented key is hashed and compared with every one in
+/// constant time.
+#[derive(Clone, Default)]
+pub struct InternalKeys(Vec<[u8; 32]>);
+
+impl InternalKeys {
+    pub const MAX_KEYS: usize = 2;
+    pub const MIN_LENGTH: usize = 32;
+
+    pub fn new(keys: &[String]) -> Result<Self, String> {
+        if keys.len() > Self::MAX_KEYS {
+            return Err(format!(
+                "at most {} internal keys (the current one and the next, while rotating)",
+                Self::MAX_KEYS
+            ));
+        }
+        if keys.iter().any(|k| k.trim().len() < Self::MIN_LENGTH) {
+            return Err(format!(
+                "an internal key must be at least {} characters (e.g. `openssl rand -hex 32`)",
+                Self::MIN_LENGTH
+            ));
+        }
+        Ok(Self(
+            keys.iter()
+                .map(|k| Sha256::digest(k.trim().as_bytes()).into())
+                .collect(),
+        ))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `presented` is one of the keys; every key is compared, whatever matches.
+    pub fn accepts(&self, presented: &str) -> bool {
+        let presented: [u8; 32] = Sha256::digest(presented.trim().as_bytes()).into();
+        self.0.iter().fold(false, |found, key| {
+            crate::cookies::same(key, &presented) | found
+        })
+    }
+}
+
+impl std::fmt::Debug for InternalKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the keys, not even their hashes.
+        write!(f, "InternalKeys({} set)", self.0.len())
+    }
+}
+
 pub fn token_sha256(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

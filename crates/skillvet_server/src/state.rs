@@ -41,6 +41,8 @@ pub struct ServerConfig {
     /// Take submissions from callers who are not signed in (private deployments); off, a
     /// submission needs a session or a token with the `submit` scope.
     pub anonymous_submit: bool,
+    /// Keys services send in `X-Internal-Key` (`GET /api/v1/admin/health`); none by default.
+    pub internal_keys: crate::auth::InternalKeys,
 }
 
 /// How people sign in and how long they stay signed in.

@@ -181,6 +181,9 @@ fn rules() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/admin/jobs/{id}"), Admin),
         (("POST", "/api/v1/admin/jobs/{id}/requeue"), Admin),
         (("POST", "/api/v1/admin/jobs/{id}/priority"), Admin),
+        // Or a service's internal key (tested in health_routes.rs; none is sent here).
+        (("GET", "/api/v1/admin/health"), Admin),
+        (("POST", "/api/v1/admin/rebuild-index"), Admin),
         // Moderation.
         (("POST", "/api/v1/admin/submissions/{id}/approve"), Reviewer),
         (("POST", "/api/v1/admin/submissions/{id}/reject"), Reviewer),

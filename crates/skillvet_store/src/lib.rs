@@ -1,6 +1,7 @@
 //! Storage for skillvet: [`SqliteStore`] (embedded default) and [`PgStore`] (scale-out), both
 //! implementing `skillvet_core::store::Store` with hand-written, runtime-checked queries.
 
+mod health;
 pub mod migrations;
 mod pipeline;
 mod postgres;

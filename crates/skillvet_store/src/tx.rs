@@ -13,6 +13,7 @@ use skillvet_core::model::{
     Skill, SkillStatus, SkillSummary, SkillVersion, StateEvent, Submission, SubmissionDetail,
     SubmitOutcome, Transition,
 };
+use skillvet_core::moderation::{AuditAction, Moderator};
 use skillvet_core::store::{PathState, PathStatus, StoreError, StoreResult};
 
 /// The job that drives a new submission through the pipeline.
@@ -48,6 +49,16 @@ pub struct StateUpdate<'a> {
     /// Start a new verification run (rescans): scan results are unique per run.
     pub new_run: bool,
     pub now: DateTime<Utc>,
+}
+
+/// What one audit row says besides who and why (`audit_events`, append-only).
+pub struct AuditEntry {
+    pub action: AuditAction,
+    pub target_kind: &'static str,
+    pub target: String,
+    pub package: Option<String>,
+    pub before: Value,
+    pub after: Value,
 }
 
 /// The published skill standing for a skill folder, with the commit of its current version.
@@ -119,6 +130,13 @@ pub trait TxOps: Send {
         version: &SkillVersion,
         now: DateTime<Utc>,
     ) -> StoreResult<Skill>;
+    /// Appends one audit event: the only statement that ever writes `audit_events`.
+    async fn audit(
+        &mut self,
+        by: &Moderator,
+        entry: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 pub async fn submit<T: TxOps + ?Sized>(

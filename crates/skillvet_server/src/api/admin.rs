@@ -7,8 +7,11 @@
 //! * `GET  /admin/jobs/{id}`
 //! * `POST /admin/jobs/{id}/requeue` `{extra_attempts?, reason?}` — run a failed/dead job again
 //! * `POST /admin/jobs/{id}/priority` `{priority, reason?}` — reprioritise a queued/running job
+//! * `GET  /admin/health` — the derived structures (search indexes, counters) against their
+//!   source tables; also open to services sending the internal key (`X-Internal-Key`)
+//! * `POST /admin/rebuild-index` `{reason?}` — rebuild what differs, in one transaction
 //!
-//! Each is written to the audit log with its optional reason (`skillvet_core::moderation`).
+//! Each write is written to the audit log with its optional reason (`skillvet_core::moderation`).
 //!
 //! Moderation (reviewers too) is in [`super::moderation`].
 
@@ -23,13 +26,14 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use skillvet_core::SubmissionState;
+use skillvet_core::health::HealthReport;
 use skillvet_core::model::Id;
 use skillvet_core::moderation::{AuditAction, Moderator, SubmissionDecision};
 use skillvet_core::queue::{Job, JobFilter, JobState, totals_by_state};
 use skillvet_pipeline::external::EXTERNAL_SCAN_JOB;
 use skillvet_pipeline::{RESCAN_JOB, VERIFY_JOB};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, INTERNAL_KEY_HEADER};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
@@ -50,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/jobs/{id}", get(job))
         .route("/admin/jobs/{id}/requeue", post(requeue))
         .route("/admin/jobs/{id}/priority", post(reprioritise))
+        .route("/admin/health", get(health))
+        .route("/admin/rebuild-index", post(rebuild_index))
 }
 
 /// An administrator's request: refused (401/403) before its body is even read.
@@ -65,6 +71,31 @@ impl FromRequestParts<AppState> for Admin {
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.require_admin()?;
         Ok(Admin(caller))
+    }
+}
+
+/// An administrator, or a service holding an internal key (monitoring). A key that is sent
+/// must be valid: a wrong one is refused, never taken for anonymous.
+pub struct AdminOrService;
+
+impl FromRequestParts<AppState> for AdminOrService {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(key) = parts.headers.get(INTERNAL_KEY_HEADER) {
+            let keys = &state.config().internal_keys;
+            return match key.to_str() {
+                Ok(key) if keys.accepts(key) => Ok(AdminOrService),
+                _ => Err(ApiError::unauthorized(
+                    "the X-Internal-Key is not one of this server's internal keys",
+                )),
+            };
+        }
+        Admin::from_request_parts(parts, state).await?;
+        Ok(AdminOrService)
     }
 }
 
@@ -331,6 +362,52 @@ async fn reprioritise(
         .reprioritise_job(id, req.priority, &by, registry.clock().now())
         .await?;
     Ok(axum::Json(json!({ "job": job })).into_response())
+}
+
+/// Every derived structure compared with its source tables; drift is reported in the body
+/// (`drift_detected`), the answer is 200 either way.
+async fn health(State(state): State<AppState>, _: AdminOrService) -> ApiResult<Response> {
+    let registry = state.registry();
+    let store = registry.store();
+    let checks = store.check_derived().await?;
+    let report = HealthReport::new(store.backend(), checks, registry.clock().now());
+    if report.drift_detected {
+        tracing::warn!(
+            drifts = report.drifts.len(),
+            "derived structures differ from their source"
+        );
+    }
+    Ok(axum::Json(report).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RebuildRequest {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Rebuilds from their source every derived structure that differs, in one transaction with
+/// its audit event; `{rebuilt, errors, changed, structures}`.
+async fn rebuild_index(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    Json(req): Json<RebuildRequest>,
+) -> ApiResult<Response> {
+    let by = operator(&caller, req.reason.as_deref())?;
+    let registry = state.registry();
+    let report = registry
+        .store()
+        .rebuild_derived(&by, registry.clock().now())
+        .await?;
+    tracing::warn!(
+        actor = %by.actor.id,
+        rebuilt = ?report.rebuilt,
+        changed = report.changed,
+        errors = report.errors.len(),
+        "derived structures rebuilt"
+    );
+    Ok(axum::Json(report).into_response())
 }
 
 /// A job as users see it on their submission: progress, not worker internals.

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod auth;
+mod health;
 mod moderation;
 mod ops;
 mod pipeline;

@@ -1,6 +1,6 @@
 //! `ModerationStore` written once for both backends (see [`super`]). Each action is one
 //! write transaction: the change, its skill/state event and its audit event. The audit table
-//! is only ever inserted into here.
+//! is only ever inserted into, by `TxOps::audit` (`crate::sql::ops`).
 
 macro_rules! moderation_store {
     ($store:ident, $tx:ident, $db:ty, time = $time:path, json = $json:path) => {
@@ -24,17 +24,7 @@ macro_rules! moderation_store {
             use ::sqlx::QueryBuilder;
 
             use $crate::rows::{self, skill_select};
-            use $crate::tx::{self, TxOps, db_error};
-
-            /// What one audit row says besides who and why.
-            struct Entry {
-                action: AuditAction,
-                target_kind: &'static str,
-                target: String,
-                package: Option<String>,
-                before: Value,
-                after: Value,
-            }
+            use $crate::tx::{self, AuditEntry as Entry, TxOps, db_error};
 
             async fn audit(
                 tx: &mut $tx,
@@ -42,26 +32,7 @@ macro_rules! moderation_store {
                 entry: Entry,
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_events (actor, actor_kind, actor_role, action, target_kind, \
-                         target, package, reason, before_state, after_state, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(&by.actor.id)
-                .bind(by.actor.kind.as_str())
-                .bind(&by.role)
-                .bind(entry.action.as_str())
-                .bind(entry.target_kind)
-                .bind(&entry.target)
-                .bind(&entry.package)
-                .bind(Some(by.reason.trim()).filter(|r| !r.is_empty()))
-                .bind($json(&entry.before))
-                .bind($json(&entry.after))
-                .bind($time(now))
-                .execute(&mut *tx.0)
-                .await
-                .map_err(db_error)?;
-                Ok(())
+                tx.audit(by, &entry, now).await
             }
 
             async fn skill_in(tx: &mut $tx, skill_id: Id) -> StoreResult<Skill> {

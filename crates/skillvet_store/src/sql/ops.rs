@@ -16,7 +16,7 @@ macro_rules! tx_ops {
             use ::skillvet_core::store::StoreResult;
 
             use $crate::rows::{self, Cells, skill_select, submission_select};
-            use $crate::tx::{NewEvent, NewJob, Published, StateUpdate, TxOps, db_error};
+            use $crate::tx::{AuditEntry, NewEvent, NewJob, Published, StateUpdate, TxOps, db_error};
 
         impl $tx {
             async fn submission_where(
@@ -354,6 +354,34 @@ macro_rules! tx_ops {
                     .await
                     .map_err(db_error)?;
                 rows::skill(&row)
+            }
+
+            async fn audit(
+                &mut self,
+                by: &::skillvet_core::moderation::Moderator,
+                entry: &AuditEntry,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_events (actor, actor_kind, actor_role, action, target_kind, \
+                         target, package, reason, before_state, after_state, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(&by.actor.id)
+                .bind(by.actor.kind.as_str())
+                .bind(&by.role)
+                .bind(entry.action.as_str())
+                .bind(entry.target_kind)
+                .bind(&entry.target)
+                .bind(&entry.package)
+                .bind(Some(by.reason.trim()).filter(|r| !r.is_empty()))
+                .bind($json(&entry.before))
+                .bind($json(&entry.after))
+                .bind($time(now))
+                .execute(&mut *self.0)
+                .await
+                .map_err(db_error)?;
+                Ok(())
             }
         }
         };

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod auth;
+mod health;
 mod moderation;
 mod ops;
 mod pipeline;
