@@ -369,6 +369,10 @@ fn join_pieces(line: &str) -> Cow<'_, str> {
     static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"["']\s*(\+|\.|&|\|\|)\s*["']|""|''"#).expect("concat regex")
     });
+    // Every piece separator has a quote; only backslashes are joined without one.
+    if !line.contains(['"', '\'', '\\']) {
+        return Cow::Borrowed(line);
+    }
     let joined = CONCAT.replace_all(line, "");
     if !joined.contains('\\') {
         return joined;
@@ -438,7 +442,7 @@ pub(crate) fn scan_normalised(
         } else {
             Cow::Borrowed(line)
         };
-        if doc.role.is_code() && vars.len() < 256 {
+        if doc.role.is_code() && vars.len() < 256 && j.contains('=') {
             for c in ASSIGN.captures_iter(&j) {
                 let v = c
                     .get(2)
