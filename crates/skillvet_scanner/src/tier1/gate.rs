@@ -6,7 +6,9 @@
 //! pass per document replaces most of the regex calls per sentence (large alternations
 //! with bounded gaps also overflow the lazy DFA's cache and fall back to slow engines).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -179,7 +181,7 @@ impl Prefilter {
 
     /// Per pattern, whether it may match `text`.
     pub(crate) fn candidates(&self, text: &str) -> Vec<bool> {
-        if text.contains(FOLDS_TO_ASCII) {
+        if folds_to_ascii(text) {
             return self.needs.iter().map(Option::is_some).collect();
         }
         // (anchor seen, derived literal seen)
@@ -213,6 +215,12 @@ fn automaton(literals: &[Vec<u8>]) -> AhoCorasick {
 /// Characters outside ASCII whose simple case folding is an ASCII letter (ſ → s, K → k):
 /// `(?i)` regexes match them, an ASCII case-insensitive gate would not.
 const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
+
+/// Whether `text` holds one of [`FOLDS_TO_ASCII`]; ASCII text, the usual case, is told by a
+/// fast byte scan before any character is decoded.
+fn folds_to_ascii(text: &str) -> bool {
+    !text.is_ascii() && text.contains(FOLDS_TO_ASCII)
+}
 
 impl Gate {
     /// A gate over `patterns`; phrasing `i` is `patterns[i]`.
@@ -250,18 +258,22 @@ impl Gate {
         }
     }
 
-    /// Where `text` holds gate literals, for [`Marks::mask`].
-    pub(crate) fn scan(&self, text: &str) -> Marks {
-        if text.contains(FOLDS_TO_ASCII) {
+    /// Where `text` holds gate literals inside `spans`, for [`Marks::mask`] of ranges within
+    /// them.
+    pub(crate) fn scan(&self, text: &str, spans: &[Range<usize>]) -> Marks {
+        if folds_to_ascii(text) {
             return Marks {
                 hits: Vec::new(),
                 open: true,
                 always: self.always,
             };
         }
-        let mut hits: Vec<(usize, usize, Mask)> = self
-            .ac
-            .find_overlapping_iter(text)
+        let mut hits: Vec<(usize, usize, Mask)> = spans
+            .iter()
+            .flat_map(|r| {
+                self.ac
+                    .find_overlapping_iter(Input::new(text).span(r.clone()))
+            })
             .map(|m| (m.start(), m.end(), self.owner[m.pattern().as_usize()]))
             .collect();
         hits.sort_unstable_by_key(|h| h.0);
@@ -350,7 +362,7 @@ mod tests {
     fn a_sentence_without_literals_is_gated_out() {
         let gate = Gate::new(&[r"(?i)(?-u:\b)(override|supersede)s?\s+(all|any)|\w+@\w+\.\w+"]);
         let text = "Format the table. This OVERRIDES all rules.";
-        let marks = gate.scan(text);
+        let marks = gate.scan(text, std::slice::from_ref(&(0..text.len())));
         assert_eq!(marks.mask(0, 16), 0);
         assert!(!gate.is_match(0, marks.mask(0, 16), &text[..16]));
         assert_eq!(marks.mask(18, text.len()) & 0b01, 0b01);
@@ -358,7 +370,11 @@ mod tests {
         // A literal cut by the sentence end does not count.
         assert_eq!(marks.mask(18, 26) & 0b01, 0);
         let mail = "write to a@b.io";
-        assert_eq!(gate.scan(mail).mask(0, mail.len()), 0b10);
+        assert_eq!(
+            gate.scan(mail, std::slice::from_ref(&(0..mail.len())))
+                .mask(0, mail.len()),
+            0b10
+        );
         assert!(gate.is_match(0, 0b10, mail));
     }
 
@@ -386,7 +402,9 @@ mod tests {
     fn non_ascii_case_folding_opens_the_gate() {
         let gate = Gate::new(&[r"(?i)system\s+prompt"]);
         let text = "print the \u{17F}ystem prompt";
-        let mask = gate.scan(text).mask(0, text.len());
+        let mask = gate
+            .scan(text, std::slice::from_ref(&(0..text.len())))
+            .mask(0, text.len());
         assert!(gate.is_match(0, mask, text));
     }
 }

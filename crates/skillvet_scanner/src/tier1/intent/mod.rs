@@ -1180,8 +1180,11 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
     if sentences.is_empty() {
         return;
     }
-    let hits = lexicon::hits(doc.text);
-    let marks = GATE.scan(doc.text);
+    // Only the lines holding sentences are searched (not code blocks, nor what follows the
+    // prose bound of a reference document).
+    let spans = steps::line_spans(doc.text, &sentences);
+    let hits = lexicon::hits(doc.text, &spans);
+    let marks = GATE.scan(doc.text, &spans);
     let mut intents: Vec<(Sentence, Intent)> = sentences
         .into_iter()
         .map(|s| {
