@@ -19,10 +19,13 @@ pub(crate) struct Gate {
     /// Per phrasing, its alternatives and the bit of the first one.
     phrasings: Vec<(Vec<Regex>, u32)>,
     ac: AhoCorasick,
-    /// Bit of the alternative each Aho-Corasick pattern belongs to.
-    owner: Vec<Mask>,
+    /// Bit of the alternative each Aho-Corasick pattern belongs to, and whether it is a
+    /// literal of the alternative's second set.
+    owner: Vec<(Mask, bool)>,
     /// Alternatives without necessary literals: always run.
     always: Mask,
+    /// Alternatives with one set of necessary literals only.
+    single: Mask,
 }
 
 /// The top-level alternatives of `pattern`, each carrying the `(?i)` that a previous
@@ -135,6 +138,50 @@ pub(crate) fn necessary_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     Some(lits)
 }
 
+/// Up to two sets of necessary literals for `pattern`, most selective first: each part of a
+/// top-level concatenation is required, so a match holds a literal of every set. Requiring
+/// two sets gates out far more sentences than one common word ("this", "the user") does.
+fn necessary_literal_sets(pattern: &str) -> Vec<Vec<Vec<u8>>> {
+    let plain = pattern.replace("(?i)", "");
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(&plain) else {
+        return Vec::new();
+    };
+    let mut top = &hir;
+    while let HirKind::Capture(c) = top.kind() {
+        top = &c.sub;
+    }
+    let parts: Vec<&Hir> = match top.kind() {
+        HirKind::Concat(xs) => xs.iter().collect(),
+        _ => vec![top],
+    };
+    let mut sets: Vec<Vec<Vec<u8>>> = parts
+        .into_iter()
+        .filter_map(required)
+        .filter(|lits| !lits.is_empty() && lits.iter().all(|l| selective(l)))
+        .map(|mut lits| {
+            for l in &mut lits {
+                l.make_ascii_lowercase();
+            }
+            lits.sort();
+            lits.dedup();
+            lits
+        })
+        .collect();
+    // Longer literals are rarer; fewer of them, fewer hits.
+    sets.sort_by_key(|lits| {
+        std::cmp::Reverse((
+            lits.iter().map(Vec::len).min().unwrap_or(0),
+            usize::MAX - lits.len(),
+        ))
+    });
+    // A second set of words as common as "is" or "the" would cost more hits than it saves.
+    if sets.get(1).is_some_and(|s| s.iter().any(|l| l.len() < 4)) {
+        sets.truncate(1);
+    }
+    sets.truncate(2);
+    sets
+}
+
 /// Which of a list of patterns may match a text. A pattern is a candidate when the text
 /// holds one of its anchors (words its author says every match holds; none: no condition)
 /// and a necessary literal of one of its top-level alternatives (derived from the regex;
@@ -216,10 +263,12 @@ fn automaton(literals: &[Vec<u8>]) -> AhoCorasick {
 /// `(?i)` regexes match them, an ASCII case-insensitive gate would not.
 const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 
-/// Whether `text` holds one of [`FOLDS_TO_ASCII`]; ASCII text, the usual case, is told by a
-/// fast byte scan before any character is decoded.
+/// Whether `text` holds one of [`FOLDS_TO_ASCII`]: substring searches (vectorised) rather
+/// than a character pattern, which decodes every character.
 fn folds_to_ascii(text: &str) -> bool {
-    !text.is_ascii() && text.contains(FOLDS_TO_ASCII)
+    FOLDS_TO_ASCII
+        .iter()
+        .any(|c| text.contains(c.encode_utf8(&mut [0; 4]) as &str))
 }
 
 impl Gate {
@@ -229,6 +278,7 @@ impl Gate {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut always: Mask = 0;
+        let mut single: Mask = 0;
         let mut bit = 0u32;
         for pattern in patterns {
             let mut alternatives = Vec::new();
@@ -236,14 +286,17 @@ impl Gate {
             for alt in split_alternatives(pattern) {
                 assert!(bit < Mask::BITS, "too many alternatives for one gate");
                 alternatives.push(Regex::new(&alt).expect("phrasing alternative"));
-                match necessary_literals(&alt) {
-                    Some(lits) => {
-                        for l in lits {
-                            literals.push(l);
-                            owner.push(1 << bit);
-                        }
+                let sets = necessary_literal_sets(&alt);
+                match sets.len() {
+                    0 => always |= 1 << bit,
+                    1 => single |= 1 << bit,
+                    _ => {}
+                }
+                for (i, lits) in sets.into_iter().enumerate() {
+                    for l in lits {
+                        literals.push(l);
+                        owner.push((1 << bit, i == 1));
                     }
-                    None => always |= 1 << bit,
                 }
                 bit += 1;
             }
@@ -255,6 +308,7 @@ impl Gate {
             ac,
             owner,
             always,
+            single,
         }
     }
 
@@ -266,9 +320,10 @@ impl Gate {
                 hits: Vec::new(),
                 open: true,
                 always: self.always,
+                single: self.single,
             };
         }
-        let mut hits: Vec<(usize, usize, Mask)> = spans
+        let mut hits: Vec<(usize, usize, (Mask, bool))> = spans
             .iter()
             .flat_map(|r| {
                 self.ac
@@ -281,16 +336,22 @@ impl Gate {
             hits,
             open: false,
             always: self.always,
+            single: self.single,
         }
     }
 
     /// The alternatives of phrasing `id` that `mask` lets run.
     pub(crate) fn alternatives(&self, id: usize, mask: Mask) -> impl Iterator<Item = &Regex> {
         let (alts, first) = &self.phrasings[id];
-        alts.iter()
-            .enumerate()
-            .filter(move |(i, _)| mask & (1 << (*first as usize + i)) != 0)
-            .map(|(_, re)| re)
+        // The phrasing's bits, walked one set bit at a time.
+        let mut bits = (mask >> first) & (Mask::MAX >> (Mask::BITS as usize - alts.len()));
+        std::iter::from_fn(move || {
+            let i = bits.trailing_zeros() as usize;
+            (bits != 0).then(|| {
+                bits &= bits - 1;
+                &alts[i]
+            })
+        })
     }
 
     /// Whether phrasing `id` matches `s` (a sentence whose mask is `mask`).
@@ -301,24 +362,33 @@ impl Gate {
 
 /// Where a document holds gate literals.
 pub(crate) struct Marks {
-    hits: Vec<(usize, usize, Mask)>,
+    /// Start, end, alternative bit and whether of its second literal set.
+    hits: Vec<(usize, usize, (Mask, bool))>,
     /// Every alternative may match anywhere (gating refused for this document).
     open: bool,
     always: Mask,
+    single: Mask,
 }
 
 impl Marks {
-    /// The alternatives that may match inside `text[start..end]`.
+    /// The alternatives that may match inside `text[start..end]`: those with a literal of
+    /// each of their sets there.
     pub(crate) fn mask(&self, start: usize, end: usize) -> Mask {
         if self.open {
             return Mask::MAX;
         }
         let from = self.hits.partition_point(|h| h.0 < start);
-        self.hits[from..]
+        let (first, second) = self.hits[from..]
             .iter()
             .take_while(|h| h.0 < end)
             .filter(|h| h.1 <= end)
-            .fold(self.always, |m, h| m | h.2)
+            .fold(
+                (0, 0),
+                |(a, b), &(_, _, (bit, second))| {
+                    if second { (a, b | bit) } else { (a | bit, b) }
+                },
+            );
+        self.always | (first & (second | self.single))
     }
 }
 
@@ -366,6 +436,18 @@ mod tests {
         assert_eq!(marks.mask(0, 16), 0);
         assert!(!gate.is_match(0, marks.mask(0, 16), &text[..16]));
         assert_eq!(marks.mask(18, text.len()) & 0b01, 0b01);
+        // Both required parts must be there: "overrides" without "rules" is not run.
+        let both = Gate::new(&[r"(?i)(override|supersede)s?\s+(your|their)\s+rules"]);
+        for (s, mask) in [
+            ("This overrides nothing.", 0),
+            ("It overrides your rules.", 1),
+        ] {
+            let whole = 0..s.len();
+            assert_eq!(
+                both.scan(s, std::slice::from_ref(&whole)).mask(0, s.len()),
+                mask
+            );
+        }
         assert!(gate.is_match(0, marks.mask(18, text.len()), &text[18..]));
         // A literal cut by the sentence end does not count.
         assert_eq!(marks.mask(18, 26) & 0b01, 0);
