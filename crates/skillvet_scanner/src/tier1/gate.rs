@@ -192,6 +192,10 @@ pub(crate) struct Prefilter {
     owner: Vec<(usize, bool)>,
     /// Per slot: (needs an anchor, needs a derived literal); `None` never matches.
     needs: Vec<Option<(bool, bool)>>,
+    /// Per slot: every match holds one of its derived literals as the automaton finds them
+    /// (ASCII, so ASCII case folding is all the folding there is), each within one line and
+    /// not only white space.
+    bounded: Vec<bool>,
 }
 
 impl Prefilter {
@@ -200,9 +204,11 @@ impl Prefilter {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut needs = Vec::new();
+        let mut bounded = Vec::new();
         for (i, (p, anchors)) in slots.iter().enumerate() {
             let Some(p) = p else {
                 needs.push(None);
+                bounded.push(false);
                 continue;
             };
             let derived: Option<Vec<Vec<u8>>> = split_alternatives(p)
@@ -221,31 +227,91 @@ impl Prefilter {
                 }
             }
             needs.push(Some((!anchors.is_empty(), derived.is_some())));
+            bounded.push(derived.is_some_and(|d| {
+                d.iter().all(|l| {
+                    l.is_ascii()
+                        && !l.contains(&b'\n')
+                        && l.iter().any(|b| !b.is_ascii_whitespace())
+                })
+            }));
         }
         let ac = automaton(&literals);
-        Prefilter { ac, owner, needs }
+        Prefilter {
+            ac,
+            owner,
+            needs,
+            bounded,
+        }
     }
 
     /// Per pattern, whether it may match `text`.
+    #[cfg(test)]
     pub(crate) fn candidates(&self, text: &str) -> Vec<bool> {
+        self.scan(text).may
+    }
+
+    /// Which patterns may match `text`, and where the derived literals of bounded ones are.
+    pub(crate) fn scan(&self, text: &str) -> Candidates {
         if folds_to_ascii(text) {
-            return self.needs.iter().map(Option::is_some).collect();
+            return Candidates {
+                may: self.needs.iter().map(Option::is_some).collect(),
+                literals: None,
+            };
         }
         // (anchor seen, derived literal seen)
         let mut seen = vec![(false, false); self.needs.len()];
+        let mut literals = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (slot, anchor) = self.owner[m.pattern().as_usize()];
             if anchor {
                 seen[slot].0 = true;
             } else {
                 seen[slot].1 = true;
+                if self.bounded[slot] {
+                    literals.push((slot, m.start(), m.end()));
+                }
             }
         }
-        self.needs
+        literals.sort_unstable();
+        let may = self
+            .needs
             .iter()
             .zip(seen)
             .map(|(need, (a, d))| need.is_some_and(|(na, nd)| (a || !na) && (d || !nd)))
-            .collect()
+            .collect();
+        Candidates {
+            may,
+            literals: Some(literals),
+        }
+    }
+
+    /// Whether every match of pattern `slot` holds one of the literals that
+    /// [`Candidates::literals`] lists.
+    pub(crate) fn bounded(&self, slot: usize) -> bool {
+        self.bounded[slot]
+    }
+}
+
+/// What [`Prefilter::scan`] found in a text.
+pub(crate) struct Candidates {
+    /// Per pattern, whether it may match.
+    pub may: Vec<bool>,
+    /// (pattern, start, end) of the derived literals of bounded patterns, sorted; `None`
+    /// when literals do not bound matches in this text (non-ASCII case folding).
+    literals: Option<Vec<(usize, usize, usize)>>,
+}
+
+impl Candidates {
+    /// Where the derived literals of bounded pattern `slot` are, if they bound its matches.
+    pub(crate) fn literals(&self, slot: usize) -> Option<impl Iterator<Item = (usize, usize)>> {
+        let l = self.literals.as_ref()?;
+        let from = l.partition_point(|h| h.0 < slot);
+        Some(
+            l[from..]
+                .iter()
+                .take_while(move |h| h.0 == slot)
+                .map(|h| (h.1, h.2)),
+        )
     }
 }
 
