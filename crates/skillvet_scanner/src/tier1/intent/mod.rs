@@ -536,10 +536,15 @@ pub(crate) fn is_example_label(text: &str) -> bool {
     lexicon::EXAMPLE_LABELS.iter().any(|l| lower.contains(l))
 }
 
+/// Whether ` {s} ` (the sentence between spaces) holds a word pointing back at what came
+/// before.
 fn refers_back(s: &str) -> bool {
     static BACK: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            // Every pattern starts with a space: a prefilter on it would stop at every word.
+            .prefilter(false)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build([
                 " it ",
                 " it.",
@@ -568,7 +573,15 @@ fn refers_back(s: &str) -> bool {
             ])
             .expect("refers-back words")
     });
-    BACK.is_match(s)
+    // One buffer per thread instead of a string per sentence.
+    thread_local!(static PADDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    PADDED.with_borrow_mut(|p| {
+        p.clear();
+        p.push(' ');
+        p.push_str(s);
+        p.push(' ');
+        BACK.is_match(p.as_str())
+    })
 }
 
 /// Whether the clause before `at` (back to a comma, semicolon, colon or parenthesis) holds
@@ -722,7 +735,7 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     it.pushes_code = check(P_GIT_PUSH);
     it.user_tells = check(P_USER_TELLS);
     it.asks_user = check(P_ASK_USER);
-    it.refers_back = refers_back(&format!(" {s} "));
+    it.refers_back = refers_back(s);
     it
 }
 
