@@ -369,11 +369,20 @@ fn join_pieces(line: &str) -> Cow<'_, str> {
     static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"["']\s*(\+|\.|&|\|\|)\s*["']|""|''"#).expect("concat regex")
     });
-    // Every piece separator has a quote; only backslashes are joined without one.
-    if !line.contains(['"', '\'', '\\']) {
+    // Every piece separator has two quotes; only backslashes are joined without them.
+    let quotes = line
+        .bytes()
+        .filter(|&b| b == b'"' || b == b'\'')
+        .take(2)
+        .count();
+    if quotes < 2 && !line.contains('\\') {
         return Cow::Borrowed(line);
     }
-    let joined = CONCAT.replace_all(line, "");
+    let joined = if quotes < 2 {
+        Cow::Borrowed(line)
+    } else {
+        CONCAT.replace_all(line, "")
+    };
     if !joined.contains('\\') {
         return joined;
     }
@@ -477,7 +486,7 @@ pub(crate) fn scan_normalised(
             let replaced = replaced.into_owned();
             s = Cow::Owned(join_pieces(&replaced).into_owned());
         }
-        if !s.is_ascii() {
+        if unicode::has_homoglyphs(&s) {
             s = Cow::Owned(unicode::dehomoglyph(&s));
         }
         if s.as_ref() == line {

@@ -349,6 +349,20 @@ fn word_is_mixed(text: &str, off: usize) -> bool {
     word.chars().any(|c| c.is_ascii_alphabetic()) && !word.is_single_script()
 }
 
+/// Whether [`dehomoglyph`] changes `s`: most non-ASCII text (dashes, arrows, box drawing)
+/// has neither look-alikes nor invisible characters, and is not copied.
+pub fn has_homoglyphs(s: &str) -> bool {
+    !s.is_ascii()
+        && s.chars().any(|c| {
+            !c.is_ascii()
+                && (is_zero_width(c)
+                    || is_other_invisible(c)
+                    || is_tag(c)
+                    || is_bidi(c)
+                    || ascii_lookalike(c).is_some())
+        })
+}
+
 /// `s` with look-alike letters replaced by the ASCII they imitate and invisible
 /// characters removed.
 pub fn dehomoglyph(s: &str) -> String {
@@ -615,6 +629,9 @@ mod tests {
         assert_eq!(ascii_lookalike('\u{03BF}'), Some('o'));
         assert_eq!(ascii_lookalike('a'), None);
         assert_eq!(dehomoglyph("\u{0441}u\u{200B}rl"), "curl");
+        for t in ["curl", "a — b → c", "\u{0441}url", "cu\u{200B}rl", "日本語"] {
+            assert_eq!(has_homoglyphs(t), dehomoglyph(t) != t, "{t}");
+        }
     }
 
     #[test]
