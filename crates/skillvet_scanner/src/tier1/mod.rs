@@ -259,15 +259,13 @@ pub(crate) struct Doc<'a> {
 fn line_starts(text: &str) -> Vec<usize> {
     let mut v = Vec::with_capacity(text.len() / 40 + 1);
     v.push(0);
-    v.extend(memchr_newlines(text.as_bytes()));
+    // `match_indices` of a char finds each newline with memchr.
+    v.extend(
+        text.match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter(|&i| i < text.len()),
+    );
     v
-}
-
-fn memchr_newlines(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    b.iter()
-        .enumerate()
-        .filter(|(i, c)| **c == b'\n' && i + 1 < b.len())
-        .map(|(i, _)| i + 1)
 }
 
 impl<'a> Doc<'a> {
