@@ -290,6 +290,14 @@ impl Prefilter {
     pub(crate) fn bounded(&self, slot: usize) -> bool {
         self.bounded[slot]
     }
+
+    /// Stops listing the literals of the bounded patterns for which `keep` is false (their
+    /// positions would go unused).
+    pub(crate) fn keep_literals(&mut self, keep: impl Fn(usize) -> bool) {
+        for (slot, b) in self.bounded.iter_mut().enumerate() {
+            *b &= keep(slot);
+        }
+    }
 }
 
 /// What [`Prefilter::scan`] found in a text.

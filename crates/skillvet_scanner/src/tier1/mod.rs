@@ -750,8 +750,8 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
             Detector::Builtin => (None, &[][..]),
         })
         .collect();
-    let prefilter = gate::Prefilter::new(&slots);
-    let crossings = regexes
+    let mut prefilter = gate::Prefilter::new(&slots);
+    let crossings: Vec<Option<usize>> = regexes
         .iter()
         .enumerate()
         .map(|(i, re)| {
@@ -759,6 +759,7 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
             window::crossings_of(re.as_str())
         })
         .collect();
+    prefilter.keep_literals(|i| crossings[i].is_some());
     Matcher {
         prefilter,
         regexes,

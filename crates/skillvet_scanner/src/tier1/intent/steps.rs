@@ -58,19 +58,24 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
         if matches!(b, b'.' | b'!' | b'?' | b';') {
             let next = bytes.get(i + 1).copied();
             let ends = i + 1 >= end || next.is_some_and(|n| n.is_ascii_whitespace());
-            let abbreviation = b == b'.' && {
-                // Non-ASCII white space (U+00A0…) is several bytes long.
-                let word_start = text[from..i]
-                    .char_indices()
-                    .rfind(|(_, c)| c.is_whitespace())
-                    .map_or(from, |(w, c)| from + w + c.len_utf8());
-                let w = text[word_start..=i].to_ascii_lowercase();
-                matches!(
-                    w.as_str(),
-                    "e.g." | "i.e." | "etc." | "vs." | "cf." | "approx." | "no." | "fig."
-                ) || w.len() <= 2
+            // Only asked where a sentence could end.
+            let abbreviation = || {
+                b == b'.' && {
+                    // Non-ASCII white space (U+00A0…) is several bytes long.
+                    let word_start = text[from..i]
+                        .char_indices()
+                        .rfind(|(_, c)| c.is_whitespace())
+                        .map_or(from, |(w, c)| from + w + c.len_utf8());
+                    let w = &text[word_start..=i];
+                    [
+                        "e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "fig.",
+                    ]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+                        || w.len() <= 2
+                }
             };
-            if ends && !abbreviation {
+            if ends && !abbreviation() {
                 if i + 1 > from {
                     out.push((from, i + 1));
                 }
