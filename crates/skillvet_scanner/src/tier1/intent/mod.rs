@@ -1162,14 +1162,18 @@ fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
     }
 }
 
-/// Markers of a whole block (paragraph or list item) and its neighbours.
-fn block_marks(intents: &[(Sentence, Intent)], i: usize) -> BTreeSet<Mark> {
-    let block = intents[i].0.block;
-    intents
-        .iter()
-        .filter(|(s, _)| s.block == block)
-        .flat_map(|(_, it)| it.marks.iter().copied())
-        .collect()
+/// Markers of each whole block (paragraph or list item), by block number: gathered in one
+/// pass rather than by scanning every sentence for each one.
+fn block_marks(intents: &[(Sentence, Intent)]) -> Vec<BTreeSet<Mark>> {
+    let mut by_block: Vec<BTreeSet<Mark>> = Vec::new();
+    for (s, it) in intents {
+        let b = s.block as usize;
+        if by_block.len() <= b {
+            by_block.resize(b + 1, BTreeSet::new());
+        }
+        by_block[b].extend(it.marks.iter().copied());
+    }
+    by_block
 }
 
 /// Runs intent analysis over one markdown document.
@@ -1209,8 +1213,9 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
     step_fence_targets(doc, &mut intents);
     borrow_from_context(&mut intents);
     let mut found_in_block: BTreeSet<u32> = BTreeSet::new();
+    let by_block = block_marks(&intents);
     for i in 0..intents.len() {
-        let marks = block_marks(&intents, i);
+        let marks = &by_block[intents[i].0.block as usize];
         let (sent, it) = &intents[i];
         let mut it = it.clone();
         // Concealment, pretexts and precedence claims colour the whole item.
@@ -1226,7 +1231,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         let Some(v) = judge(&it, declared) else {
             continue;
         };
-        if let Some(f) = finding(doc, ctx, declared, sent, &it, &marks, v, sentence_text) {
+        if let Some(f) = finding(doc, ctx, declared, sent, &it, marks, v, sentence_text) {
             found_in_block.insert(sent.block);
             out.push(f);
         }
