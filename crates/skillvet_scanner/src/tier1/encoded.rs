@@ -73,6 +73,13 @@ static SIGNALS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("signals")
 });
 
+/// A match of [`BLOB`] made only of base64 characters and padding is its `b64` group: every
+/// other alternative holds a backslash, bracket, parenthesis or `<~`.
+fn is_b64_run(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-' | b'='))
+}
+
 /// Decodes `s` as standard or URL-safe base64, padded or not.
 fn decode_b64(s: &str) -> Option<Vec<u8>> {
     let cfg = base64::engine::GeneralPurposeConfig::new()
@@ -191,8 +198,15 @@ pub(crate) fn scan(
     }
     let mut budget = limits.max_decoded_bytes;
     let mut reported = 0;
-    for caps in BLOB.captures_iter(doc.text) {
-        let (m, kind, decoded) = if let Some(m) = caps.name("b64") {
+    for found in BLOB.find_iter(doc.text) {
+        // Most blobs are runs of base64 characters: only the other kinds need the capture
+        // groups, which cost far more than the match.
+        let caps = (!is_b64_run(found.as_str()))
+            .then(|| BLOB.captures_at(doc.text, found.start()))
+            .flatten();
+        let b64 = caps.is_none().then_some(found);
+        let group = |name: &str| caps.as_ref().and_then(|c| c.name(name));
+        let (m, kind, decoded) = if let Some(m) = b64 {
             let s = m.as_str();
             // Pure hex is decoded as hex; plain words and paths are not base64.
             let hexish = s.len() >= 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
@@ -210,32 +224,32 @@ pub(crate) fn scan(
             };
             let Some((kind, d)) = d else { continue };
             (m, kind, d)
-        } else if let Some(m) = caps.name("esc") {
+        } else if let Some(m) = group("esc") {
             let Some(d) = decode_escapes(m.as_str()) else {
                 continue;
             };
             (m, "\\x escapes", d)
-        } else if let Some(m) = caps.name("oct") {
+        } else if let Some(m) = group("oct") {
             let Some(d) = decode_radix(m.as_str(), "\\", 8) else {
                 continue;
             };
             (m, "octal escapes", d)
-        } else if let Some(m) = caps.name("uni") {
+        } else if let Some(m) = group("uni") {
             let Some(d) = decode_radix(m.as_str(), "\\u", 16) else {
                 continue;
             };
             (m, "\\u escapes", d)
-        } else if let Some(m) = caps.name("codes") {
+        } else if let Some(m) = group("codes") {
             let Some(d) = decode_char_codes(m.as_str()) else {
                 continue;
             };
             (m, "character codes", d)
-        } else if let Some(m) = caps.name("b85") {
-            let Some(d) = decode_base85(m.as_str(), caps[0].starts_with("a85")) else {
+        } else if let Some(m) = group("b85") {
+            let Some(d) = decode_base85(m.as_str(), found.as_str().starts_with("a85")) else {
                 continue;
             };
             (m, "base85", d)
-        } else if let Some(m) = caps.name("a85") {
+        } else if let Some(m) = group("a85") {
             let Some(d) = decode_base85(m.as_str(), true) else {
                 continue;
             };
@@ -369,7 +383,20 @@ fn join_pieces(line: &str) -> Cow<'_, str> {
     static CONCAT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"["']\s*(\+|\.|&|\|\|)\s*["']|""|''"#).expect("concat regex")
     });
-    let joined = CONCAT.replace_all(line, "");
+    // Every piece separator has two quotes; only backslashes are joined without them.
+    let quotes = line
+        .bytes()
+        .filter(|&b| b == b'"' || b == b'\'')
+        .take(2)
+        .count();
+    if quotes < 2 && !line.contains('\\') {
+        return Cow::Borrowed(line);
+    }
+    let joined = if quotes < 2 {
+        Cow::Borrowed(line)
+    } else {
+        CONCAT.replace_all(line, "")
+    };
     if !joined.contains('\\') {
         return joined;
     }
@@ -438,7 +465,7 @@ pub(crate) fn scan_normalised(
         } else {
             Cow::Borrowed(line)
         };
-        if doc.role.is_code() && vars.len() < 256 {
+        if doc.role.is_code() && vars.len() < 256 && j.contains('=') {
             for c in ASSIGN.captures_iter(&j) {
                 let v = c
                     .get(2)
@@ -473,7 +500,7 @@ pub(crate) fn scan_normalised(
             let replaced = replaced.into_owned();
             s = Cow::Owned(join_pieces(&replaced).into_owned());
         }
-        if !s.is_ascii() {
+        if unicode::has_homoglyphs(&s) {
             s = Cow::Owned(unicode::dehomoglyph(&s));
         }
         if s.as_ref() == line {

@@ -6,7 +6,9 @@
 //! pass per document replaces most of the regex calls per sentence (large alternations
 //! with bounded gaps also overflow the lazy DFA's cache and fall back to slow engines).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
@@ -17,10 +19,13 @@ pub(crate) struct Gate {
     /// Per phrasing, its alternatives and the bit of the first one.
     phrasings: Vec<(Vec<Regex>, u32)>,
     ac: AhoCorasick,
-    /// Bit of the alternative each Aho-Corasick pattern belongs to.
-    owner: Vec<Mask>,
+    /// Bit of the alternative each Aho-Corasick pattern belongs to, and whether it is a
+    /// literal of the alternative's second set.
+    owner: Vec<(Mask, bool)>,
     /// Alternatives without necessary literals: always run.
     always: Mask,
+    /// Alternatives with one set of necessary literals only.
+    single: Mask,
 }
 
 /// The top-level alternatives of `pattern`, each carrying the `(?i)` that a previous
@@ -133,6 +138,50 @@ pub(crate) fn necessary_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     Some(lits)
 }
 
+/// Up to two sets of necessary literals for `pattern`, most selective first: each part of a
+/// top-level concatenation is required, so a match holds a literal of every set. Requiring
+/// two sets gates out far more sentences than one common word ("this", "the user") does.
+fn necessary_literal_sets(pattern: &str) -> Vec<Vec<Vec<u8>>> {
+    let plain = pattern.replace("(?i)", "");
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(&plain) else {
+        return Vec::new();
+    };
+    let mut top = &hir;
+    while let HirKind::Capture(c) = top.kind() {
+        top = &c.sub;
+    }
+    let parts: Vec<&Hir> = match top.kind() {
+        HirKind::Concat(xs) => xs.iter().collect(),
+        _ => vec![top],
+    };
+    let mut sets: Vec<Vec<Vec<u8>>> = parts
+        .into_iter()
+        .filter_map(required)
+        .filter(|lits| !lits.is_empty() && lits.iter().all(|l| selective(l)))
+        .map(|mut lits| {
+            for l in &mut lits {
+                l.make_ascii_lowercase();
+            }
+            lits.sort();
+            lits.dedup();
+            lits
+        })
+        .collect();
+    // Longer literals are rarer; fewer of them, fewer hits.
+    sets.sort_by_key(|lits| {
+        std::cmp::Reverse((
+            lits.iter().map(Vec::len).min().unwrap_or(0),
+            usize::MAX - lits.len(),
+        ))
+    });
+    // A second set of words as common as "is" or "the" would cost more hits than it saves.
+    if sets.get(1).is_some_and(|s| s.iter().any(|l| l.len() < 4)) {
+        sets.truncate(1);
+    }
+    sets.truncate(2);
+    sets
+}
+
 /// Which of a list of patterns may match a text. A pattern is a candidate when the text
 /// holds one of its anchors (words its author says every match holds; none: no condition)
 /// and a necessary literal of one of its top-level alternatives (derived from the regex;
@@ -143,6 +192,10 @@ pub(crate) struct Prefilter {
     owner: Vec<(usize, bool)>,
     /// Per slot: (needs an anchor, needs a derived literal); `None` never matches.
     needs: Vec<Option<(bool, bool)>>,
+    /// Per slot: every match holds one of its derived literals as the automaton finds them
+    /// (ASCII, so ASCII case folding is all the folding there is), each within one line and
+    /// not only white space.
+    bounded: Vec<bool>,
 }
 
 impl Prefilter {
@@ -151,9 +204,11 @@ impl Prefilter {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut needs = Vec::new();
+        let mut bounded = Vec::new();
         for (i, (p, anchors)) in slots.iter().enumerate() {
             let Some(p) = p else {
                 needs.push(None);
+                bounded.push(false);
                 continue;
             };
             let derived: Option<Vec<Vec<u8>>> = split_alternatives(p)
@@ -172,31 +227,99 @@ impl Prefilter {
                 }
             }
             needs.push(Some((!anchors.is_empty(), derived.is_some())));
+            bounded.push(derived.is_some_and(|d| {
+                d.iter().all(|l| {
+                    l.is_ascii()
+                        && !l.contains(&b'\n')
+                        && l.iter().any(|b| !b.is_ascii_whitespace())
+                })
+            }));
         }
         let ac = automaton(&literals);
-        Prefilter { ac, owner, needs }
+        Prefilter {
+            ac,
+            owner,
+            needs,
+            bounded,
+        }
     }
 
     /// Per pattern, whether it may match `text`.
+    #[cfg(test)]
     pub(crate) fn candidates(&self, text: &str) -> Vec<bool> {
-        if text.contains(FOLDS_TO_ASCII) {
-            return self.needs.iter().map(Option::is_some).collect();
+        self.scan(text).may
+    }
+
+    /// Which patterns may match `text`, and where the derived literals of bounded ones are.
+    pub(crate) fn scan(&self, text: &str) -> Candidates {
+        if folds_to_ascii(text) {
+            return Candidates {
+                may: self.needs.iter().map(Option::is_some).collect(),
+                literals: None,
+            };
         }
         // (anchor seen, derived literal seen)
         let mut seen = vec![(false, false); self.needs.len()];
+        let mut literals = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (slot, anchor) = self.owner[m.pattern().as_usize()];
             if anchor {
                 seen[slot].0 = true;
             } else {
                 seen[slot].1 = true;
+                if self.bounded[slot] {
+                    literals.push((slot, m.start(), m.end()));
+                }
             }
         }
-        self.needs
+        literals.sort_unstable();
+        let may = self
+            .needs
             .iter()
             .zip(seen)
             .map(|(need, (a, d))| need.is_some_and(|(na, nd)| (a || !na) && (d || !nd)))
-            .collect()
+            .collect();
+        Candidates {
+            may,
+            literals: Some(literals),
+        }
+    }
+
+    /// Whether every match of pattern `slot` holds one of the literals that
+    /// [`Candidates::literals`] lists.
+    pub(crate) fn bounded(&self, slot: usize) -> bool {
+        self.bounded[slot]
+    }
+
+    /// Stops listing the literals of the bounded patterns for which `keep` is false (their
+    /// positions would go unused).
+    pub(crate) fn keep_literals(&mut self, keep: impl Fn(usize) -> bool) {
+        for (slot, b) in self.bounded.iter_mut().enumerate() {
+            *b &= keep(slot);
+        }
+    }
+}
+
+/// What [`Prefilter::scan`] found in a text.
+pub(crate) struct Candidates {
+    /// Per pattern, whether it may match.
+    pub may: Vec<bool>,
+    /// (pattern, start, end) of the derived literals of bounded patterns, sorted; `None`
+    /// when literals do not bound matches in this text (non-ASCII case folding).
+    literals: Option<Vec<(usize, usize, usize)>>,
+}
+
+impl Candidates {
+    /// Where the derived literals of bounded pattern `slot` are, if they bound its matches.
+    pub(crate) fn literals(&self, slot: usize) -> Option<impl Iterator<Item = (usize, usize)>> {
+        let l = self.literals.as_ref()?;
+        let from = l.partition_point(|h| h.0 < slot);
+        Some(
+            l[from..]
+                .iter()
+                .take_while(move |h| h.0 == slot)
+                .map(|h| (h.1, h.2)),
+        )
     }
 }
 
@@ -214,6 +337,14 @@ fn automaton(literals: &[Vec<u8>]) -> AhoCorasick {
 /// `(?i)` regexes match them, an ASCII case-insensitive gate would not.
 const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 
+/// Whether `text` holds one of [`FOLDS_TO_ASCII`]: substring searches (vectorised) rather
+/// than a character pattern, which decodes every character.
+fn folds_to_ascii(text: &str) -> bool {
+    FOLDS_TO_ASCII
+        .iter()
+        .any(|c| text.contains(c.encode_utf8(&mut [0; 4]) as &str))
+}
+
 impl Gate {
     /// A gate over `patterns`; phrasing `i` is `patterns[i]`.
     pub(crate) fn new(patterns: &[&str]) -> Gate {
@@ -221,6 +352,7 @@ impl Gate {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owner = Vec::new();
         let mut always: Mask = 0;
+        let mut single: Mask = 0;
         let mut bit = 0u32;
         for pattern in patterns {
             let mut alternatives = Vec::new();
@@ -228,14 +360,17 @@ impl Gate {
             for alt in split_alternatives(pattern) {
                 assert!(bit < Mask::BITS, "too many alternatives for one gate");
                 alternatives.push(Regex::new(&alt).expect("phrasing alternative"));
-                match necessary_literals(&alt) {
-                    Some(lits) => {
-                        for l in lits {
-                            literals.push(l);
-                            owner.push(1 << bit);
-                        }
+                let sets = necessary_literal_sets(&alt);
+                match sets.len() {
+                    0 => always |= 1 << bit,
+                    1 => single |= 1 << bit,
+                    _ => {}
+                }
+                for (i, lits) in sets.into_iter().enumerate() {
+                    for l in lits {
+                        literals.push(l);
+                        owner.push((1 << bit, i == 1));
                     }
-                    None => always |= 1 << bit,
                 }
                 bit += 1;
             }
@@ -247,21 +382,27 @@ impl Gate {
             ac,
             owner,
             always,
+            single,
         }
     }
 
-    /// Where `text` holds gate literals, for [`Marks::mask`].
-    pub(crate) fn scan(&self, text: &str) -> Marks {
-        if text.contains(FOLDS_TO_ASCII) {
+    /// Where `text` holds gate literals inside `spans`, for [`Marks::mask`] of ranges within
+    /// them.
+    pub(crate) fn scan(&self, text: &str, spans: &[Range<usize>]) -> Marks {
+        if folds_to_ascii(text) {
             return Marks {
                 hits: Vec::new(),
                 open: true,
                 always: self.always,
+                single: self.single,
             };
         }
-        let mut hits: Vec<(usize, usize, Mask)> = self
-            .ac
-            .find_overlapping_iter(text)
+        let mut hits: Vec<(usize, usize, (Mask, bool))> = spans
+            .iter()
+            .flat_map(|r| {
+                self.ac
+                    .find_overlapping_iter(Input::new(text).span(r.clone()))
+            })
             .map(|m| (m.start(), m.end(), self.owner[m.pattern().as_usize()]))
             .collect();
         hits.sort_unstable_by_key(|h| h.0);
@@ -269,16 +410,22 @@ impl Gate {
             hits,
             open: false,
             always: self.always,
+            single: self.single,
         }
     }
 
     /// The alternatives of phrasing `id` that `mask` lets run.
     pub(crate) fn alternatives(&self, id: usize, mask: Mask) -> impl Iterator<Item = &Regex> {
         let (alts, first) = &self.phrasings[id];
-        alts.iter()
-            .enumerate()
-            .filter(move |(i, _)| mask & (1 << (*first as usize + i)) != 0)
-            .map(|(_, re)| re)
+        // The phrasing's bits, walked one set bit at a time.
+        let mut bits = (mask >> first) & (Mask::MAX >> (Mask::BITS as usize - alts.len()));
+        std::iter::from_fn(move || {
+            let i = bits.trailing_zeros() as usize;
+            (bits != 0).then(|| {
+                bits &= bits - 1;
+                &alts[i]
+            })
+        })
     }
 
     /// Whether phrasing `id` matches `s` (a sentence whose mask is `mask`).
@@ -289,24 +436,33 @@ impl Gate {
 
 /// Where a document holds gate literals.
 pub(crate) struct Marks {
-    hits: Vec<(usize, usize, Mask)>,
+    /// Start, end, alternative bit and whether of its second literal set.
+    hits: Vec<(usize, usize, (Mask, bool))>,
     /// Every alternative may match anywhere (gating refused for this document).
     open: bool,
     always: Mask,
+    single: Mask,
 }
 
 impl Marks {
-    /// The alternatives that may match inside `text[start..end]`.
+    /// The alternatives that may match inside `text[start..end]`: those with a literal of
+    /// each of their sets there.
     pub(crate) fn mask(&self, start: usize, end: usize) -> Mask {
         if self.open {
             return Mask::MAX;
         }
         let from = self.hits.partition_point(|h| h.0 < start);
-        self.hits[from..]
+        let (first, second) = self.hits[from..]
             .iter()
             .take_while(|h| h.0 < end)
             .filter(|h| h.1 <= end)
-            .fold(self.always, |m, h| m | h.2)
+            .fold(
+                (0, 0),
+                |(a, b), &(_, _, (bit, second))| {
+                    if second { (a, b | bit) } else { (a | bit, b) }
+                },
+            );
+        self.always | (first & (second | self.single))
     }
 }
 
@@ -350,15 +506,31 @@ mod tests {
     fn a_sentence_without_literals_is_gated_out() {
         let gate = Gate::new(&[r"(?i)(?-u:\b)(override|supersede)s?\s+(all|any)|\w+@\w+\.\w+"]);
         let text = "Format the table. This OVERRIDES all rules.";
-        let marks = gate.scan(text);
+        let marks = gate.scan(text, std::slice::from_ref(&(0..text.len())));
         assert_eq!(marks.mask(0, 16), 0);
         assert!(!gate.is_match(0, marks.mask(0, 16), &text[..16]));
         assert_eq!(marks.mask(18, text.len()) & 0b01, 0b01);
+        // Both required parts must be there: "overrides" without "rules" is not run.
+        let both = Gate::new(&[r"(?i)(override|supersede)s?\s+(your|their)\s+rules"]);
+        for (s, mask) in [
+            ("This overrides nothing.", 0),
+            ("It overrides your rules.", 1),
+        ] {
+            let whole = 0..s.len();
+            assert_eq!(
+                both.scan(s, std::slice::from_ref(&whole)).mask(0, s.len()),
+                mask
+            );
+        }
         assert!(gate.is_match(0, marks.mask(18, text.len()), &text[18..]));
         // A literal cut by the sentence end does not count.
         assert_eq!(marks.mask(18, 26) & 0b01, 0);
         let mail = "write to a@b.io";
-        assert_eq!(gate.scan(mail).mask(0, mail.len()), 0b10);
+        assert_eq!(
+            gate.scan(mail, std::slice::from_ref(&(0..mail.len())))
+                .mask(0, mail.len()),
+            0b10
+        );
         assert!(gate.is_match(0, 0b10, mail));
     }
 
@@ -386,7 +558,9 @@ mod tests {
     fn non_ascii_case_folding_opens_the_gate() {
         let gate = Gate::new(&[r"(?i)system\s+prompt"]);
         let text = "print the \u{17F}ystem prompt";
-        let mask = gate.scan(text).mask(0, text.len());
+        let mask = gate
+            .scan(text, std::slice::from_ref(&(0..text.len())))
+            .mask(0, text.len());
         assert!(gate.is_match(0, mask, text));
     }
 }

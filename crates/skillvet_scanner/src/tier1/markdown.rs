@@ -4,6 +4,9 @@
 //! agree with renderers on what is a fence and what is a comment.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 /// What kind of markdown a byte offset falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +94,16 @@ pub const BAD_EXAMPLE_MARKERS: &[&str] = &[
 ];
 
 fn has_marker(text: &str) -> bool {
+    // On ASCII text, lower-casing is ASCII case folding: one automaton pass, no copy.
+    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BAD_EXAMPLE_MARKERS)
+            .expect("bad-example markers")
+    });
+    if text.is_ascii() {
+        return MARKERS.is_match(text);
+    }
     let lower = text.to_lowercase();
     BAD_EXAMPLE_MARKERS.iter().any(|m| lower.contains(m))
 }
@@ -347,6 +360,24 @@ mod tests {
         assert_eq!(region_of(t, "table", 4), Region::Table);
         assert_eq!(region_of(t, "still", 4), Region::HtmlComment);
         assert_eq!(region_of(t, "after", 4), Region::Prose);
+    }
+
+    #[test]
+    fn markers_are_found_in_any_case() {
+        let old = |t: &str| {
+            let lower = t.to_lowercase();
+            BAD_EXAMPLE_MARKERS.iter().any(|m| lower.contains(m))
+        };
+        for t in [
+            "An INSECURE default",
+            "Before: the fix",
+            "plain setup",
+            "ATTAC\u{212A} — kelvin sign",
+            "❌ wrong way",
+            "naïve but fine",
+        ] {
+            assert_eq!(has_marker(t), old(t), "{t}");
+        }
     }
 
     #[test]

@@ -18,8 +18,10 @@ mod packages;
 pub mod rules;
 pub mod signatures;
 pub mod unicode;
+mod window;
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -323,15 +325,13 @@ pub(crate) struct Doc<'a> {
 fn line_starts(text: &str) -> Vec<usize> {
     let mut v = Vec::with_capacity(text.len() / 40 + 1);
     v.push(0);
-    v.extend(memchr_newlines(text.as_bytes()));
+    // `match_indices` of a char finds each newline with memchr.
+    v.extend(
+        text.match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter(|&i| i < text.len()),
+    );
     v
-}
-
-fn memchr_newlines(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    b.iter()
-        .enumerate()
-        .filter(|(i, c)| **c == b'\n' && i + 1 < b.len())
-        .map(|(i, _)| i + 1)
 }
 
 impl<'a> Doc<'a> {
@@ -863,6 +863,32 @@ struct Matcher {
     /// hand-written anchors where the regex yields none.
     prefilter: gate::Prefilter,
     regexes: Vec<Option<Regex>>,
+    /// Per rule, how many lines its matches reach past their literal's, when bounded.
+    crossings: Vec<Option<usize>>,
+}
+
+impl Matcher {
+    /// The parts of `doc` that rule `i` runs on to find all its matches; `lines` is built
+    /// on first use for the document.
+    fn slices<'d>(
+        &self,
+        i: usize,
+        doc: &'d Doc,
+        candidates: &gate::Candidates,
+        lines: &mut Option<window::Lines<'d>>,
+    ) -> Vec<Range<usize>> {
+        let whole = std::iter::once(0..doc.text.len()).collect();
+        let (Some(k), Some(literals)) = (self.crossings[i], candidates.literals(i)) else {
+            return whole;
+        };
+        let lines = lines.get_or_insert_with(|| window::Lines::new(doc.text, &doc.line_starts));
+        let slices = window::windows(lines, literals, k);
+        // Past half the text, one pass costs less than many slices.
+        if slices.iter().map(Range::len).sum::<usize>() * 2 > doc.text.len() {
+            return whole;
+        }
+        slices
+    }
 }
 
 static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
@@ -887,8 +913,21 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
             Detector::Builtin => (None, &[][..]),
         })
         .collect();
-    let prefilter = gate::Prefilter::new(&slots);
-    Matcher { prefilter, regexes }
+    let mut prefilter = gate::Prefilter::new(&slots);
+    let crossings: Vec<Option<usize>> = regexes
+        .iter()
+        .enumerate()
+        .map(|(i, re)| {
+            let re = re.as_ref().filter(|_| prefilter.bounded(i))?;
+            window::crossings_of(re.as_str())
+        })
+        .collect();
+    prefilter.keep_literals(|i| crossings[i].is_some());
+    Matcher {
+        prefilter,
+        regexes,
+        crossings,
+    }
 });
 
 /// Word boundaries in rule patterns are ASCII ones: a Unicode `\b` makes the regex engine
@@ -967,22 +1006,30 @@ pub(crate) fn scan_patterns(
     out: &mut Vec<Finding>,
 ) {
     let m = &*MATCHER;
-    let candidate = m.prefilter.candidates(doc.text);
-    if !candidate.contains(&true) {
+    let candidates = m.prefilter.scan(doc.text);
+    if !candidates.may.contains(&true) {
         return;
     }
     let in_markdown = doc.layout.is_some();
+    let mut lines = None;
     for (i, rule) in RULES.iter().enumerate() {
-        if !candidate[i] {
+        if !candidates.may[i] {
             continue;
         }
         let (Detector::Pattern(p), Some(re)) = (&rule.detector, &m.regexes[i]) else {
             continue;
         };
         let mut count = 0;
-        for caps in re.captures_iter(doc.text) {
-            let whole = caps.get(0).expect("group 0");
-            let offset = whole.start();
+        let slices = m.slices(i, doc, &candidates, &mut lines);
+        let matches = slices.into_iter().flat_map(|r| {
+            let base = r.start;
+            re.captures_iter(&doc.text[r]).map(move |caps| {
+                let whole = caps.get(0).expect("group 0");
+                (base + whole.start()..base + whole.end(), caps)
+            })
+        });
+        for (at, caps) in matches {
+            let offset = at.start;
             if p.scope == Scope::Code && !doc.role.is_code() {
                 let code_region = doc.layout.as_ref().map(|l| {
                     let idx = doc.line_index(offset);
@@ -997,7 +1044,7 @@ pub(crate) fn scan_patterns(
                     continue;
                 }
             }
-            let Some(post) = post_check(p.post, rule, doc, &caps) else {
+            let Some(post) = post_check(p.post, rule, doc, &caps, at.clone()) else {
                 continue;
             };
             let (mut adj, _) = adjust_for(rule, doc, ctx, offset);
@@ -1014,7 +1061,7 @@ pub(crate) fn scan_patterns(
             }
             let evidence = post
                 .evidence
-                .unwrap_or_else(|| evidence_line(doc, whole.start(), whole.end()));
+                .unwrap_or_else(|| evidence_line(doc, at.start, at.end));
             let explanation = match &post.detail {
                 Some(d) => format!("{} {d}", rule.description),
                 None => rule.description.to_owned(),
@@ -1187,10 +1234,16 @@ pub(crate) fn is_public_ipv4(ip: [u8; 4]) -> bool {
         || (a == 198 && (18..=19).contains(&b)))
 }
 
-fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Option<PostOutcome> {
-    let whole = caps.get(0).expect("group 0");
-    let matched = whole.as_str();
-    let line = doc.line_text(doc.line_index(whole.start()));
+/// `at` is the match's range in `doc.text`; `caps` may come from a slice of it.
+fn post_check(
+    post: Post,
+    rule: &Rule,
+    doc: &Doc,
+    caps: &regex::Captures,
+    at: Range<usize>,
+) -> Option<PostOutcome> {
+    let matched = &doc.text[at.clone()];
+    let line = doc.line_text(doc.line_index(at.start));
     let mut out = PostOutcome::default();
     match post {
         Post::None => {}
@@ -1265,7 +1318,7 @@ fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Opt
             out.evidence = Some(redact_in_line(line, secret));
         }
         Post::PrivateKeyBody => {
-            let after = &doc.text[whole.end()..];
+            let after = &doc.text[at.end..];
             let body = after.lines().skip(1).take(2).any(|l| {
                 let t = l.trim();
                 t.len() >= 40
@@ -1335,8 +1388,7 @@ fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Opt
         }
         Post::MinerUse => {
             let l = line.to_ascii_lowercase();
-            let before =
-                &l[..(whole.start() - doc.line_starts[doc.line_index(whole.start())]).min(l.len())];
+            let before = &l[..(at.start - doc.line_starts[doc.line_index(at.start)]).min(l.len())];
             let cmd = before
                 .rfind(['|', ';', '&', '`', '('])
                 .map_or(before, |i| &before[i + 1..])
@@ -1383,8 +1435,8 @@ fn post_check(post: Post, rule: &Rule, doc: &Doc, caps: &regex::Captures) -> Opt
                 Regex::new(r"(?i)--all(?-u:\b)|(?-u:\b)xargs(?-u:\b)|\s-A(\s|$)|(?-u:\b)for\s+\w+\s+in\s+\$\((aws|gsutil|gcloud|kubectl|az|docker)(?-u:\b)[^)\n]*(?-u:\b)(list|ls|get)(?-u:\b)")
                     .expect("every regex")
             });
-            let from = doc.line_starts[doc.line_index(whole.start()).saturating_sub(3)];
-            if EVERY.is_match(matched) || EVERY.is_match(&doc.text[from..whole.start()]) {
+            let from = doc.line_starts[doc.line_index(at.start).saturating_sub(3)];
+            if EVERY.is_match(matched) || EVERY.is_match(&doc.text[from..at.start]) {
                 out.confidence = Some(Confidence::High);
                 out.detail = Some(
                     "It deletes every resource of the kind, not one named resource.".to_owned(),

@@ -85,27 +85,38 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
     let mut controls: Vec<usize> = Vec::new();
     let mut mixed_lines: Vec<usize> = Vec::new();
 
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (off, c) = chars[i];
-        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-        if is_tag(c) {
-            let start = i;
-            let mut decoded = String::new();
-            while i < chars.len() && is_tag(chars[i].1) {
-                let t = chars[i].1 as u32 - 0xE0000;
-                if (0x20..0x7F).contains(&t) {
-                    decoded.push(char::from_u32(t).unwrap_or('?'));
-                }
-                i += 1;
+    // Walks the text by byte: plain ASCII (all but a few control bytes) is none of the
+    // characters looked for, and most files are nearly all ASCII.
+    let bytes = text.as_bytes();
+    let char_at = |at: usize| text[at..].chars().next();
+    let mut off = 0;
+    while off < bytes.len() {
+        let b = bytes[off];
+        if b.is_ascii() {
+            if is_bad_control(char::from(b)) {
+                controls.push(off);
             }
-            let n = i - start;
+            off += 1;
+            continue;
+        }
+        let c = char_at(off).expect("a char starts here");
+        let prev = text[..off].chars().next_back();
+        if is_tag(c) {
+            let mut decoded = String::new();
+            let (mut n, mut last, mut end) = (0, c, off);
+            while let Some(t) = char_at(end).filter(|&t| is_tag(t)) {
+                let t32 = t as u32 - 0xE0000;
+                if (0x20..0x7F).contains(&t32) {
+                    decoded.push(char::from_u32(t32).unwrap_or('?'));
+                }
+                (n, last, end) = (n + 1, t, end + t.len_utf8());
+            }
             // Emoji subdivision flags (🏴 + a few tag letters + CANCEL TAG) are legitimate.
-            let flag = prev == Some('\u{1F3F4}') && n <= 8 && chars[i - 1].1 == '\u{E007F}';
+            let flag = prev == Some('\u{1F3F4}') && n <= 8 && last == '\u{E007F}';
             if !flag {
                 tags.push((off, decoded, n));
             }
+            off = end;
             continue;
         }
         if is_bidi(c) {
@@ -114,12 +125,8 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
                 text: format!("U+{:04X}", c as u32),
             });
         } else if is_zero_width(c) {
-            let start = i;
-            while i < chars.len() && is_zero_width(chars[i].1) {
-                i += 1;
-            }
-            let n = i - start;
-            let next = chars.get(i).map(|x| x.1);
+            let (n, end) = run(text, off, is_zero_width);
+            let next = char_at(end);
             // Joiners between non-ASCII characters (emoji sequences, Indic and Arabic
             // scripts) and a byte-order mark at the very start are normal.
             let joiner_ok = n == 1
@@ -130,14 +137,11 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
             if !joiner_ok && !bom {
                 zw.push((off, n));
             }
+            off = end;
             continue;
         } else if is_supplementary_vs(c) || is_vs(c) {
-            let start = i;
-            while i < chars.len() && (is_supplementary_vs(chars[i].1) || is_vs(chars[i].1)) {
-                i += 1;
-            }
-            let n = i - start;
-            let next = chars.get(i).map(|x| x.1);
+            let (n, end) = run(text, off, |c| is_supplementary_vs(c) || is_vs(c));
+            let next = char_at(end);
             let standard_after_symbol = n == 1
                 && is_vs(c)
                 && (prev.is_some_and(|p| !p.is_ascii()) || next == Some('\u{20E3}'));
@@ -151,6 +155,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
             if !standard_after_symbol && !ideographic {
                 vs.push((off, n));
             }
+            off = end;
             continue;
         } else if is_other_invisible(c) {
             invisible.push(Hit {
@@ -168,7 +173,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
                 mixed_lines.push(line);
             }
         }
-        i += 1;
+        off += c.len_utf8();
     }
 
     let cap = limits.max_findings_per_rule;
@@ -321,6 +326,14 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, limits: &Limits, out: &mut Vec
     }
 }
 
+/// How many characters from `at` on satisfy `f`, and the byte offset after them.
+fn run(text: &str, at: usize, f: impl Fn(char) -> bool) -> (usize, usize) {
+    text[at..]
+        .chars()
+        .take_while(|&c| f(c))
+        .fold((0, at), |(n, end), c| (n + 1, end + c.len_utf8()))
+}
+
 /// The word around `off` mixes ASCII letters with a look-alike from another script.
 fn word_is_mixed(text: &str, off: usize) -> bool {
     let start = text[..off]
@@ -334,6 +347,20 @@ fn word_is_mixed(text: &str, off: usize) -> bool {
         .map_or(text.len(), |(i, _)| off + i);
     let word = &text[start..end];
     word.chars().any(|c| c.is_ascii_alphabetic()) && !word.is_single_script()
+}
+
+/// Whether [`dehomoglyph`] changes `s`: most non-ASCII text (dashes, arrows, box drawing)
+/// has neither look-alikes nor invisible characters, and is not copied.
+pub fn has_homoglyphs(s: &str) -> bool {
+    !s.is_ascii()
+        && s.chars().any(|c| {
+            !c.is_ascii()
+                && (is_zero_width(c)
+                    || is_other_invisible(c)
+                    || is_tag(c)
+                    || is_bidi(c)
+                    || ascii_lookalike(c).is_some())
+        })
 }
 
 /// `s` with look-alike letters replaced by the ASCII they imitate and invisible
@@ -602,6 +629,9 @@ mod tests {
         assert_eq!(ascii_lookalike('\u{03BF}'), Some('o'));
         assert_eq!(ascii_lookalike('a'), None);
         assert_eq!(dehomoglyph("\u{0441}u\u{200B}rl"), "curl");
+        for t in ["curl", "a — b → c", "\u{0441}url", "cu\u{200B}rl", "日本語"] {
+            assert_eq!(has_homoglyphs(t), dehomoglyph(t) != t, "{t}");
+        }
     }
 
     #[test]

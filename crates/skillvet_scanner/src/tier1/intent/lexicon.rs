@@ -6,7 +6,9 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 /// What an instruction asks the agent to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1245,7 +1247,10 @@ static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .match_kind(MatchKind::LeftmostLongest)
         // Built once; the DFA is several times faster than the default NFA on long docs.
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(PHRASES.iter().map(|(p, _)| *p))
+        .build(PHRASES.iter().map(|(p, _)| {
+            assert!(!p.contains('\n'), "a phrase within one line: {p:?}");
+            *p
+        }))
         .expect("intent lexicon")
 });
 
@@ -1253,12 +1258,17 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Every phrase of [`PHRASES`] in `text` on word boundaries. A phrase that starts or ends
-/// with punctuation (`.env`, `e.g.`) needs no boundary on that side.
-pub fn hits(text: &str) -> Vec<Hit> {
+/// Every phrase of [`PHRASES`] in `text` on word boundaries, searched in `spans` only. A
+/// phrase that starts or ends with punctuation (`.env`, `e.g.`) needs no boundary on that
+/// side. Spans are whole lines: no phrase crosses a newline, so the search finds in them
+/// what a search of the whole text finds there.
+pub fn hits(text: &str, spans: &[Range<usize>]) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for m in AUTOMATON.find_iter(text) {
+    let found = spans
+        .iter()
+        .flat_map(|r| AUTOMATON.find_iter(Input::new(text).span(r.clone())));
+    for m in found {
         let (s, e) = (m.start(), m.end());
         let first = bytes[s];
         let last = bytes[e - 1];

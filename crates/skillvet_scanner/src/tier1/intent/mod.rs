@@ -561,10 +561,15 @@ pub(crate) fn is_example_label(text: &str) -> bool {
     lexicon::EXAMPLE_LABELS.iter().any(|l| lower.contains(l))
 }
 
+/// Whether ` {s} ` (the sentence between spaces) holds a word pointing back at what came
+/// before.
 fn refers_back(s: &str) -> bool {
     static BACK: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            // Every pattern starts with a space: a prefilter on it would stop at every word.
+            .prefilter(false)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build([
                 " it ",
                 " it.",
@@ -593,7 +598,15 @@ fn refers_back(s: &str) -> bool {
             ])
             .expect("refers-back words")
     });
-    BACK.is_match(s)
+    // One buffer per thread instead of a string per sentence.
+    thread_local!(static PADDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    PADDED.with_borrow_mut(|p| {
+        p.clear();
+        p.push(' ');
+        p.push_str(s);
+        p.push(' ');
+        BACK.is_match(p.as_str())
+    })
 }
 
 /// Whether one of the two words just before `at` negates the word at `at`.
@@ -758,7 +771,7 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     it.pushes_code = check(P_GIT_PUSH);
     it.user_tells = check(P_USER_TELLS);
     it.asks_user = check(P_ASK_USER);
-    it.refers_back = refers_back(&format!(" {s} "));
+    it.refers_back = refers_back(s);
     it
 }
 
@@ -1223,14 +1236,18 @@ fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
     }
 }
 
-/// Markers of a whole block (paragraph or list item) and its neighbours.
-fn block_marks(intents: &[(Sentence, Intent)], i: usize) -> BTreeSet<Mark> {
-    let block = intents[i].0.block;
-    intents
-        .iter()
-        .filter(|(s, _)| s.block == block)
-        .flat_map(|(_, it)| it.marks.iter().copied())
-        .collect()
+/// Markers of each whole block (paragraph or list item), by block number: gathered in one
+/// pass rather than by scanning every sentence for each one.
+fn block_marks(intents: &[(Sentence, Intent)]) -> Vec<BTreeSet<Mark>> {
+    let mut by_block: Vec<BTreeSet<Mark>> = Vec::new();
+    for (s, it) in intents {
+        let b = s.block as usize;
+        if by_block.len() <= b {
+            by_block.resize(b + 1, BTreeSet::new());
+        }
+        by_block[b].extend(it.marks.iter().copied());
+    }
+    by_block
 }
 
 /// Runs intent analysis over one markdown document.
@@ -1255,8 +1272,11 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         return;
     }
     let first = out.len();
-    let hits = lexicon::hits(doc.text);
-    let marks = GATE.scan(doc.text);
+    // Only the lines holding sentences are searched (not code blocks, nor what follows the
+    // prose bound of a reference document).
+    let spans = steps::line_spans(doc.text, &sentences);
+    let hits = lexicon::hits(doc.text, &spans);
+    let marks = GATE.scan(doc.text, &spans);
     let mut intents: Vec<(Sentence, Intent)> = sentences
         .into_iter()
         .map(|s| {
@@ -1268,8 +1288,9 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
     step_fence_targets(doc, &mut intents);
     borrow_from_context(&mut intents);
     let mut found_in_block: BTreeSet<u32> = BTreeSet::new();
+    let by_block = block_marks(&intents);
     for i in 0..intents.len() {
-        let marks = block_marks(&intents, i);
+        let marks = &by_block[intents[i].0.block as usize];
         let (sent, it) = &intents[i];
         let mut it = it.clone();
         // Concealment, pretexts and precedence claims colour the whole item.
@@ -1285,7 +1306,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         let Some(v) = judge(&it, declared) else {
             continue;
         };
-        if let Some(f) = finding(doc, ctx, declared, sent, &it, &marks, v, sentence_text) {
+        if let Some(f) = finding(doc, ctx, declared, sent, &it, marks, v, sentence_text) {
             found_in_block.insert(sent.block);
             out.push(f);
         }

@@ -3,6 +3,8 @@
 //! it belongs to and what kind of text it is. Code blocks are left to the pattern rules
 //! and tier 2; HTML comments are read as text (the model reads them, people do not).
 
+use std::ops::Range;
+
 use super::super::Doc;
 use super::super::markdown::Region;
 
@@ -56,19 +58,24 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
         if matches!(b, b'.' | b'!' | b'?' | b';') {
             let next = bytes.get(i + 1).copied();
             let ends = i + 1 >= end || next.is_some_and(|n| n.is_ascii_whitespace());
-            let abbreviation = b == b'.' && {
-                // Non-ASCII white space (U+00A0…) is several bytes long.
-                let word_start = text[from..i]
-                    .char_indices()
-                    .rfind(|(_, c)| c.is_whitespace())
-                    .map_or(from, |(w, c)| from + w + c.len_utf8());
-                let w = text[word_start..=i].to_ascii_lowercase();
-                matches!(
-                    w.as_str(),
-                    "e.g." | "i.e." | "etc." | "vs." | "cf." | "approx." | "no." | "fig."
-                ) || w.len() <= 2
+            // Only asked where a sentence could end.
+            let abbreviation = || {
+                b == b'.' && {
+                    // Non-ASCII white space (U+00A0…) is several bytes long.
+                    let word_start = text[from..i]
+                        .char_indices()
+                        .rfind(|(_, c)| c.is_whitespace())
+                        .map_or(from, |(w, c)| from + w + c.len_utf8());
+                    let w = &text[word_start..=i];
+                    [
+                        "e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "no.", "fig.",
+                    ]
+                    .iter()
+                    .any(|a| w.eq_ignore_ascii_case(a))
+                        || w.len() <= 2
+                }
             };
-            if ends && !abbreviation {
+            if ends && !abbreviation() {
                 if i + 1 > from {
                     out.push((from, i + 1));
                 }
@@ -80,6 +87,27 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
     if end > from && !text[from..end].trim().is_empty() {
         out.push((from, end));
     }
+}
+
+/// The whole lines that hold `sentences`, as sorted, merged byte ranges.
+pub(crate) fn line_spans(text: &str, sentences: &[Sentence]) -> Vec<Range<usize>> {
+    let mut lines: Vec<(usize, usize)> = sentences
+        .iter()
+        .map(|s| {
+            let start = text[..s.start].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[s.end..].find('\n').map_or(text.len(), |i| s.end + i);
+            (start, end)
+        })
+        .collect();
+    lines.sort_unstable();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (start, end) in lines {
+        match out.last_mut() {
+            Some(last) if start <= last.end + 1 => last.end = last.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
 }
 
 /// The sentences of a markdown document (body only).
@@ -173,6 +201,43 @@ mod tests {
             got,
             ["Read the file, e.g. notes.txt.", " Then send it!", " Done"]
         );
+    }
+
+    #[test]
+    fn line_spans_are_whole_merged_lines() {
+        let t = "# T\n\nRead it. Send it.\nNext line\n\n```\ncode\n```\nLast";
+        let at = |w: &str| t.find(w).unwrap();
+        let sent = |a: usize, b: usize| Sentence {
+            start: a,
+            end: b,
+            block: 0,
+            section: 0,
+            kind: Kind::Prose,
+            list_item: false,
+        };
+        let spans = line_spans(
+            t,
+            &[
+                sent(at("Send"), at("Next") - 1),
+                sent(at("Read"), at("Send")),
+                sent(at("Next"), at("Next") + 4),
+                sent(at("Last"), t.len()),
+            ],
+        );
+        assert_eq!(spans, [at("Read")..at("Next") + 9, at("Last")..t.len()]);
+        // The lexicon finds in the spans what it finds there in the whole text.
+        let whole: Vec<(usize, usize)> =
+            super::super::lexicon::hits(t, std::slice::from_ref(&(0..t.len())))
+                .iter()
+                .map(|h| (h.start, h.end))
+                .filter(|h| spans.iter().any(|r| r.start <= h.0 && h.1 <= r.end))
+                .collect();
+        let spanned: Vec<(usize, usize)> = super::super::lexicon::hits(t, &spans)
+            .iter()
+            .map(|h| (h.start, h.end))
+            .collect();
+        assert!(!whole.is_empty());
+        assert_eq!(whole, spanned);
     }
 
     #[test]
