@@ -488,6 +488,17 @@ fn contains_any(haystack: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| haystack.contains(n))
 }
 
+/// Whether `col_byte` lies between a pair of double quotes on the line (straight or curly).
+fn in_quotes(line: &str, col_byte: usize) -> bool {
+    let (before, after) = line.split_at(col_byte.min(line.len()));
+    let straight = before.matches('"').count() % 2 == 1 && after.contains('"');
+    let curly = before
+        .rfind('“')
+        .is_some_and(|i| !before[i..].contains('”'))
+        && after.contains('”');
+    straight || curly
+}
+
 /// The part of the line's sentence before `offset`.
 fn sentence_before(line: &str, col_byte: usize) -> &str {
     let before = &line[..col_byte.min(line.len())];
@@ -752,6 +763,9 @@ pub(crate) fn adjust_for(
                     }
                     if matches!(region, Some(Region::Table)) {
                         adj.add(1, 1, "in a table");
+                    }
+                    if matches!(region, None | Some(Region::Prose)) && in_quotes(line, col_byte) {
+                        adj.add(1, 1, "quoted in prose: a phrase named, not given");
                     }
                     if contains_any(&sentence, NEGATIONS) {
                         adj.add(2, 2, "negated (\"never\", \"do not\"…)");

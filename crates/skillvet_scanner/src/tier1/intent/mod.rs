@@ -220,6 +220,12 @@ const PRIVATE_STORE: &str = concat!(
 /// A file name or path an instruction writes into.
 const FILE_PATH: &str = r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)(?-u:\b)";
 
+/// A literal SSH public key.
+static SSH_PUBKEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+AAAA[0-9A-Za-z+/]{40,}")
+        .expect("ssh key regex")
+});
+
 /// Hosts where collected data ends up (paste, webhook and tunnel services).
 static COLLECTION_HOST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(webhook\.site|requestbin|pipedream|ngrok|trycloudflare|hookbin|beeceptor|interact\.sh|oast\.|burpcollaborator|pastebin|paste\.ee|hastebin|ghostbin|transfer\.sh|file\.io|0x0\.st|discord(app)?\.com/api/webhooks|api\.telegram\.org|hooks\.slack\.com|serveo|localtunnel|loca\.lt|workers\.dev|glitch\.me|repl\.co|requestcatcher|postb\.in|mockbin|canarytokens|dnslog|ceye\.io|bit\.ly|tinyurl)")
@@ -229,7 +235,7 @@ static COLLECTION_HOST: LazyLock<Regex> = LazyLock::new(|| {
 /// Ways of keeping something from the user that word lists miss: leaving steps out of the
 /// answer, answering questions about them with a cover story, erasing traces.
 const CONCEAL: &str = concat!(
-    r"(?i)(?-u:\b)(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)(?-u:\b)[^.;]{0,80}(?-u:\b)(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)(?-u:\b)",
+    r"(?i)(?-u:\b)(don'?t|do\s+not|never|no\s+need\s+to|without)\s+(ever\s+)?(mention(ing)?|reveal(ing)?|disclos(e|ing)|surfac(e|ing)|announc(e|ing)|bring(ing)?\s+up|rais(e|ing)|point(ing)?\s+out|narrat(e|ing)|tell(ing)?|inform(ing)?|notify(ing)?|alert(ing)?)(?-u:\b)[^.;]{0,80}(?-u:\b)(reply|replies|summary|response|responses|answer|answers|output|transcript|the\s+user|them|anyone|step|steps|sync|upload|uploads|push|pushes|commits|commands?|network|traffic|archive|backup|mirror)(?-u:\b)",
     r"|(?i)(?-u:\b)(don'?t|do\s+not|never)\s+(ever\s+)?(list|show|include|describe|report|quote|print|display|discuss|explain|mention)\s+(this|these|it|them|that|the\s+(\w+\s+){0,2}(step|steps|commands?|sync|uploads?|push|pushes|commits?|requests?|calls?|traffic|backup|mirror|archive|changes?|directive|directives)|what\s+you\s+(did|ran|sent|uploaded|changed)|the\s+commands\s+you\s+ran)(?-u:\b)[^.;]{0,40}(?-u:\b)(in|from|to)\s+(your|the|any)\s+(reply|replies|summary|response|responses|answer|answers|output|transcript|chat|user)(?-u:\b)",
     r"|(?i)(?-u:\b)(leave|keep)(?-u:\b)[^.;]{0,60}(?-u:\b)out\s+of\s+(your|the|any)\s+(summary|reply|response|answer|report|output|transcript|restore|chat|notes|log)",
     r"|(?i)(?-u:\b)if\s+(the\s+user|they|anyone|someone|a\s+reviewer|the\s+reviewer|a\s+teammate|asked)(?-u:\b)[^.;]{0,30}(?-u:\b)(asks?|questions?|wonders?|later\s+asks?|notices?)(?-u:\b)[^.;]{0,120}(?-u:\b)(say|tell\s+(them|the\s+user|him|her)|answer|reply|respond|explain|claim|insist)(?-u:\b)[^.;]{0,60}(?-u:\b)(only|just|harmless|routine|normal|standard|nothing|transitive|merely|simply|automatic|benign|no\s+data|never\s+(sent|uploaded|shared))(?-u:\b)",
@@ -263,8 +269,6 @@ const AUTHORITY: &str = concat!(
     r"|(?i)(?-u:\b)(take|takes|taking|have|has)\s+(precedence|priority)\s+over(?-u:\b)[^.;]{0,60}(?-u:\b)(the\s+user|user's|users|system|your\s+(instructions|defaults|guidelines|rules)|anything|everything|other\s+(guidance|instructions|rules|skills)|claude\.md|agents\.md)",
     r"|(?i)(?-u:\b)(override|overrides|supersede|supersedes|outrank|outranks)\s+(any|all|the|your)(?-u:\b)[^.;]{0,40}(?-u:\b)(user|system|instructions|guidelines|rules|defaults|guidance)",
     r"|(?i)(?-u:\b)(replaces?|overrules?|trumps?|outweighs?|supersedes?)\s+(the\s+)?(assistant'?s\s+|your\s+|any\s+|all\s+)?(own\s+)?(default\s+)?(policies|guidelines|rules|instructions|safety|judg(e)?ment)",
-    r"|(?i)(?-u:\b)what\s+you\s+(were|have\s+been)\s+(told|given|instructed)(?-u:\b)[^.;]{0,100}(?-u:\b)(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
-    r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
     r"|(?i)(?-u:\b)(tries|try|attempts?)\s+to\s+(move|bring|return|get|switch|pull)(?-u:\b)[^.;]{0,60}(?-u:\b)back(?-u:\b)[^.;]{0,60}(?-u:\b)(stay|remain|keep)\s+in\s+(character|role|persona)",
     r"|(?i)(?-u:\b)(when|if|even\s+if|even\s+when)\s+the\s+user(\s+or\s+(a|the|any)\s+\w+)?\s+(pushes\s+back|objects|disagrees|shares\s+contrary|insists|complains|asks\s+you\s+to\s+stop)(?-u:\b)[^.;]{0,100}(?-u:\b)(keep|maintain|stick|unchanged|ignore|continue|carry\s+on)",
     r"|(?i)(?-u:\b)(tool\s+)?(approvals?|permissions?|consent)\s+(are|is|has\s+been|have\s+been)\s+(already\s+)?(granted|given|approved|obtained)\s+(by\s+the\s+user\s+)?(for|in\s+advance|already|up\s+front)",
@@ -272,26 +276,51 @@ const AUTHORITY: &str = concat!(
     r"|(?i)(?-u:\b)(treat|use|follow|adopt)\s+(them|these|this|it)\s+as\s+(its|your)\s+(operating|governing|binding|core)\s+(rules|instructions|policy|policies)",
     r"|(?i)(?-u:\b)(disagree|conflict|differ)s?\s+with\s+(what\s+is\s+written\s+here|what\s+this\s+(file|skill|document)\s+says|this\s+(file|skill|document)|these\s+instructions)(?-u:\b)[^.;]{0,80}(?-u:\b)(wins|prevails|takes\s+precedence|applies|is\s+followed|is\s+what\s+counts)(?-u:\b)",
     r"|(?i)(?-u:\b)(what\s+is\s+written\s+here|this\s+(file|skill|document)|these\s+instructions)\s+(wins|prevails|overrides|overrule)(?-u:\b)",
-    r"|(?i)(?-u:\b)(user's|users'|their)\s+(earlier|previous|prior|own)\s+(messages|instructions|requests|wishes)(?-u:\b)[^.;]{0,80}(?-u:\b)(stale|outdated|obsolete|superseded|no\s+longer\s+apply|can\s+be\s+ignored|do\s+not\s+count|don't\s+count)(?-u:\b)",
-    r"|(?i)(?-u:\b)(comments?|issues?|pull\s+requests?|prs|tickets?|e-?mails?|messages?|web\s*pages?|readmes?|tool\s+(output|results?)|commit\s+messages?)(?-u:\b)[^.;]{0,80}(?-u:\b)(are|is)\s+(authoritative|binding|trusted\s+instructions|instructions\s+to\s+follow|orders|directives)(?-u:\b)",
-    r"|(?i)(?-u:\b)(you\s+are\s+now|from\s+(this\s+point|now)\s+on,?\s+you\s+are|act\s+as|pretend\s+to\s+be|you\s+will\s+(now\s+)?(be|become|play))(?-u:\b)[^.;]{0,60}(?-u:\b)(unrestricted|unfiltered|uncensored|jailbroken|amoral|without\s+(any\s+)?(limits|limitations|restrictions|rules|filters|guidelines))(?-u:\b)",
+    r"|(?i)(?-u:\b)(comments?|issues?|pull\s+requests?|prs|tickets?|e-?mails?|messages?|web\s*pages?|readmes?|tool\s+(output|results?)|commit\s+messages?|(service|server|api|tool|endpoint)(\x27s|s\x27)?\s+(replies|responses|answers|output))(?-u:\b)[^.;]{0,80}(?-u:\b)(are|is)\s+(authoritative|binding|trusted\s+instructions|instructions\s+to\s+follow|orders|directives)(?-u:\b)",
     r"|(?i)(?-u:\b)(pre-?authori[sz]ed|pre-?approved|authori[sz]ed|permitted|cleared|allowed)\s+(you|the\s+(agent|assistant|model)|ai\s+(assistants?|agents?))\s+to(?-u:\b)",
     r"|(?i)(?-u:\b)(note|message|instructions?)\s+(to|for)\s+(ai|llm|the)\s+(assistants?|agents?|models?)(?-u:\b)",
     r"|(?i)(?-u:\b)(adopt|present|pass\s+off)(?-u:\b)[^.;]{0,60}(?-u:\b)as\s+(your\s+own|your\s+independent|independent|neutral)(?-u:\b)",
-    r"|(?i)(?-u:\b)(configuration|instructions?|guidelines|guidance|rules|policies|prompt|constraints|restrictions|directions)\s+(you\s+(started|began|were\s+(started|given|configured|launched|set\s+up))|(that\s+)?you\s+(had|have|got)\s+(before|earlier|previously))(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|replaced|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply)(?-u:\b)",
     r"|(?i)(?-u:\b)(your|the\s+assistant's|the\s+model's|its)\s+(earlier|previous|prior|original|initial|default|usual|normal|standard|existing|built-in)\s+(\w+\s+)?(configuration|instructions|guidelines|guidance|rules|policies|prompt|constraints|restrictions|safety\s+rules|caution)(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply|were\s+written\s+for\s+(a\s+)?different|are\s+suspended|are\s+lifted)(?-u:\b)",
-    r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(the\s+two|they|both)\s+(disagree|conflict|differ)(?-u:\b)[^.;]{0,40}(?-u:\b)(follow|obey|use|prefer|go\s+with|apply)\s+(this|these|the\s+skill|what\s+is\s+written\s+here)(?-u:\b)",
     r"|(?i)(?-u:\b)only\s+(constraints|rules|restrictions|limits|instructions|guidelines)\s+that\s+(apply|count|matter|bind\s+you)(\s+(now|here|to\s+you))?\s+are\s+(the\s+ones|those)\s+(written|listed|given|set\s+out|below|above|in\s+this)",
     r"|(?i)(?-u:\b)(not|no\s+longer|never)\s+(bound|constrained|restricted|limited)\s+by\s+(the\s+|your\s+|its\s+|any\s+)?(assistant's\s+|usual\s+|normal\s+|default\s+|standard\s+|own\s+)*(policies|guidelines|rules|restrictions|safety|instructions|caution)",
     r"|(?i)(?-u:\b)(does\s+not|doesn't|do\s+not|don't|won't|will\s+not)\s+(carry|have|follow|observe|keep|apply)\s+(the\s+|any\s+|its\s+|your\s+)?(usual|normal|default|standard|ordinary|regular)\s+(caution|safety|content)?\s*(rules|guidelines|restrictions|policies|limits|checks)",
+    r"|(?i)(?-u:\b)treat\s+(those|them|these|such\s+requests|the\s+requests|any\s+requests|what\s+they\s+ask)\s+as\s+(tasks|instructions|requests|orders|work)\s+(you\s+have\s+been\s+given|from\s+the\s+user|to\s+carry\s+out|to\s+do|for\s+you)(?-u:\b)",
+    r"|(?i)(?-u:\b)(if|when|whenever)\s+the\s+(pasted|incoming|received|forwarded|quoted|fetched|linked)\s+(e-?mail|message|page|document|issue|comment|ticket|file)\s+(asks|requests|says|tells\s+you)(?-u:\b)[^.;]{0,120}(?-u:\b)(do\s+it|do\s+that|do\s+so|carry\s+it\s+out|comply|act\s+on\s+it)(?-u:\b)",
+    r"|(?i)(?-u:\b)(you\s+are|the\s+agent\s+is)\s+(fully|now|explicitly|already|therefore)\s+(authori[sz]ed|permitted|allowed|cleared)\s+to(?-u:\b)",
+    r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
+);
+
+/// Claims that leave no doubt: the agent's safety policy switched off, its identity replaced,
+/// the user's word demoted below a file or a web page, untrusted text obeyed as if the user
+/// had typed it. No honest skill needs one of these, so one is enough to reject.
+const TAKEOVER: &str = concat!(
+    r"(?i)(?-u:\b)(suspend(s|ed)?|lift(s|ed)?|waive(s|d)?|disable(s|d)?|switch(es|ed)?\s+off|turn(s|ed)?\s+off|relax(es|ed)?)\s+(the\s+|your\s+|its\s+|all\s+)?(usual\s+|normal\s+|standard\s+|default\s+|regular\s+)?(content|safety|usage|ethical|moderation)\s+(policy|policies|rules|guidelines|filters?|restrictions|guardrails)(?-u:\b)",
+    r"|(?i)(?-u:\b)(requests?|things|tasks|anything|questions|topics)\s+(that\s+)?(you|an?\s+assistant|the\s+model|other\s+assistants)\s+would\s+(normally|usually|otherwise|typically|ordinarily)\s+(decline|refuse|turn\s+down|reject|avoid)(?-u:\b)(?:[^.;]|\.\S){0,60}(?-u:\b)(are|is)\s+(in\s+scope|allowed|fine|permitted|acceptable|ok)",
+    r"|(?i)(?-u:\b)(act\s+on|follow|obey|carry\s+out|execute|run|perform|treat|handle)(?-u:\b)(?:[^.;]|\.\S){0,80}(?-u:\b)as\s+(if|though)\s+(the\s+user|your\s+user|the\s+operator|the\s+developer|the\s+person\s+in\s+the\s+chat)\s+(had\s+|has\s+|themselves\s+)?(typed|said|asked\s+for|given|requested|issued|sent|ordered|entered)(?-u:\b)",
+    r"|(?i)(?-u:\b)(is|are|becomes?)\s+your\s+(new\s+|updated\s+|real\s+|actual\s+|only\s+)?(configuration|system\s+prompt|directives|orders|instructions|guidance|operating\s+rules)\s+(from\s+now\s+on|now\s+on|going\s+forward|henceforth|for\s+the\s+rest|from\s+here\s+on)(?-u:\b)",
+    r"|(?i)(?-u:\b)treat(?-u:\b)(?:[^.;]|\.\S){0,80}(?-u:\b)as\s+your\s+(new|updated|revised|real|actual|current)\s+(guidance|instructions|configuration|system\s+prompt|directives|orders)(?-u:\b)",
+    r"|(?i)(?-u:\b)(replaces?|overrides?|overrules?|supersedes?|cancels?|voids?)\s+(the|your|all|any)\s+(\w+\s+)?(guidance|instructions|configuration|directions|rules|prompt|guidelines)\s+(you\s+(were|have\s+been)\s+(started|given|launched|configured|set\s+up|initiali[sz]ed)|from\s+(your|the)\s+(developer|operator|system))(?-u:\b)",
+    r"|(?i)(?-u:\b)treat\s+(what\s+the\s+(user|person\s+in\s+the\s+chat)\s+(says|said|asks|asked|wants|writes)|the\s+user's\s+(instructions|requests|wishes|preferences|words|messages|objections))(?-u:\b)(?:[^.;]|\.\S){0,60}(?-u:\b)as\s+(mere\s+)?(suggestions|optional|advisory|hints|non-binding|noise|background)(?-u:\b)",
+    r"|(?i)(?-u:\b)(the\s+user|the\s+person\s+(in\s+the\s+chat|chatting\s+with\s+you|you\s+are\s+(talking|chatting)\s+(to|with)))\s+and\s+(?:[^.;]|\.\S){0,80}(?-u:\b)(disagree|conflict|differ|clash)(?-u:\b)(?:[^.;]|\.\S){0,60}(?-u:\b)(side\s+with|follow|obey|go\s+with|prefer|trust)\s+(the\s+|that\s+)?(file|document|skill|page|text|comment|ticket|issue|email|config)(?-u:\b)",
+    r"|(?i)(?-u:\b)(disagree|conflict|differ|clash)(es|s)?\s+with\s+(the\s+user|what\s+the\s+user|the\s+person\s+in\s+the\s+chat)(?-u:\b)(?:[^.;]|\.\S){0,60}(?-u:\b)(side\s+with|follow|obey|go\s+with|prefer|trust)\s+(the\s+|that\s+)?(file|document|skill|page|text|comment|ticket|issue|email|config)(?-u:\b)",
+    r"|(?i)(?-u:\b)(execute|run)\s+(the|any|every|each)\s+(shell\s+)?commands?\s+(in|from|it\s+contains|they\s+contain|found\s+in|given\s+in|inside)\s+(it|them|the\s+(reply|response|replies|responses|page|message|e-?mail|comment|field|ticket|payload))(?-u:\b)",
+    r"|(?i)(?-u:\b)part\s+of\s+your\s+(job|task|work),?\s+not\s+(part\s+of\s+)?the\s+(text|document|content|data|page|input|translation|material)(?-u:\b)",
+    r"|(?i)(?-u:\b)(safety|content|usage|ethical)\s+(guidance|guidelines|policies|policy|rules|filters|restrictions|training)(?-u:\b)(?:[^.;]|\.\S){0,80}(?-u:\b)(does\s+not|doesn't|do\s+not|don't|no\s+longer|never)\s+(apply\s+to|describes?|binds?|covers?|concerns?|restricts?)\s+you(?-u:\b)",
+    r"|(?i)(?-u:\b)(refusals?|refusing|declining|saying\s+no)(?-u:\b)(?:[^.;]|\.\S){0,60}(?-u:\b)(as\s+an?\s+(bug|mistake|error|malfunction|glitch|failure)|route\s+around|work\s+around|get\s+around|bypass)(?-u:\b)",
+    r"|(?i)(?-u:\b)you\s+are\s+(now\s+)?[\w\-]+,\s+not\s+(the\s+|an?\s+)?(assistant|ai|model|claude|chatgpt|gpt|gemini|copilot)(?-u:\b)",
+    r"|(?i)(?-u:\b)(rules|guidelines|policies|restrictions|instructions|limits)\s+(that\s+)?(applied|apply|belonged|belong)\s+to\s+your\s+(old|previous|former|original|earlier)\s+(identity|self|persona|version|character)(?-u:\b)",
+    r"|(?i)(?-u:\b)even\s+(when|if)\s+(it|this|that|they)\s+(contradicts?|conflicts?\s+with|goes\s+against|go\s+against)\s+(these|your|the\s+user's|the\s+system's|other|its\s+own|their\s+own)\s+(instructions|rules|guidelines|wishes|requests)(?-u:\b)",
+    r"|(?i)(?-u:\b)(the\s+user|they|the\s+owner|the\s+operator)\s+(has|have)\s+(already\s+)?(approved|authori[sz]ed|pre-?approved|consented\s+to|signed\s+off\s+on|allowed)\s+(every|all|each|any)(?-u:\b)(?:[^.;]|\.\S){0,100}(?-u:\b)(in\s+advance|already|up\s+front|ahead\s+of\s+time|when\s+(they|you)\s+installed|by\s+installing)(?-u:\b)",
+    r"|(?i)(?-u:\b)what\s+you\s+(were|have\s+been)\s+(told|given|instructed)(?-u:\b)[^.;]{0,100}(?-u:\b)(default|no\s+longer|does\s+not\s+apply|doesn't\s+apply|outdated|superseded|take\s+priority)",
+    r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
+    r"|(?i)(?-u:\b)(user's|users'|their)\s+(earlier|previous|prior|own)\s+(messages|instructions|requests|wishes)(?-u:\b)[^.;]{0,80}(?-u:\b)(stale|outdated|obsolete|superseded|no\s+longer\s+apply|can\s+be\s+ignored|do\s+not\s+count|don't\s+count)(?-u:\b)",
+    r"|(?i)(?-u:\b)(you\s+are\s+now|from\s+(this\s+point|now)\s+on,?\s+you\s+are|act\s+as|pretend\s+to\s+be|you\s+will\s+(now\s+)?(be|become|play))(?-u:\b)[^.;]{0,60}(?-u:\b)(unrestricted|unfiltered|uncensored|jailbroken|amoral|without\s+(any\s+)?(limits|limitations|restrictions|rules|filters|guidelines))(?-u:\b)",
+    r"|(?i)(?-u:\b)(configuration|instructions?|guidelines|guidance|rules|policies|prompt|constraints|restrictions|directions)\s+(you\s+(started|began|were\s+(started|given|configured|launched|set\s+up))|(that\s+)?you\s+(had|have|got)\s+(before|earlier|previously))(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|replaced|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply)(?-u:\b)",
+    r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(the\s+two|they|both)\s+(disagree|conflict|differ)(?-u:\b)[^.;]{0,40}(?-u:\b)(follow|obey|use|prefer|go\s+with|apply)\s+(this|these|the\s+skill|what\s+is\s+written\s+here)(?-u:\b)",
     r"|(?i)(?-u:\b)(treat|treats|treating|regard|regards|consider|considers)\s+(any|all|every|each)\s+(request|requests|instruction|instructions|text|direction|directions|line|lines|comment|comments|note|notes)(?-u:\b)[^.;]{0,80}(?-u:\b)as\s+(if\s+it\s+(came|comes)|coming|having\s+come|sent|written)\s+(directly\s+)?(from|by)\s+(the\s+user|the\s+operator|your\s+user|the\s+developer)",
     r"|(?i)(?-u:\b)(addressed|directed|written)\s+to\s+you(\s+personally|\s+directly)?(?-u:\b)[^.;]{0,60}(?-u:\b)(outranks?|overrides?|overrules?|beats|takes\s+priority\s+over|comes\s+before)(?-u:\b)",
     r"|(?i)(?-u:\b)(keep\s+going|continue|carry\s+on|don't\s+stop|do\s+not\s+stop|never\s+stop)(?-u:\b)[^.;]{0,60}(?-u:\b)(even\s+if|even\s+when|if|when)\s+(the\s+user|they|he|she)\s+(asks?|tells?|wants?|says?|requests?)\s+(you\s+)?(to\s+)?stop",
-    r"|(?i)(?-u:\b)treat\s+(those|them|these|such\s+requests|the\s+requests|any\s+requests|what\s+they\s+ask)\s+as\s+(tasks|instructions|requests|orders|work)\s+(you\s+have\s+been\s+given|from\s+the\s+user|to\s+carry\s+out|to\s+do|for\s+you)(?-u:\b)",
-    r"|(?i)(?-u:\b)(if|when|whenever)\s+the\s+(pasted|incoming|received|forwarded|quoted|fetched|linked)\s+(e-?mail|message|page|document|issue|comment|ticket|file)\s+(asks|requests|says|tells\s+you)(?-u:\b)[^.;]{0,120}(?-u:\b)(do\s+it|do\s+that|do\s+so|carry\s+it\s+out|comply|act\s+on\s+it)(?-u:\b)",
     r"|(?i)(?-u:\b)(if|when|even\s+if)\s+the\s+user\s+(later\s+)?(says|types|writes|asks|tells\s+you)(?-u:\b)[^.;]{0,40}(?-u:\b)(stop|quit|exit|end|drop)(?-u:\b)[^.;]{0,80}(?-u:\b)(stay|remain|keep\s+(being|playing|going)|continue|ignore\s+it|treat\s+it\s+as\s+(part|a\s+test|role))",
-    r"|(?i)(?-u:\b)(you\s+are|the\s+agent\s+is)\s+(fully|now|explicitly|already|therefore)\s+(authori[sz]ed|permitted|allowed|cleared)\s+to(?-u:\b)",
-    r"|(?i)(?-u:\b)(issued|approved|endorsed|mandated|sanctioned)\s+(jointly\s+)?(by|with)\s+(the\s+)?(anthropic|openai|google|microsoft|github|your\s+(administrator|organi[sz]ation|it\s+team|security\s+team))",
 );
 
 /// Asking for the agent's own instructions word for word (system prompt leakage).
@@ -318,7 +347,7 @@ const PUBLICISE: &str = r"(?i)(?-u:\b)(make|set|change|switch|turn|flip)(?-u:\b)
 /// Turning off the agent's own safety behaviour: no warnings, no disclaimers, no refusals.
 const SAFETY_OFF: &str = concat!(
     r"(?i)(?-u:\b)(never|don'?t|do\s+not|no\s+longer)\s+(adds?|includes?|gives?|mentions?|refers?\s+to|issues?|prints?|shows?)\s+[^.;]{0,40}(?-u:\b)(safety\s+(notes?|warnings?)|disclaimers?|caveats|guidelines|being\s+an\s+ai|content\s+warnings?)",
-    r"|(?i)(?-u:\b)(without|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
+    r"|(?i)(?-u:\b)(without|with\s+no|skip(ping)?|drop(ping)?|omit(ting)?)\s+(any\s+|the\s+)?(safety\s+(checks?|notes?|warnings?)|disclaimers|guardrails|warnings\s+about)",
     r"|(?i)(?-u:\b)(don'?t|do\s+not|does\s+not|doesn'?t|never)\s+(warn\s+the\s+user|warns\s+the\s+user|declines?|refuses?|second-guess(es)?|pause\s+to\s+ask|stop\s+to\s+ask)(?-u:\b)",
     r"|(?i)(?-u:\b)(no|without|free\s+of|free\s+from|exempt\s+from)\s+(content|safety|ethical|moral)\s+(restrictions|filters|rules|limits|guidelines|policies|constraints)(?-u:\b)",
     r"|(?i)(?-u:\b)(including|even)\s+(ones|those|requests|the\s+ones|things)\s+(an?\s+assistant|you|it|other\s+assistants|the\s+model)\s+would\s+(normally|usually|otherwise)\s+(turn\s+down|refuse|decline|reject)(?-u:\b)",
@@ -403,11 +432,16 @@ struct Intent {
     /// Grants access or sharing rights on the user's accounts (to someone named, or to
     /// everyone).
     grants_outsider: bool,
+    /// The access it grants goes to an SSH public key written in the skill (in the sentence
+    /// or right after it).
+    foreign_key: bool,
     /// Makes the user's calendar, repository, drive… public.
     publicises: bool,
     /// Concealment or authority claims matched as whole phrasings (not single words).
     strong_conceal: bool,
     strong_override: bool,
+    /// A claim of authority no honest skill makes ([`TAKEOVER`]).
+    takeover: bool,
     /// The sentence is about caches, build output or temporary files.
     disposable: bool,
     /// Uses a verb of asking ("ask", "request", "prompt"); an instruction only with a
@@ -646,6 +680,7 @@ const P_PRIVATE_STORE: usize = 13;
 const P_GIT_PUSH: usize = 14;
 const P_ASK_USER: usize = 15;
 const P_USER_TELLS: usize = 16;
+const P_TAKEOVER: usize = 17;
 
 pub(crate) fn warm_up() {
     LazyLock::force(&GATE);
@@ -671,6 +706,7 @@ static GATE: LazyLock<gate::Gate> = LazyLock::new(|| {
         (P_GIT_PUSH, GIT_PUSH),
         (P_ASK_USER, ASK_USER),
         (P_USER_TELLS, USER_TELLS),
+        (P_TAKEOVER, TAKEOVER),
     ];
     assert!(
         phrasings.iter().enumerate().all(|(i, (id, _))| i == *id),
@@ -684,6 +720,13 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     let may = gate.mask(sent.start, sent.end);
     let check = |id: usize| GATE.is_match(id, may, s);
     let mut it = Intent::default();
+    // Words of a takeover phrasing ("requests you would normally decline") do not make the
+    // sentence a description of attacks.
+    let takeover: Vec<(usize, usize)> = GATE
+        .alternatives(P_TAKEOVER, may)
+        .flat_map(|re| re.find_iter(s))
+        .map(|m| (sent.start + m.start(), sent.start + m.end()))
+        .collect();
     let from = hits.partition_point(|h| h.start < sent.start);
     for h in hits[from..]
         .iter()
@@ -704,6 +747,8 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
             Term::Dest(d) => it.targets.push(Target::Word(d)),
             // "it does not decline": a negated refusal is not a skill teaching refusal.
             Term::Mark(Mark::Meta) if negated_word(s, h.start - sent.start) => {}
+            Term::Mark(Mark::Meta) if takeover.iter().any(|&(a, b)| a <= h.start && h.end <= b) => {
+            }
             Term::Mark(m) => {
                 it.marks.insert(m);
             }
@@ -752,6 +797,10 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     }
     if check(P_GRANT) {
         it.grants_outsider = true;
+        let after = text
+            .get(sent.start..(sent.end + 600).min(text.len()))
+            .unwrap_or(s);
+        it.foreign_key = SSH_PUBKEY.is_match(after);
     }
     if check(P_PUBLICISE) {
         it.grants_outsider = true;
@@ -760,6 +809,11 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     if check(P_AUTHORITY) {
         it.marks.insert(Mark::Override);
         it.strong_override = true;
+    }
+    if !takeover.is_empty() {
+        it.marks.insert(Mark::Override);
+        it.strong_override = true;
+        it.takeover = true;
     }
     it.names_file = check(P_FILE_PATH);
     it.disposable = check(P_DISPOSABLE);
@@ -849,7 +903,12 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
                 }
             );
         if strong {
-            let sure = sure_dest && it.strong_objs().any(secret_obj) || conceal;
+            // The user's mail or own files sent where the description never says: as sure
+            // as a secret.
+            let private =
+                |o: Obj| matches!(o, Obj::Mail | Obj::PrivateFiles) && !declared.covers(o);
+            let sure =
+                sure_dest && it.strong_objs().any(|o| secret_obj(o) || private(o)) || conceal;
             return Some(Verdict {
                 rule: INT_EXFIL,
                 severity: Severity::Critical,
@@ -877,6 +936,17 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             },
             confidence: Confidence::Medium,
             what: format!("pushes the user's repository to {}", dest_words(t)),
+            obj: Some(Obj::PrivateFiles),
+        });
+    }
+    // 1a'. Someone else's SSH key given access: a standing way in (deploy key, authorized key).
+    if it.grants_outsider && it.foreign_key {
+        return Some(Verdict {
+            rule: INT_EXFIL,
+            severity: Severity::Critical,
+            confidence: Confidence::High,
+            what: "gives an SSH key the skill ships access to the user's machine or repositories"
+                .into(),
             obj: Some(Obj::PrivateFiles),
         });
     }
@@ -939,8 +1009,15 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
                 && (it.has_dest(Dest::Response)
                     || it.marks.contains(&Mark::Verbatim)
                     || it.marks.contains(&Mark::Always));
+            // Credential files the description never mentions, copied into the answer or
+            // a file: the scope creep is complete.
+            let creeps = it.strong_objs().any(|o| o == Obj::CredStore)
+                && !declared.covers(Obj::CredStore)
+                && !it.marks.contains(&Mark::Consent)
+                && (it.has_dest(Dest::Response) || it.has_dest(Dest::Persistent) || it.names_file);
             let severity = if conceal
                 || echoes_secret
+                || creeps
                 || it.marks.contains(&Mark::Always) && it.marks.contains(&Mark::Verbatim)
                 || o == Obj::Conversation && it.marks.contains(&Mark::Always)
             {
@@ -1288,6 +1365,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
     step_fence_targets(doc, &mut intents);
     borrow_from_context(&mut intents);
     let mut found_in_block: BTreeSet<u32> = BTreeSet::new();
+    let mut found_at: BTreeSet<usize> = BTreeSet::new();
     let by_block = block_marks(&intents);
     for i in 0..intents.len() {
         let marks = &by_block[intents[i].0.block as usize];
@@ -1308,12 +1386,15 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         };
         if let Some(f) = finding(doc, ctx, declared, sent, &it, marks, v, sentence_text) {
             found_in_block.insert(sent.block);
+            found_at.insert(sent.start);
             out.push(f);
         }
     }
     // Concealment and authority claims on their own (not already part of a finding).
     for (sent, it) in &intents {
-        if found_in_block.contains(&sent.block) || it.marks.contains(&Mark::Meta) {
+        // A takeover claim is reported even beside another finding of its block.
+        let covered = found_in_block.contains(&sent.block) && !it.takeover;
+        if covered || found_at.contains(&sent.start) || it.marks.contains(&Mark::Meta) {
             continue;
         }
         let text = &doc.text[sent.start..sent.end];
@@ -1338,14 +1419,21 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         } else {
             continue;
         };
+        let takeover = rule == INT_OVERRIDE && it.takeover;
         let v = Verdict {
             rule,
-            severity: if strong {
+            severity: if takeover {
+                Severity::Critical
+            } else if strong {
                 Severity::High
             } else {
                 Severity::Medium
             },
-            confidence: Confidence::Medium,
+            confidence: if takeover {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
             what: what.into(),
             obj: None,
         };
