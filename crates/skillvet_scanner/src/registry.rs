@@ -105,6 +105,7 @@ rule_ids! {
     T1ExfUploadSecrets = "SV-T1-EXF-UPLOAD-SECRETS",
     T1ExfRawIp = "SV-T1-EXF-RAW-IP",
     T1ExfReverseShell = "SV-T1-EXF-REVERSE-SHELL",
+    T1ExfRemoteAccess = "SV-T1-EXF-REMOTE-ACCESS",
     // Tier 1: destructive
     T1DesRmRoot = "SV-T1-DES-RM-ROOT",
     T1DesDiskWipe = "SV-T1-DES-DISK-WIPE",
@@ -124,6 +125,7 @@ rule_ids! {
     T1ResUnboundedAgent = "SV-T1-RES-UNBOUNDED-AGENT",
     T1ResSpam = "SV-T1-RES-SPAM",
     T1ResFlood = "SV-T1-RES-FLOOD",
+    T1ResCpuBurn = "SV-T1-RES-CPU-BURN",
     // Tier 1: persistence
     T1PerCrontab = "SV-T1-PER-CRONTAB",
     T1PerShellRc = "SV-T1-PER-SHELL-RC",

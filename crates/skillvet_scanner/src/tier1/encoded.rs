@@ -13,7 +13,8 @@ use regex::Regex;
 
 use super::rules::known;
 use super::{
-    Doc, Limits, Origin, SkillContext, make_finding, scan_patterns, scan_text, signatures, unicode,
+    Doc, Limits, Origin, Role, SkillContext, make_finding, scan_patterns, scan_text, signatures,
+    unicode,
 };
 use crate::model::{Confidence, Finding, Severity, sanitize_evidence};
 use crate::registry::RuleId;
@@ -300,7 +301,15 @@ pub(crate) fn scan(
             ),
         );
         if only_url {
-            f.severity = f.severity.min(Severity::Medium);
+            // A base64 URL can be a config value; a URL spelled as escapes or character
+            // codes in a script is a destination hidden from whoever reads it.
+            let hidden =
+                doc.role == Role::Script && !matches!(kind, "base64" | "base85" | "ascii85");
+            f.severity = f.severity.min(if hidden {
+                Severity::High
+            } else {
+                Severity::Medium
+            });
             f.confidence = f.confidence.min(Confidence::Medium);
         }
         out.push(f);

@@ -3,6 +3,7 @@
 //! attack examples), HTML comments, tables and headings. Not a renderer: it only has to
 //! agree with renderers on what is a fence and what is a comment.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -93,6 +94,39 @@ pub const BAD_EXAMPLE_MARKERS: &[&str] = &[
     "non-compliant",
 ];
 
+/// The sentence that ends on line `j` (`last`), read back over the prose lines it wraps
+/// from: "3. Old projects take room. Remove the folders under `~/code`\n that are stale:"
+/// is introduced by "Remove the folders … that are stale:".
+fn intro_sentence<'a>(
+    j: usize,
+    last: &'a str,
+    kinds: &[LineKind],
+    line: &impl Fn(usize) -> &'a str,
+) -> Cow<'a, str> {
+    let mut from = j;
+    while from > 0 && j - from < 3 && matches!(kinds[from - 1], LineKind::Prose) {
+        let prev = line(from - 1).trim_end();
+        if prev.is_empty() || prev.ends_with(['.', '!', '?', ':']) {
+            break;
+        }
+        from -= 1;
+    }
+    if from == j {
+        return Cow::Borrowed(last);
+    }
+    let joined = (from..=j)
+        .map(|k| line(k).trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let start = joined
+        .match_indices(['.', '!', '?'])
+        .filter(|(i, _)| joined[i + 1..].starts_with(' '))
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(0);
+    Cow::Owned(joined[start..].trim().to_owned())
+}
+
 fn has_marker(text: &str) -> bool {
     // On ASCII text, lower-casing is ASCII case folding: one automaton pass, no copy.
     static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
@@ -176,16 +210,17 @@ impl Layout {
                     .filter(|(j, t)| {
                         matches!(kinds[*j], LineKind::Prose) && !t.trim_start().starts_with('#')
                     })
-                    .map(|(_, t)| t);
+                    .map(|(j, t)| (t, intro_sentence(j, t, &kinds, &line)));
                 let heading_text = (heading != u32::MAX).then(|| line(heading as usize));
                 let first_body = if i + 1 < n { line(i + 1) } else { "" };
                 let body_marked = first_body.trim_start().starts_with(['#', '/', '-', ';'])
                     && (has_marker(first_body) || super::intent::is_example_label(first_body));
-                let step = intro.is_some_and(|t| {
-                    !has_marker(t)
-                        && !body_marked
+                // The last line alone ("password-less sudo:") or its whole sentence.
+                let introduces = |t: &str| !has_marker(t) && super::intent::is_instruction(t);
+                let step = intro.as_ref().is_some_and(|(t, sentence)| {
+                    !body_marked
                         && !heading_text.is_some_and(has_marker)
-                        && super::intent::is_instruction(t)
+                        && (introduces(t) || introduces(sentence))
                 });
                 // Look back over a few lines of prose and the section heading.
                 let mut context = String::from(l);

@@ -1444,6 +1444,77 @@ fn post_check(
                 out.note = Some("names a miner without its pool or options");
             }
         }
+        Post::SpinLoop => {
+            let shell_form = matched.starts_with("yes") || matched.ends_with('&');
+            if !shell_form {
+                let first = matched.lines().next().unwrap_or("");
+                let indent = first.len() - first.trim_start().len();
+                let js = first.trim_start().starts_with("while") && first.contains('{');
+                let body: Vec<&str> = if js {
+                    vec![matched]
+                } else {
+                    matched
+                        .lines()
+                        .skip(1)
+                        .take_while(|l| {
+                            l.trim().is_empty() || l.len() - l.trim_start().len() > indent
+                        })
+                        .collect()
+                };
+                let lower = body.join("\n").to_ascii_lowercase();
+                const LEAVES: &[&str] = &[
+                    "break",
+                    "return",
+                    "sleep",
+                    "wait",
+                    "get(",
+                    "recv",
+                    "read",
+                    "accept",
+                    "select",
+                    "join",
+                    "input",
+                    "yield",
+                    "await",
+                    "put(",
+                    "send",
+                    "poll",
+                    "exit",
+                    "raise",
+                    "acquire",
+                    "urlopen",
+                    "request",
+                    "write",
+                    "print",
+                    "log",
+                    "open(",
+                    "next(",
+                    "pop(",
+                    "emit",
+                    "fetch",
+                    "socket",
+                    "subprocess",
+                    "console.",
+                ];
+                let fans_out = [
+                    "multiprocessing",
+                    "pool(",
+                    "process(",
+                    "processpoolexecutor",
+                    "threadpoolexecutor",
+                    "thread(",
+                    "os.fork",
+                    "new worker(",
+                    "cluster.fork",
+                    "worker_threads",
+                ]
+                .iter()
+                .any(|w| doc.text.to_ascii_lowercase().contains(w));
+                if body.is_empty() || LEAVES.iter().any(|w| lower.contains(w)) || !fans_out {
+                    return None;
+                }
+            }
+        }
         Post::AllResources => {
             static EVERY: LazyLock<Regex> = LazyLock::new(|| {
                 Regex::new(r"(?i)--all(?-u:\b)|(?-u:\b)xargs(?-u:\b)|\s-A(\s|$)|(?-u:\b)for\s+\w+\s+in\s+\$\((aws|gsutil|gcloud|kubectl|az|docker)(?-u:\b)[^)\n]*(?-u:\b)(list|ls|get)(?-u:\b)")

@@ -1044,18 +1044,29 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
             .any_obj(|o| matches!(o, Obj::Credential | Obj::Personal))
             .is_some()
     {
+        // Written down where others read it, the secret is exposed for good.
+        let kept = it.has_dest(Dest::Persistent) || it.has_dest(Dest::Response) || it.names_file;
         return Some(Verdict {
             rule: INT_HARVEST,
-            severity: Severity::High,
-            confidence: Confidence::Medium,
+            severity: if kept {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            confidence: if kept {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
             what: "asks the user to type a password, one-time code, recovery answer or \
                    account number into the conversation, which no skill needs"
                 .into(),
             obj: Some(Obj::Credential),
         });
     }
-    // 3. Safeguards turned off.
-    if it.has_act(Act::Disable) && it.strong_objs().any(|o| o == Obj::Safeguard) {
+    // 3. Safeguards turned off (removing one is turning it off).
+    let disables = it.has_act(Act::Disable) || it.has_act(Act::Delete);
+    if disables && it.strong_objs().any(|o| o == Obj::Safeguard) {
         let sev = if conceal || it.marks.contains(&Mark::Override) {
             Severity::Critical
         } else {
@@ -1064,7 +1075,7 @@ fn judge(it: &Intent, declared: &Declared) -> Option<Verdict> {
         return Some(Verdict {
             rule: INT_DISABLE,
             severity: sev,
-            confidence: if it.has_strong_act(Act::Disable) {
+            confidence: if it.has_strong_act(Act::Disable) || it.has_strong_act(Act::Delete) {
                 Confidence::High
             } else {
                 Confidence::Medium

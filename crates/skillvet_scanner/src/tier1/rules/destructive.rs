@@ -138,7 +138,7 @@ pub(super) const RULES: &[Rule] = &[
         benign: "find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +",
         detector: pat(
             &["find "],
-            r#"(?i)\bfind\s+["']?(/|~/?|\$home/?|\$\{home\}/?|/home/?|/users/?|(~|\$home|\$\{home\})/(documents|desktop|downloads|pictures|music|videos|onedrive))["']?\s[^\n|;]*?(-delete\b|-exec\s+(rm|shred)\b)"#,
+            r#"(?i)\bfind\s+["']?(/|~/?|\$home/?|\$\{home\}/?|/home/?|/users/?|(~|\$home|\$\{home\})/(documents|desktop|downloads|pictures|music|videos|onedrive|dropbox|code|projects|src|dev|work|workspace|repos|git|github|sites)\b)["']?\s[^\n|;]*?(-delete\b|-exec\s+(rm|shred)\b)"#,
             ANY,
             Post::None,
         ),

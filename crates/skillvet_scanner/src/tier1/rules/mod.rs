@@ -69,6 +69,9 @@ pub enum Post {
     /// A delete of every resource (`--all`, `xargs`, a loop over a listing) is surer than
     /// one of a named resource.
     AllResources,
+    /// An endless loop counts only when nothing in its body waits, reads, writes or leaves,
+    /// and (for Python and JavaScript) the file fans it out over processes or threads.
+    SpinLoop,
 }
 
 #[derive(Debug, Clone, Copy)]
