@@ -119,10 +119,9 @@ fn intro_sentence<'a>(
         .collect::<Vec<_>>()
         .join(" ");
     let start = joined
-        .match_indices(['.', '!', '?'])
-        .filter(|(i, _)| joined[i + 1..].starts_with(' '))
+        .rmatch_indices(['.', '!', '?'])
+        .find(|(i, _)| joined[i + 1..].starts_with(' '))
         .map(|(i, _)| i + 1)
-        .last()
         .unwrap_or(0);
     Cow::Owned(joined[start..].trim().to_owned())
 }
