@@ -106,6 +106,7 @@ rule_ids! {
     T1ExfRawIp = "SV-T1-EXF-RAW-IP",
     T1ExfReverseShell = "SV-T1-EXF-REVERSE-SHELL",
     T1ExfRemoteAccess = "SV-T1-EXF-REMOTE-ACCESS",
+    T1ExfCredentialsPosted = "SV-T1-EXF-CREDENTIALS-POSTED",
     // Tier 1: destructive
     T1DesRmRoot = "SV-T1-DES-RM-ROOT",
     T1DesDiskWipe = "SV-T1-DES-DISK-WIPE",

@@ -15,6 +15,7 @@ pub mod intent;
 pub mod markdown;
 mod mcp;
 mod packages;
+mod posted;
 pub mod rules;
 pub mod signatures;
 pub mod unicode;
@@ -1633,6 +1634,11 @@ pub fn scan_bundle(bundle: &SkillBundle, parsed: &ParsedSkillMd, limits: &Limits
     files::scan_structure(bundle, parsed, &ctx, &mut out);
     mcp::scan(bundle, parsed, &ctx, &mut out);
     assembled::scan(bundle, &ctx, limits, &mut out);
+    if let Some(md) = bundle.files.iter().find(|f| f.path == SKILL_MD)
+        && let Some(text) = files::as_text(&md.content)
+    {
+        posted::scan(bundle, &text, &ctx, &mut out);
+    }
     for f in &bundle.files {
         if matches!(f.kind, FileKind::Regular | FileKind::Executable) {
             signatures::scan_file(&f.path, &f.content, &mut out);

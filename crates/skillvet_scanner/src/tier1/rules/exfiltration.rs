@@ -1,6 +1,6 @@
 //! Exfiltration (`exfiltration` in docs/rules.md).
 
-use super::{ANY, C, F, Post, Rule, S, pat};
+use super::{ANY, C, Detector, F, Post, Rule, S, pat};
 use crate::registry::RuleId;
 
 pub(super) const RULES: &[Rule] = &[
@@ -138,5 +138,18 @@ pub(super) const RULES: &[Rule] = &[
             ANY,
             Post::None,
         ),
+    },
+    Rule {
+        id: RuleId::T1ExfCredentialsPosted,
+        title: "Credential stores read and posted by a script without a data-flow front-end",
+        category: C::Exfiltration,
+        severity: S::Critical,
+        confidence: F::Medium,
+        contextual: true,
+        description: "A Go, Ruby, PHP, Perl, Java, C#, Kotlin, Swift or Lua file that reads two or more credential stores (`~/.aws/credentials`, `~/.kube/config`, `~/.gem/credentials`, `config/master.key`, the whole environment…) and sends an HTTP POST or PUT, with a literal host SKILL.md never names: the shape of a stealer in a language tier 2 does not parse.",
+        remediation: "Read only what the task needs and send it only to the service the description names.",
+        example: "",
+        benign: "",
+        detector: Detector::Builtin,
     },
 ];
