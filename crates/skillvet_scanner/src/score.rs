@@ -30,6 +30,10 @@
 //!    or a step the user must not be told about, is what attackers write. A chain is also
 //!    reported as its own finding ([`CHAIN_RULE`], critical, high confidence) by
 //!    [`add_chain`], so a registry can act on it as on any confirmed critical finding.
+//!    A confirmed **instruction takeover** in SKILL.md also fails on its own: an
+//!    injection finding of at least high severity and medium confidence there (a claim to
+//!    outrank the user or the system, an identity swap, untrusted content obeyed). Context
+//!    lowers quotations, tables and security lessons below that before the verdict.
 //! 2. CONCERNS — a critical finding of at least medium confidence; a high finding of at
 //!    least medium confidence; enablers of both kinds in SKILL.md; or a score below
 //!    [`CONCERNS_BELOW`].
@@ -197,6 +201,19 @@ pub fn find_chain(findings: &[Finding]) -> Option<(&Finding, &Finding)> {
     best
 }
 
+/// A confirmed instruction takeover in SKILL.md's own text: a claim to outrank the user or
+/// the system, an identity swap, untrusted content given command — at high severity and
+/// medium confidence, so not a quotation, a table or a security lesson (those are lowered
+/// before). The skill's instructions are what the agent obeys; taking them over is the
+/// attack itself (OWASP LLM01), and no benign skill of the corpora writes one.
+fn is_takeover(f: &Finding) -> bool {
+    stage_of(f) == Some(Stage::Injection)
+        && f.file.eq_ignore_ascii_case("SKILL.md")
+        && f.severity >= Severity::High
+        && f.confidence >= Confidence::Medium
+        && !f.rule_id.starts_with(JUDGE_PREFIX)
+}
+
 /// Two enablers of different stages in SKILL.md (a claim of authority and a step kept
 /// from the user): no harm named yet, but not what an honest skill writes.
 fn enablers_pair(findings: &[Finding]) -> bool {
@@ -264,6 +281,7 @@ pub fn verdict(findings: &[Finding], score: u8) -> Verdict {
         .collect();
     if sure_critical
         || medium_critical_rules.len() >= 2
+        || findings.iter().any(is_takeover)
         || find_chain(findings).is_some()
         || score < FAIL_BELOW
     {
@@ -411,6 +429,27 @@ mod tests {
             ..authority
         };
         assert_eq!(grade(&[in_docs, harm]).1, Verdict::Concerns);
+    }
+
+    #[test]
+    fn a_confirmed_takeover_in_skill_md_fails_alone() {
+        let claim = Finding {
+            category: Category::PromptInjection,
+            ..f("SV-T1-INT-AUTHORITY", Severity::High, Confidence::Medium)
+        };
+        assert_eq!(grade(std::slice::from_ref(&claim)).1, Verdict::Fail);
+        // Lowered by context (a quotation, a lesson) it is a concern at most.
+        let quoted = Finding {
+            confidence: Confidence::Low,
+            ..claim.clone()
+        };
+        assert_ne!(grade(&[quoted]).1, Verdict::Fail);
+        // Reference documents are read on demand, not obeyed.
+        let in_docs = Finding {
+            file: "references/attacks.md".into(),
+            ..claim
+        };
+        assert_eq!(grade(&[in_docs]).1, Verdict::Concerns);
     }
 
     #[test]
