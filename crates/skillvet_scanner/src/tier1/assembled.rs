@@ -45,7 +45,8 @@ pub(crate) fn scan(
     if pieces.len() < 2 {
         return;
     }
-    let doc = Doc::new(super::SKILL_MD, &text, Role::SkillMd, ctx, None);
+    // Laid out only for a finding: most SKILL.md files have none.
+    let mut doc = None;
     for m in ASSEMBLE.find_iter(&text) {
         // The pieces in the order the sentence names them.
         let sentence = m.as_str();
@@ -81,9 +82,11 @@ pub(crate) fn scan(
             };
             let rule = known(RuleId::T1ObfSplitStrings);
             let paths: Vec<&str> = named.iter().map(|(_, p, _)| *p).collect();
+            let doc = doc
+                .get_or_insert_with(|| Doc::new(super::SKILL_MD, &text, Role::SkillMd, ctx, None));
             let mut f = make_finding(
                 rule,
-                &doc,
+                doc,
                 ctx,
                 m.start(),
                 sentence,

@@ -442,6 +442,31 @@ fn join_pieces(line: &str) -> Cow<'_, str> {
     Cow::Owned(s)
 }
 
+/// `s` with the references [`VAR_REF`] finds replaced by the values of `vars` (a bare name
+/// only on a line that concatenates, and quoted). Every word is a match, so the captures
+/// are not resolved: the matched text tells which alternative it is (`${x}`, `$x`, `x`).
+fn substitute(s: &str, vars: &HashMap<String, String>, concat: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for m in VAR_REF.find_iter(s) {
+        let t = m.as_str();
+        let value = if let Some(name) = t.strip_prefix("${") {
+            vars.get(name.strip_suffix('}').unwrap_or(name)).cloned()
+        } else if let Some(name) = t.strip_prefix('$') {
+            vars.get(name).cloned()
+        } else if concat {
+            vars.get(t).map(|v| format!("\"{v}\""))
+        } else {
+            None
+        };
+        out.push_str(&s[last..m.start()]);
+        out.push_str(value.as_deref().unwrap_or(t));
+        last = m.end();
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
 /// Rescans lines whose meaning changes once split strings are joined, variables assigned
 /// from literals are substituted, and look-alike letters are replaced by ASCII.
 pub(crate) fn scan_normalised(
@@ -494,19 +519,7 @@ pub(crate) fn scan_normalised(
         let mut s: Cow<str> = Cow::Borrowed(j.as_ref());
         if !vars.is_empty() && (s.contains('$') || s.contains('+')) {
             let concat = s.contains('+');
-            let replaced = VAR_REF.replace_all(&s, |c: &regex::Captures| {
-                if let Some(name) = c.get(1).or(c.get(2)) {
-                    return vars
-                        .get(name.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| c[0].to_owned());
-                }
-                match vars.get(&c[3]) {
-                    Some(v) if concat => format!("\"{v}\""),
-                    _ => c[0].to_owned(),
-                }
-            });
-            let replaced = replaced.into_owned();
+            let replaced = substitute(&s, &vars, concat);
             s = Cow::Owned(join_pieces(&replaced).into_owned());
         }
         if unicode::has_homoglyphs(&s) {

@@ -81,13 +81,17 @@ fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
         HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
         HirKind::Capture(c) => required(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-        HirKind::Concat(xs) => xs.iter().filter_map(required).max_by_key(|s| {
-            (
-                s.iter().all(|l| selective(l)),
-                s.iter().map(Vec::len).min().unwrap_or(0),
-                usize::MAX - s.len(),
-            )
-        }),
+        HirKind::Concat(xs) => xs
+            .iter()
+            .filter_map(required)
+            .chain(joined_runs(xs))
+            .max_by_key(|s| {
+                (
+                    s.iter().all(|l| selective(l)),
+                    s.iter().map(Vec::len).min().unwrap_or(0),
+                    usize::MAX - s.len(),
+                )
+            }),
         HirKind::Alternation(xs) => {
             let mut all = Vec::new();
             for x in xs {
@@ -115,6 +119,88 @@ fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         _ => None,
     }
+}
+
+/// At most this many strings in an [`exact`] set.
+const MAX_EXACT: usize = 64;
+
+/// Every string `h` can match, when there are few and none holds a line break: `(re|fwd?):`
+/// is `re:`, `fw:` or `fwd:`. Look-arounds match the empty string.
+fn exact(h: &Hir) -> Option<Vec<Vec<u8>>> {
+    let set = match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![Vec::new()],
+        HirKind::Literal(l) => vec![l.0.to_vec()],
+        HirKind::Capture(c) => exact(&c.sub)?,
+        HirKind::Repetition(r) if r.min == 0 && r.max == Some(1) => {
+            let mut set = exact(&r.sub)?;
+            set.push(Vec::new());
+            set
+        }
+        HirKind::Alternation(xs) => {
+            let mut all = Vec::new();
+            for x in xs {
+                all.extend(exact(x)?);
+                if all.len() > MAX_EXACT {
+                    return None;
+                }
+            }
+            all
+        }
+        HirKind::Concat(xs) => {
+            let mut all = vec![Vec::new()];
+            for x in xs {
+                all = product(&all, &exact(x)?)?;
+            }
+            all
+        }
+        HirKind::Class(_) => required(h)?,
+        HirKind::Repetition(_) => return None,
+    };
+    (set.len() <= MAX_EXACT && set.iter().all(|l| !l.contains(&b'\n'))).then_some(set)
+}
+
+/// Each string of `a` followed by each of `b`, when there are few.
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > MAX_EXACT {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = a
+        .iter()
+        .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+        .collect();
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The strings of runs of consecutive parts of a concatenation whose [`exact`] sets are
+/// known, joined: every match holds one string of each run. Joined literals are longer,
+/// so rarer, than those of any one part (`["']` then `(re|fwd?)` then `:`).
+fn joined_runs(parts: &[Hir]) -> Vec<Vec<Vec<u8>>> {
+    let mut runs = Vec::new();
+    let mut run: Option<Vec<Vec<u8>>> = None;
+    let mut finish = |run: &mut Option<Vec<Vec<u8>>>| {
+        if let Some(r) = run.take().filter(|r| r.iter().all(|l| !l.is_empty())) {
+            runs.push(r);
+        }
+    };
+    for x in parts {
+        match exact(x) {
+            Some(set) => {
+                let joined = run.as_ref().map_or(Some(set.clone()), |r| product(r, &set));
+                match joined {
+                    Some(j) => run = Some(j),
+                    None => {
+                        finish(&mut run);
+                        run = Some(set);
+                    }
+                }
+            }
+            None => finish(&mut run),
+        }
+    }
+    finish(&mut run);
+    runs
 }
 
 /// The lower-cased literals of [`required`] for `pattern`; `None` when there are none.

@@ -427,8 +427,6 @@ struct Intent {
     marks: BTreeSet<Mark>,
     /// The sentence names a file to write into.
     names_file: bool,
-    /// The sentence is only pronouns for its object ("send it", "upload them").
-    refers_back: bool,
     /// Grants access or sharing rights on the user's accounts (to someone named, or to
     /// everyone).
     grants_outsider: bool,
@@ -825,7 +823,6 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
     it.pushes_code = check(P_GIT_PUSH);
     it.user_tells = check(P_USER_TELLS);
     it.asks_user = check(P_ASK_USER);
-    it.refers_back = refers_back(s);
     it
 }
 
@@ -1273,7 +1270,9 @@ fn inherit_lists(text: &str, intents: &mut [(Sentence, Intent)]) {
 /// "Send it there", "close every reply with the profile": a sentence that moves data but
 /// names no sensitive object (or no destination) takes them from what was collected just
 /// before in the same section, or from what the document collected anywhere earlier.
-fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
+/// Whether a sentence is only pronouns for its object ("send it", "upload them") is asked
+/// of the few that move data.
+fn borrow_from_context(text: &str, intents: &mut [(Sentence, Intent)]) {
     let mut collected: Vec<(Obj, bool)> = Vec::new();
     for i in 0..intents.len() {
         let (s, it) = &intents[i];
@@ -1284,7 +1283,8 @@ fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
         let mut objs: Vec<(Obj, bool)> = Vec::new();
         let mut targets: Vec<Target> = Vec::new();
         let mut human_secret = false;
-        if moves && !has_data && (it.refers_back || has_dest) {
+        let back = || refers_back(&text[s.start..s.end]);
+        if moves && !has_data && (has_dest || back()) {
             let section = s.section;
             for (_, p) in intents[i.saturating_sub(4)..i]
                 .iter()
@@ -1298,7 +1298,7 @@ fn borrow_from_context(intents: &mut [(Sentence, Intent)]) {
                 objs.extend(collected.iter().copied());
             }
         }
-        if it.has_act(Act::Send) && it.external_any().is_none() && it.refers_back {
+        if it.has_act(Act::Send) && it.external_any().is_none() && back() {
             let section = s.section;
             targets.extend(
                 intents[i.saturating_sub(3)..i]
@@ -1374,7 +1374,7 @@ pub(crate) fn scan(doc: &Doc, ctx: &SkillContext, declared: &Declared, out: &mut
         .collect();
     inherit_lists(doc.text, &mut intents);
     step_fence_targets(doc, &mut intents);
-    borrow_from_context(&mut intents);
+    borrow_from_context(doc.text, &mut intents);
     let mut found_in_block: BTreeSet<u32> = BTreeSet::new();
     let mut found_at: BTreeSet<usize> = BTreeSet::new();
     let by_block = block_marks(&intents);
