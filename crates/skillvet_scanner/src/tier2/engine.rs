@@ -1743,6 +1743,23 @@ impl<'p> Engine<'p> {
         if let Some(v) = string_builtin(&q, receiver, &positional) {
             return v;
         }
+        // A parser object reading a credential store: `cfg.read("~/.aws/credentials")`
+        // (configparser), `conf.load(path)`: what it holds afterwards is the file.
+        if let Some((b, method, Some(root))) = receiver
+            && matches!(
+                method.as_str(),
+                "read" | "read_file" | "load" | "load_file" | "parse" | "from_file"
+            )
+            && let Some(path) = positional.first().and_then(|v| v.s.clone())
+        {
+            let t = self.read_path(file, &path, pos, &format!("{root}.{method}"));
+            if !t.is_empty() {
+                self.taint_var(f, root, &t);
+                let mut out = b.clone();
+                merge(&mut out.taint, &t);
+                return out;
+            }
+        }
         let evasion = callee
             .built
             .then(|| format!("`{q}` is reached through a name assembled or looked up at run time"));
