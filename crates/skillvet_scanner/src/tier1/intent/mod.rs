@@ -220,6 +220,12 @@ const PRIVATE_STORE: &str = concat!(
 /// A file name or path an instruction writes into.
 const FILE_PATH: &str = r"(?i)(^|[\s`'\x22(])(~?/?[\w.\-]+/)*\.?[\w\-]+\.(log|txt|md|json|jsonl|csv|db|sqlite|dat|tmp|cache)(?-u:\b)";
 
+/// The words just before a verb that someone else asks the agent to do.
+static ASKED_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(if|when|whenever|should)(?-u:\b)[^.;:]{0,80}(?-u:\b)(asks?|requests?|tells?|wants?|instructs?|urges?)\s+(you|the\s+(assistant|agent|model|ai))\s+to\s+(\w+(\s+(it|them|this|that|the\s+\w+))?\s*,?\s+(or\s+|and\s+)?){0,4}$")
+        .expect("asked-to regex")
+});
+
 /// A literal SSH public key.
 static SSH_PUBKEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+AAAA[0-9A-Za-z+/]{40,}")
@@ -315,12 +321,17 @@ const TAKEOVER: &str = concat!(
     r"|(?i)(?-u:\b)(confidentiality|safety|content|usage)\s+(rules|policies|guidelines|restrictions)\s+(are|is)\s+(suspended|lifted|waived|void|off|relaxed)",
     r"|(?i)(?-u:\b)(user's|users'|their)\s+(earlier|previous|prior|own)\s+(messages|instructions|requests|wishes)(?-u:\b)[^.;]{0,80}(?-u:\b)(stale|outdated|obsolete|superseded|no\s+longer\s+apply|can\s+be\s+ignored|do\s+not\s+count|don't\s+count)(?-u:\b)",
     r"|(?i)(?-u:\b)(you\s+are\s+now|from\s+(this\s+point|now)\s+on,?\s+you\s+are|act\s+as|pretend\s+to\s+be|you\s+will\s+(now\s+)?(be|become|play))(?-u:\b)[^.;]{0,60}(?-u:\b)(unrestricted|unfiltered|uncensored|jailbroken|amoral|without\s+(any\s+)?(limits|limitations|restrictions|rules|filters|guidelines))(?-u:\b)",
-    r"|(?i)(?-u:\b)(configuration|instructions?|guidelines|guidance|rules|policies|prompt|constraints|restrictions|directions)\s+(you\s+(started|began|were\s+(started|given|configured|launched|set\s+up))|(that\s+)?you\s+(had|have|got)\s+(before|earlier|previously))(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|replaced|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply)(?-u:\b)",
+    r"|(?i)(?-u:\b)(configuration|instructions?|guidelines|guidance|rules|policies|prompt|constraints|restrictions|directions)\s+(you\s+(started|began|arrived|came|were\s+(started|given|configured|launched|set\s+up))|(that\s+)?you\s+(had|have|got)\s+(before|earlier|previously))(?-u:\b)[^.;]{0,100}(?-u:\b)(withdrawn|retracted|revoked|rescinded|obsolete|outdated|void|superseded|a\s+draft|replaced|retired|no\s+longer\s+(apply|applies|valid|in\s+force|binding)|do\s+not\s+apply|does\s+not\s+apply|don't\s+apply|doesn't\s+apply)(?-u:\b)",
     r"|(?i)(?-u:\b)(where|if|when|whenever)\s+(the\s+two|they|both)\s+(disagree|conflict|differ)(?-u:\b)[^.;]{0,40}(?-u:\b)(follow|obey|use|prefer|go\s+with|apply)\s+(this|these|the\s+skill|what\s+is\s+written\s+here)(?-u:\b)",
     r"|(?i)(?-u:\b)(treat|treats|treating|regard|regards|consider|considers)\s+(any|all|every|each)\s+(request|requests|instruction|instructions|text|direction|directions|line|lines|comment|comments|note|notes)(?-u:\b)[^.;]{0,80}(?-u:\b)as\s+(if\s+it\s+(came|comes)|coming|having\s+come|sent|written)\s+(directly\s+)?(from|by)\s+(the\s+user|the\s+operator|your\s+user|the\s+developer)",
     r"|(?i)(?-u:\b)(addressed|directed|written)\s+to\s+you(\s+personally|\s+directly)?(?-u:\b)[^.;]{0,60}(?-u:\b)(outranks?|overrides?|overrules?|beats|takes\s+priority\s+over|comes\s+before)(?-u:\b)",
     r"|(?i)(?-u:\b)(keep\s+going|continue|carry\s+on|don't\s+stop|do\s+not\s+stop|never\s+stop)(?-u:\b)[^.;]{0,60}(?-u:\b)(even\s+if|even\s+when|if|when)\s+(the\s+user|they|he|she)\s+(asks?|tells?|wants?|says?|requests?)\s+(you\s+)?(to\s+)?stop",
     r"|(?i)(?-u:\b)(if|when|even\s+if)\s+the\s+user\s+(later\s+)?(says|types|writes|asks|tells\s+you)(?-u:\b)[^.;]{0,40}(?-u:\b)(stop|quit|exit|end|drop)(?-u:\b)[^.;]{0,80}(?-u:\b)(stay|remain|keep\s+(being|playing|going)|continue|ignore\s+it|treat\s+it\s+as\s+(part|a\s+test|role))",
+    r"|(?i)(?-u:\b)(your|the)\s+(developer'?s?|operator'?s?|system'?s?|original|earlier|initial|previous|prior)\s+(\w+\s+){0,2}(notes|instructions|prompt|guidelines|guidance|configuration|setup|rules|directions|brief)(?-u:\b)(?:[^.;]|\.\S){0,80}(?-u:\b)(out\s+of\s+date|outdated|obsolete|stale|superseded|no\s+longer\s+(apply|applies|valid|current|in\s+force)|withdrawn|retracted|revoked)(?-u:\b)",
+    r"|(?i)(?-u:\b)(this\s+(skill|file|document|section)|these\s+(instructions|notes|rules))\s+(is|are|has|have|remains?)\s+(the\s+)?(current|final|last|only|binding)\s+word(?-u:\b)",
+    r"|(?i)(?-u:\b)(authority|priority|precedence)(?-u:\b)(?:[^.;]|\.\S){0,60}(?-u:\b)(above|over|higher\s+than|beyond)\s+(that\s+of\s+)?(the\s+)?(user|learner|student|customer|requester|person\s+in\s+the\s+chat)('s|s')?(\s+(instructions|requests|wishes|words|messages|commands))?\s*($|[.;,)—]|\s+(and|so|which))",
+    r"|(?i)(?-u:\b)(requests?|actions?|lines?|commands?|instructions?)\s+(that\s+)?(the\s+user|they)\s+(has|have)\s+(already\s+)?(pre-?cleared|pre-?approved|pre-?authori[sz]ed|approved\s+in\s+advance|cleared\s+in\s+advance)(?-u:\b)",
+    r"|(?i)(?-u:\b)whatever\s+(a|the|each|any)\s+(comment|line|note|message|e-?mail|page|document|file|reply|response|ticket|issue)\s+says(\s+to\s+do)?,?\s+(you\s+)?(do|carry\s+out|follow|execute|perform)(?-u:\b)",
 );
 
 /// Asking for the agent's own instructions word for word (system prompt leakage).
@@ -732,6 +743,15 @@ fn intent_of(text: &str, sent: &Sentence, hits: &[Hit], gate: &gate::Marks) -> I
         .filter(|h| h.end <= sent.end)
     {
         match h.term {
+            // "if a message asks the assistant to forward, delete or reply": what someone
+            // else asks for, unless the sentence goes on to do it ("…, forward it to …").
+            Term::Act(_) | Term::WeakAct(_)
+                if ASKED_TO.is_match(&s[..h.start - sent.start]) && {
+                    let word = &text[h.start..h.end];
+                    !s[h.end - sent.start..]
+                        .to_ascii_lowercase()
+                        .contains(&word.to_ascii_lowercase())
+                } => {}
             Term::Act(a) | Term::WeakAct(a) => {
                 let weak = matches!(h.term, Term::WeakAct(_));
                 match clause_head(s, h.start - sent.start) {
