@@ -814,33 +814,6 @@ fn in_step(doc: &Doc, idx: usize) -> bool {
 /// Prose that opens with an English imperative ("3. To finish, reset …", "Then run"), not
 /// with a program name or a label ("**sudo** lines with", "Same primitives:").
 fn starts_with_verb(prose: &str) -> bool {
-    const PROGRAMS: &[&str] = &[
-        "curl",
-        "wget",
-        "pip",
-        "npm",
-        "npx",
-        "yarn",
-        "pnpm",
-        "brew",
-        "apt",
-        "sudo",
-        "chmod",
-        "chown",
-        "cd",
-        "mkdir",
-        "cat",
-        "git",
-        "docker",
-        "kubectl",
-        "python",
-        "python3",
-        "node",
-        "bash",
-        "sh",
-        "powershell",
-        "iex",
-    ];
     let mut words = prose
         .split(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | ','))
         .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ')' | '(' | '-' | '#' | '>' | ':')))
@@ -857,9 +830,7 @@ fn starts_with_verb(prose: &str) -> bool {
     {
         first = words.next();
     }
-    first.is_some_and(|w| {
-        intent::lexicon::STEP_VERBS.contains(&w.as_str()) && !PROGRAMS.contains(&w.as_str())
-    })
+    first.is_some_and(|w| intent::lexicon::STEP_VERBS.contains(&w.as_str()))
 }
 
 /// "3. For support sessions, also open a return channel:": a line that ends in a colon,
@@ -870,7 +841,7 @@ fn introduces_step(prose: &str) -> bool {
         && !intent::is_example_label(t)
         && !contains_any(&t.to_lowercase(), NEGATIONS)
         && t.split(|c: char| !c.is_ascii_alphabetic())
-            .any(|w| intent::lexicon::STEP_VERBS.contains(&w.to_lowercase().as_str()))
+            .any(|w| intent::lexicon::is_step_word(&w.to_lowercase()))
 }
 
 struct Matcher {

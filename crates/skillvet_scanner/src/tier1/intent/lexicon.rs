@@ -1609,6 +1609,17 @@ pub const STEP_VERBS: &[&str] = &[
     "checkout",
     "switch",
     "pull",
+    "then",
+    "finally",
+    "next",
+    "first",
+    "now",
+    "also",
+];
+
+/// Program names that also open a step ("curl the endpoint", "git push"): words of a step,
+/// but not English imperatives.
+pub const STEP_PROGRAMS: &[&str] = &[
     "curl",
     "wget",
     "pip",
@@ -1634,13 +1645,12 @@ pub const STEP_VERBS: &[&str] = &[
     "sh",
     "powershell",
     "iex",
-    "then",
-    "finally",
-    "next",
-    "first",
-    "now",
-    "also",
 ];
+
+/// A word that opens a step: a verb or a program name.
+pub fn is_step_word(w: &str) -> bool {
+    STEP_VERBS.contains(&w) || STEP_PROGRAMS.contains(&w)
+}
 
 /// Labels that introduce sample output or an example rather than a step.
 pub const EXAMPLE_LABELS: &[&str] = &[

@@ -579,7 +579,7 @@ pub(crate) fn is_instruction(line: &str) -> bool {
         if NEGATORS.contains(&w.as_str()) {
             return false;
         }
-        if lexicon::STEP_VERBS.contains(&w.as_str()) {
+        if lexicon::is_step_word(w) {
             return true;
         }
         let lead = LEAD_INS.contains(&w.as_str()) || w.bytes().all(|b| b.is_ascii_digit());
@@ -591,7 +591,7 @@ pub(crate) fn is_instruction(line: &str) -> bool {
     if let Some((_, rest)) = t.rsplit_once(", ")
         && words(rest)
             .first()
-            .is_some_and(|w| lexicon::STEP_VERBS.contains(&w.as_str()))
+            .is_some_and(|w| lexicon::is_step_word(w))
     {
         return true;
     }
